@@ -1,0 +1,16 @@
+"""Learning algorithms: pure learning logic, no notion of time or network (DESIGN.md).
+
+Every algorithm follows the protocol in :mod:`algorithms.base` and is reachable by name through
+:data:`ALGORITHMS`, so the CLI, scenarios and tests can say ``algorithm="espc"``.
+"""
+
+from algorithms.base import AgentPool, Algorithm, EpisodeBatch, Learner, Problem, Registry
+from algorithms.es import ES
+from algorithms.espc import ESPC
+
+ALGORITHMS = Registry()
+"""Every algorithm by name."""
+for _algorithm in (ES, ESPC):
+    ALGORITHMS.register(_algorithm)
+
+__all__ = ["ALGORITHMS", "AgentPool", "Algorithm", "EpisodeBatch", "Learner", "Problem", "Registry"]

@@ -1,0 +1,124 @@
+"""The report's metrics (SPEC.md section 1, report 3.2) from a results table.
+
+The results table has one row per (variant, trial, episode, agent) with at least the columns
+``variant``, ``trial``, ``episode``, ``agent``, ``reward``, ``sent``, ``payload_bytes``,
+``wire_bytes``, ``control_wire_bytes`` and ``sim_time_s``. Every function keeps the variants in the
+order they first appear in the table; trials and episodes come out in ascending order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+METRICS: dict[str, str] = {
+    "reward": "mu_reward",
+    "frequency": "frequency",
+    "size_bytes": "size_bytes",
+    "cumulative_reward": "cumulative_reward",
+}
+"""The metrics ``summarise`` knows, each mapped to the per-trial column it summarises."""
+
+_TRIAL_KEYS = ["variant", "trial", "episode"]
+
+
+def per_trial(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per (variant, trial, episode): the round's metrics within that trial.
+
+    With agents i = 1..n of trial l in episode k:
+
+    - ``mu_reward = (1/n) sum_i reward_i`` (the discounted return sum_t gamma^t r_t, averaged),
+    - ``frequency = (1/n) sum_i c_i`` (``sent``: messages per agent per episode),
+    - ``size_bytes = (1/n) sum_i payload_bytes_i`` (0 for an agent that sent nothing),
+    - ``round_end_s = max_i sim_time_s_i`` (when the round's last uplink reached the learner),
+    - ``uplink_wire_bytes = sum_i (wire_bytes_i + control_wire_bytes_i)`` (reports and
+      "nothing to send" notices on the wire, headers included),
+    - ``cumulative_reward = sum_{j <= k} mu_reward(j)`` (running sum over the trial's episodes).
+    """
+    frame = _ordered(df).assign(uplink_wire_bytes=df["wire_bytes"] + df["control_wire_bytes"])
+    rounds = frame.groupby(_TRIAL_KEYS, observed=True).agg(
+        mu_reward=("reward", "mean"),
+        frequency=("sent", "mean"),
+        size_bytes=("payload_bytes", "mean"),
+        round_end_s=("sim_time_s", "max"),
+        uplink_wire_bytes=("uplink_wire_bytes", "sum"),
+    )
+    rounds = rounds.reset_index()
+    rounds["cumulative_reward"] = rounds.groupby(["variant", "trial"], observed=True)[
+        "mu_reward"
+    ].cumsum()
+    return _unordered(rounds)
+
+
+def summarise(df: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """One row per (variant, episode): ``mean``, ``p10`` and ``p90`` of ``metric`` across trials.
+
+    ``metric`` is one of :data:`METRICS`. With x_l(k) the per-trial value of trial l in episode k
+    (see :func:`per_trial`; for "reward" it is mu_reward of trial l), ``mean = (1/L) sum_l x_l(k)``
+    and ``p10`` / ``p90`` are the 10th and 90th percentiles of {x_l(k)}, interpolated linearly
+    between order statistics as ``numpy.percentile`` does by default. "cumulative_reward" is the
+    running sum over episodes within each trial, summarised the same way (used for Frozen Lake).
+    """
+    if metric not in METRICS:
+        raise ValueError(f"metric {metric!r} is unknown; choose one of {sorted(METRICS)}")
+    rounds = _ordered(per_trial(df))
+    values = rounds.groupby(["variant", "episode"], observed=True)[METRICS[metric]]
+    summary = pd.DataFrame(
+        {"mean": values.mean(), "p10": values.quantile(0.1), "p90": values.quantile(0.9)}
+    )
+    return _unordered(summary.reset_index())
+
+
+def reward_against_time(df: pd.DataFrame, points: int = 200) -> pd.DataFrame:
+    """Reward against simulated time: columns ``variant``, ``time_s``, ``mean``, ``p10``, ``p90``.
+
+    Per variant the grid is ``points`` equally spaced times from 0 to T, T the smallest final
+    ``round_end_s`` over the variant's trials. Trial l's reward at time t is the step function
+    ``r_l(t) = mu_reward`` of the latest round with ``round_end_s <= t`` (NaN before its first round
+    ends). ``mean``, ``p10`` and ``p90`` are taken over r_1(t)..r_L(t) as in :func:`summarise`; they
+    are NaN at times before every trial has finished a round.
+    """
+    if points < 2:
+        raise ValueError(f"points is {points}; it must be >= 2")
+    rounds = per_trial(df)
+    curves = [
+        _variant_against_time(rounds[rounds["variant"] == name], points)
+        for name in rounds["variant"].unique()
+    ]
+    return pd.concat(curves, ignore_index=True)
+
+
+def _variant_against_time(rounds: pd.DataFrame, points: int) -> pd.DataFrame:
+    """:func:`reward_against_time` for the per-trial rounds of one variant."""
+    trials = [trial for _, trial in rounds.groupby("trial")]
+    end_s = min(trial["round_end_s"].max() for trial in trials)
+    time_s = np.linspace(0.0, end_s, points)
+    rewards = np.vstack([_step_curve(trial, time_s) for trial in trials])
+    return pd.DataFrame(
+        {
+            "variant": rounds["variant"].iloc[0],
+            "time_s": time_s,
+            "mean": rewards.mean(axis=0),
+            "p10": np.percentile(rewards, 10, axis=0),
+            "p90": np.percentile(rewards, 90, axis=0),
+        }
+    )
+
+
+def _step_curve(trial: pd.DataFrame, time_s: np.ndarray) -> np.ndarray:
+    """mu_reward of the latest round of ``trial`` ended by each time in ``time_s``, else NaN."""
+    finished = trial.sort_values("round_end_s", kind="stable")
+    ends = finished["round_end_s"].to_numpy()
+    rewards = np.append(np.nan, finished["mu_reward"].to_numpy())
+    return rewards[np.searchsorted(ends, time_s, side="right")]
+
+
+def _ordered(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with ``variant`` a categorical in order of first appearance, kept by grouping."""
+    order = pd.unique(df["variant"])
+    return df.assign(variant=pd.Categorical(df["variant"], categories=order, ordered=True))
+
+
+def _unordered(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with ``variant`` back to plain strings (the row order keeps the variant order)."""
+    return df.assign(variant=df["variant"].astype(str))

@@ -1,0 +1,36 @@
+"""netsim: a discrete-event network simulator for communication-efficient distributed RL.
+
+The Python API::
+
+    import netsim
+    scenario = netsim.Scenario("mine", [netsim.Variant("espc", "espc", netsim.star(50, 1e6))])
+    results = netsim.run(scenario)
+    results.to_pandas(); results.plot()
+"""
+
+from netsim.messages import Framing, Kind, Message
+from netsim.network import MODELS, Network
+from netsim.processes import ComputeSettings
+from netsim.results import Results
+from netsim.runner import run
+from netsim.scenario import NetworkSettings, Scenario, Variant
+from netsim.simulation import simulate
+from netsim.topology import Link, Topology, star
+
+__all__ = [
+    "MODELS",
+    "ComputeSettings",
+    "Framing",
+    "Kind",
+    "Link",
+    "Message",
+    "Network",
+    "NetworkSettings",
+    "Results",
+    "Scenario",
+    "Topology",
+    "Variant",
+    "run",
+    "simulate",
+    "star",
+]

@@ -1,0 +1,64 @@
+"""Scenario files, found by path or by name in a ``scenarios/`` folder.
+
+A scenario file is a Python file that defines ``SCENARIO``, a :class:`netsim.Scenario`; importing it
+must not run anything (guard a script's own run with ``if __name__ == "__main__"``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+from netsim.scenario import Scenario
+
+REPO_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+"""The scenarios shipped beside the package (an editable install keeps them there)."""
+
+
+def scenario_folders() -> list[Path]:
+    """Where names are looked up: ``./scenarios`` first, then the repository's."""
+    folders = [Path.cwd() / "scenarios", REPO_SCENARIOS]
+    return [folder for index, folder in enumerate(folders) if folder not in folders[:index]]
+
+
+def scenario_names() -> list[str]:
+    return sorted(
+        {
+            path.stem
+            for folder in scenario_folders()
+            if folder.is_dir()
+            for path in folder.glob("*.py")
+        }
+        - {"__init__"}
+    )
+
+
+def find_scenario(name_or_path: str) -> Path:
+    """The file of scenario ``name_or_path``: an existing path, or a name in a scenarios folder."""
+    path = Path(name_or_path)
+    if path.is_file():
+        return path
+    for folder in scenario_folders():
+        candidate = folder / f"{name_or_path}.py"
+        if candidate.is_file():
+            return candidate
+    raise ValueError(
+        f"no scenario file or name {name_or_path!r}; known names: {', '.join(scenario_names())}"
+    )
+
+
+def load_scenario(name_or_path: str) -> Scenario:
+    """The ``SCENARIO`` defined by a scenario file."""
+    path = find_scenario(name_or_path)
+    module_name = f"netsim_scenario_{path.stem}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise ValueError(f"cannot import scenario file {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module  # worker processes unpickle what it defines
+    spec.loader.exec_module(module)
+    scenario = getattr(module, "SCENARIO", None)
+    if not isinstance(scenario, Scenario):
+        raise ValueError(f"scenario file {path} does not define SCENARIO = netsim.Scenario(...)")
+    return scenario

@@ -1,0 +1,64 @@
+"""Messages and their size on the wire.
+
+A message's payload is the real encoded bytes an algorithm produced; its size on the wire adds one
+header per packet:
+
+    packets    = max(1, ceil(payload_bytes / (mtu_bytes - header_bytes)))
+    wire_bytes = payload_bytes + packets * header_bytes
+
+so an empty payload (a "nothing to send" notice) is one header-only packet.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+
+class Kind(enum.StrEnum):
+    """What a message is for; control traffic is never counted as a report."""
+
+    PARAMS = "params"
+    """Learner to agent: the policy."""
+    REPORT = "report"
+    """Agent to learner: the algorithm's z_i^k."""
+    CONTROL = "control"
+    """Agent to learner: a header-only "nothing to send" notice that ends a barrier round."""
+
+
+@dataclass(frozen=True)
+class Framing:
+    """Packetisation: maximum packet size and per-packet header, both in bytes."""
+
+    mtu_bytes: int = 1500
+    """Largest packet, header included (Ethernet's 1500 by default)."""
+    header_bytes: int = 40
+    """Per-packet header (IPv4 + TCP without options: 20 + 20)."""
+
+    def __post_init__(self) -> None:
+        if self.header_bytes < 0:
+            raise ValueError(f"Framing.header_bytes = {self.header_bytes} must be >= 0")
+        if self.mtu_bytes <= self.header_bytes:
+            raise ValueError(
+                f"Framing.mtu_bytes = {self.mtu_bytes} must exceed header_bytes = {self.header_bytes}"
+            )
+
+    def wire_bytes(self, payload_bytes: int) -> int:
+        """Bytes on the wire for a payload of ``payload_bytes``."""
+        per_packet = self.mtu_bytes - self.header_bytes
+        packets = max(1, -(-payload_bytes // per_packet))
+        return payload_bytes + packets * self.header_bytes
+
+
+@dataclass(slots=True)
+class Message:
+    """One message in flight or delivered."""
+
+    src: Hashable
+    dst: Hashable
+    kind: Kind
+    payload: bytes
+    wire_bytes: int
+    sent_at_s: float
+    delivered_at_s: float = float("nan")

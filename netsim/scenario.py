@@ -1,0 +1,133 @@
+"""What a study runs: variants (an algorithm on an environment over a network) crossed with trials.
+
+Every setting is validated when the scenario is built, before anything runs, and every error names
+the variant and the setting at fault.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import gymnasium as gym
+import networkx as nx
+
+from algorithms import ALGORITHMS
+from netsim.messages import Framing
+from netsim.network import model_type
+from netsim.processes import ComputeSettings
+from netsim.topology import Topology
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    """How the network is modelled."""
+
+    model: str = "store-and-forward"
+    """The bandwidth model, by name (``netsim list`` shows them)."""
+    framing: Framing = field(default_factory=Framing)
+    """MTU and per-packet header bytes."""
+
+    def __post_init__(self) -> None:
+        model_type(self.model)  # raises on an unknown name
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One curve of a study: an algorithm with its settings, an environment, and a network."""
+
+    name: str
+    """Label in tables and plots."""
+    algorithm: str
+    """Registered algorithm name (``es``, ``espc``, ...)."""
+    topology: nx.Graph
+    """Learner, agents and links (see :mod:`netsim.topology`); n is its number of agents."""
+    env: str = "CartPole-v1"
+    """Gymnasium environment id."""
+    config: Mapping[str, Any] = field(default_factory=dict)
+    """Overrides of the algorithm's hyperparameters (its config dataclass's defaults otherwise)."""
+    network: NetworkSettings = field(default_factory=NetworkSettings)
+    compute: ComputeSettings = field(default_factory=ComputeSettings)
+
+    def __post_init__(self) -> None:
+        try:
+            topology = Topology(self.topology)
+            algorithm = ALGORITHMS[self.algorithm]
+            algorithm.make_config(dict(self.config)).check(topology.n_agents)
+            gym.spec(self.env)
+        except (ValueError, TypeError, gym.error.Error) as error:
+            raise ValueError(f"variant {self.name!r}: {error}") from error
+
+    @property
+    def n_agents(self) -> int:
+        return sum(1 for _, role in self.topology.nodes(data="role") if role == "agent")
+
+    def resolved_config(self) -> Any:
+        """The algorithm's full config dataclass for this variant."""
+        return ALGORITHMS[self.algorithm].make_config(dict(self.config))
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description, with every hyperparameter resolved."""
+        return {
+            "name": self.name,
+            "algorithm": self.algorithm,
+            "env": self.env,
+            "n_agents": self.n_agents,
+            "config": dataclasses.asdict(self.resolved_config()),
+            "network": dataclasses.asdict(self.network),
+            "compute": dataclasses.asdict(self.compute),
+            "topology": nx.node_link_data(self.topology, edges="edges"),
+        }
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Variants, each run for ``trials`` independent trials of ``episodes`` episodes.
+
+    Trial t of every variant is seeded from ``SeedSequence(seed, spawn_key=(t,))``: variants share
+    their trials' seeds (common random numbers), and a trial's result depends on nothing else.
+    """
+
+    name: str
+    variants: Sequence[Variant]
+    episodes: int = 200
+    trials: int = 5
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "variants", tuple(self.variants))
+        if not self.variants:
+            raise ValueError(f"scenario {self.name!r} has no variants")
+        names = [variant.name for variant in self.variants]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"scenario {self.name!r}: variant names repeat: {duplicates}")
+        for setting in ("episodes", "trials"):
+            if getattr(self, setting) < 1:
+                raise ValueError(
+                    f"scenario {self.name!r}: {setting} = {getattr(self, setting)} must be >= 1"
+                )
+        if self.seed < 0:
+            raise ValueError(f"scenario {self.name!r}: seed = {self.seed} must be >= 0")
+
+    def with_overrides(
+        self, *, trials: int | None = None, episodes: int | None = None, seed: int | None = None
+    ) -> Scenario:
+        """This scenario with any of trials, episodes and seed replaced."""
+        return dataclasses.replace(
+            self,
+            trials=self.trials if trials is None else trials,
+            episodes=self.episodes if episodes is None else episodes,
+            seed=self.seed if seed is None else seed,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "episodes": self.episodes,
+            "trials": self.trials,
+            "seed": self.seed,
+            "variants": [variant.to_dict() for variant in self.variants],
+        }

@@ -1,0 +1,34 @@
+"""One trial of one variant: build the network, the algorithm's two halves, the processes; run."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import simpy
+
+from algorithms import ALGORITHMS, Problem
+from netsim.network import Network
+from netsim.processes import BarrierRounds
+from netsim.recorder import Recorder
+from netsim.scenario import Variant
+from netsim.topology import Topology
+
+
+def simulate(variant: Variant, episodes: int, seed: np.random.SeedSequence) -> pd.DataFrame:
+    """The per-(episode, agent) table of one trial of ``variant``."""
+    topology = Topology(variant.topology)
+    algorithm = ALGORITHMS[variant.algorithm]
+    config = variant.resolved_config()
+    problem = Problem(variant.env, topology.n_agents, seed)
+    env = simpy.Environment()
+    rounds = BarrierRounds(
+        env,
+        Network(env, topology, variant.network.model, variant.network.framing),
+        algorithm.learner_type(config, problem),
+        algorithm.agents_type(config, problem),
+        recorder := Recorder(episodes, topology.n_agents),
+        variant.compute,
+    )
+    env.process(rounds.learner_process(episodes))
+    env.run()
+    return recorder.to_frame()

@@ -1,0 +1,161 @@
+"""The analysis package against a small hand-made results table whose metrics are known by hand.
+
+Two variants ("zeta" first, so that alphabetical order would differ), 3 trials, 4 episodes,
+2 agents. In trial l, episode k:
+- agent rewards are MEAN_REWARD[v][l][k] -/+ 1.5, so their mean is MEAN_REWARD[v][l][k];
+- agent 0 always sends, agent 1 sends when k + l is even; a report carries 100 (l + 1) payload bytes
+  and 40 header bytes, a "nothing to send" notice 8 bytes;
+- the round ends at (k + 1) * ROUND_SCALE_S[l] * TIME_SCALE[v] seconds; the other agent's report
+  arrives at 0.9 of that.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.aggregate import per_trial, reward_against_time, summarise
+from analysis.plots import plot_run
+
+MEAN_REWARD = {
+    "zeta": [[1.0, 2.0, 3.0, 4.0], [3.0, 5.0, 7.0, 9.0], [2.0, 2.0, 2.0, 8.0]],
+    "alpha": [[0.0, 0.0, 0.0, 0.0], [10.0, 20.0, 30.0, 40.0], [-1.0, -2.0, -3.0, -4.0]],
+}
+ROUND_SCALE_S = [1.0, 2.0, 1.5]
+TIME_SCALE = {"zeta": 1.0, "alpha": 10.0}
+AGENT_OFFSET = [-1.5, 1.5]
+TRIALS, EPISODES, AGENTS = 3, 4, 2
+
+
+def _row(variant: str, trial: int, episode: int, agent: int) -> dict[str, object]:
+    sent = agent == 0 or (episode + trial) % 2 == 0
+    payload = 100 * (trial + 1) if sent else 0
+    round_end_s = (episode + 1) * ROUND_SCALE_S[trial] * TIME_SCALE[variant]
+    last_agent = episode % 2
+    return {
+        "variant": variant,
+        "algorithm": "es",
+        "trial": trial,
+        "episode": episode,
+        "agent": agent,
+        "reward": MEAN_REWARD[variant][trial][episode] + AGENT_OFFSET[agent],
+        "steps": 10,
+        "sent": np.int8(sent),
+        "payload_bytes": payload,
+        "wire_bytes": payload + 40 if sent else 0,
+        "control_wire_bytes": 0 if sent else 8,
+        "downlink_wire_bytes": 500,
+        "sim_time_s": round_end_s if agent == last_agent else 0.9 * round_end_s,
+        "policy_version": episode,
+    }
+
+
+@pytest.fixture
+def table() -> pd.DataFrame:
+    rows = [
+        _row(variant, trial, episode, agent)
+        for variant in MEAN_REWARD
+        for trial in range(TRIALS)
+        for episode in range(EPISODES)
+        for agent in range(AGENTS)
+    ]
+    return pd.DataFrame(rows)
+
+
+def _summary_of(summary: pd.DataFrame, variant: str) -> pd.DataFrame:
+    return summary[summary["variant"] == variant].set_index("episode")
+
+
+def test_per_trial_means_are_the_agent_means(table: pd.DataFrame) -> None:
+    rounds = per_trial(table)
+    assert len(rounds) == 2 * TRIALS * EPISODES
+    zeta_1 = rounds[(rounds["variant"] == "zeta") & (rounds["trial"] == 1)].set_index("episode")
+    np.testing.assert_allclose(zeta_1["mu_reward"], [3.0, 5.0, 7.0, 9.0])
+    # trial 1: agent 1 sends when the episode is odd; 200 payload bytes per report
+    np.testing.assert_allclose(zeta_1["frequency"], [0.5, 1.0, 0.5, 1.0])
+    np.testing.assert_allclose(zeta_1["size_bytes"], [100.0, 200.0, 100.0, 200.0])
+    np.testing.assert_allclose(zeta_1["uplink_wire_bytes"], [248, 480, 248, 480])
+    np.testing.assert_allclose(zeta_1["round_end_s"], [2.0, 4.0, 6.0, 8.0])
+
+
+def test_summarise_matches_numpy_over_trials(table: pd.DataFrame) -> None:
+    for variant, per_trial_rewards in MEAN_REWARD.items():
+        expected = np.array(per_trial_rewards)  # trials x episodes
+        got = _summary_of(summarise(table, "reward"), variant)
+        np.testing.assert_allclose(got["mean"], expected.mean(axis=0))
+        np.testing.assert_allclose(got["p10"], np.percentile(expected, 10, axis=0))
+        np.testing.assert_allclose(got["p90"], np.percentile(expected, 90, axis=0))
+
+
+def test_summarise_percentiles_interpolate_linearly(table: pd.DataFrame) -> None:
+    # zeta, episode 3: trials give 4, 9, 8 -> sorted 4, 8, 9; p10 at rank 0.2, p90 at rank 1.8
+    got = _summary_of(summarise(table, "reward"), "zeta").loc[3]
+    assert got["mean"] == pytest.approx(7.0)
+    assert got["p10"] == pytest.approx(4.8)
+    assert got["p90"] == pytest.approx(8.8)
+
+
+def test_summarise_frequency_and_size(table: pd.DataFrame) -> None:
+    # episode 0: trials 0, 2 have both agents sending, trial 1 only agent 0
+    frequency = _summary_of(summarise(table, "frequency"), "alpha").loc[0]
+    assert frequency["mean"] == pytest.approx((1.0 + 0.5 + 1.0) / 3)
+    size = _summary_of(summarise(table, "size_bytes"), "alpha").loc[0]
+    assert size["mean"] == pytest.approx((100.0 + 100.0 + 300.0) / 3)
+    assert size["p10"] == pytest.approx(100.0)
+    assert size["p90"] == pytest.approx(np.percentile([100.0, 100.0, 300.0], 90))
+
+
+def test_cumulative_reward_is_the_running_sum_per_trial(table: pd.DataFrame) -> None:
+    # zeta running sums: [1, 3, 6, 10], [3, 8, 15, 24], [2, 4, 6, 14]
+    got = _summary_of(summarise(table, "cumulative_reward"), "zeta")
+    np.testing.assert_allclose(got["mean"], [2.0, 5.0, 9.0, 16.0])
+    assert got.loc[3, "p90"] == pytest.approx(np.percentile([10.0, 24.0, 14.0], 90))
+
+
+def test_unknown_metric_is_refused(table: pd.DataFrame) -> None:
+    with pytest.raises(ValueError, match="'bytes'"):
+        summarise(table, "bytes")
+
+
+def test_variants_keep_their_order_of_first_appearance(table: pd.DataFrame) -> None:
+    assert list(per_trial(table)["variant"].unique()) == ["zeta", "alpha"]
+    assert list(summarise(table, "reward")["variant"].unique()) == ["zeta", "alpha"]
+    assert list(reward_against_time(table, points=5)["variant"].unique()) == ["zeta", "alpha"]
+
+
+def test_reward_against_time_is_the_latest_finished_round(table: pd.DataFrame) -> None:
+    # zeta rounds end at [1, 2, 3, 4], [2, 4, 6, 8], [1.5, 3, 4.5, 6]: grid 0..4 in steps of 0.5
+    curve = reward_against_time(table, points=9)
+    zeta = curve[curve["variant"] == "zeta"].set_index("time_s")
+    np.testing.assert_allclose(zeta.index, np.arange(0.0, 4.5, 0.5))
+    # before trial 1's first round ends at 2 s, not every trial has a reward
+    assert zeta.loc[[0.0, 0.5, 1.0, 1.5], ["mean", "p10", "p90"]].isna().all().all()
+    assert zeta.loc[2.0, "mean"] == pytest.approx((2.0 + 3.0 + 2.0) / 3)
+    assert zeta.loc[3.5, "mean"] == pytest.approx((3.0 + 3.0 + 2.0) / 3)
+    at_end = [4.0, 5.0, 2.0]
+    assert zeta.loc[4.0, "mean"] == pytest.approx(np.mean(at_end))
+    assert zeta.loc[4.0, "p10"] == pytest.approx(np.percentile(at_end, 10))
+    assert zeta.loc[4.0, "p90"] == pytest.approx(np.percentile(at_end, 90))
+
+
+def test_reward_against_time_grid_is_per_variant(table: pd.DataFrame) -> None:
+    curve = reward_against_time(table, points=9)
+    alpha = curve[curve["variant"] == "alpha"].set_index("time_s")
+    np.testing.assert_allclose(alpha.index, np.arange(0.0, 45.0, 5.0))
+    assert alpha.loc[20.0, "mean"] == pytest.approx((0.0 + 10.0 - 1.0) / 3)
+
+
+@pytest.mark.parametrize("cumulative", [False, True])
+def test_plot_run_writes_five_non_empty_pngs(
+    table: pd.DataFrame, tmp_path: Path, cumulative: bool
+) -> None:
+    out_dir = tmp_path / "not" / "yet" / "there"
+    written = plot_run(table, out_dir, cumulative=cumulative)
+    names = ["reward.png", "frequency.png", "size.png", "reward_vs_time.png", "panels.png"]
+    assert written == [out_dir / name for name in names]
+    for path in written:
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert path.stat().st_size > 1000

@@ -1,0 +1,63 @@
+"""Topology validation: every error names the node or edge at fault."""
+
+import networkx as nx
+import pytest
+
+from netsim import Topology, star
+
+
+def test_star_routes_every_agent_through_the_router():
+    topology = Topology(
+        star(3, bandwidth_bps=1e6, latency_s=0.01, router=True, backbone_bandwidth_bps=1e7)
+    )
+    assert topology.n_agents == 3
+    assert [link.dst for link in topology.uplink(2)] == ["router", "learner"]
+    assert [link.dst for link in topology.downlink(2)] == ["router", "agent-2"]
+    assert topology.downlink(0)[0].bandwidth_bps == 1e7
+    assert topology.downlink(0)[1].bandwidth_bps == 1e6
+
+
+def test_a_disconnected_agent_is_named():
+    graph = star(2, bandwidth_bps=1e6)
+    graph.add_node("agent-lost", role="agent")
+    with pytest.raises(ValueError, match="agent 'agent-lost' is disconnected"):
+        Topology(graph)
+
+
+def test_a_directed_graph_needs_a_path_back_to_the_learner():
+    graph = nx.DiGraph()
+    graph.add_node("learner", role="learner")
+    graph.add_node("a", role="agent")
+    graph.add_edge("learner", "a", bandwidth_bps=1e6, latency_s=0.0)
+    with pytest.raises(ValueError, match="agent 'a' is disconnected: no path to the learner"):
+        Topology(graph)
+
+
+@pytest.mark.parametrize("bandwidth", [0, -5.0, float("nan"), float("inf"), None])
+def test_a_link_without_positive_bandwidth_is_named(bandwidth):
+    graph = star(2, bandwidth_bps=1e6)
+    graph.edges["learner", "agent-1"]["bandwidth_bps"] = bandwidth
+    with pytest.raises(ValueError, match=r"edge \('learner', 'agent-1'\) has bandwidth_bps"):
+        Topology(graph)
+
+
+def test_a_negative_latency_is_named():
+    graph = star(2, bandwidth_bps=1e6)
+    graph.edges["learner", "agent-0"]["latency_s"] = -0.1
+    with pytest.raises(ValueError, match=r"edge \('learner', 'agent-0'\) has latency_s -0.1"):
+        Topology(graph)
+
+
+def test_roles_are_checked():
+    graph = star(1, bandwidth_bps=1e6)
+    graph.add_node("printer", role="printer")
+    with pytest.raises(ValueError, match="node 'printer' has role 'printer'"):
+        Topology(graph)
+    graph = star(1, bandwidth_bps=1e6)
+    graph.add_node("second", role="learner")
+    with pytest.raises(ValueError, match="exactly one learner node; found 2"):
+        Topology(graph)
+    graph = nx.Graph()
+    graph.add_node("learner", role="learner")
+    with pytest.raises(ValueError, match="at least one node with role 'agent'"):
+        Topology(graph)
