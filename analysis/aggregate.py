@@ -72,10 +72,11 @@ def summarise(df: pd.DataFrame, metric: str) -> pd.DataFrame:
 def reward_against_time(df: pd.DataFrame, points: int = 200) -> pd.DataFrame:
     """Reward against simulated time: columns ``variant``, ``time_s``, ``mean``, ``p10``, ``p90``.
 
-    Per variant the grid is ``points`` equally spaced times from 0 to T, T the smallest final
+    Per variant the grid is ``points`` equally spaced times from 0 to T, T the largest final
     ``round_end_s`` over the variant's trials. Trial l's reward at time t is the step function
     ``r_l(t) = mu_reward`` of the latest round with ``round_end_s <= t`` (NaN before its first round
-    ends). ``mean``, ``p10`` and ``p90`` are taken over r_1(t)..r_L(t) as in :func:`summarise`; they
+    ends); a trial that has finished all its rounds keeps its last reward, as its final policy
+    would, so a fast trial (short episodes) does not cut the others' curves short. ``mean``, ``p10`` and ``p90`` are taken over r_1(t)..r_L(t) as in :func:`summarise`; they
     are NaN at times before every trial has finished a round.
     """
     if points < 2:
@@ -91,7 +92,7 @@ def reward_against_time(df: pd.DataFrame, points: int = 200) -> pd.DataFrame:
 def _variant_against_time(rounds: pd.DataFrame, points: int) -> pd.DataFrame:
     """:func:`reward_against_time` for the per-trial rounds of one variant."""
     trials = [trial for _, trial in rounds.groupby("trial")]
-    end_s = min(trial["round_end_s"].max() for trial in trials)
+    end_s = max(trial["round_end_s"].max() for trial in trials)
     time_s = np.linspace(0.0, end_s, points)
     rewards = np.vstack([_step_curve(trial, time_s) for trial in trials])
     return pd.DataFrame(

@@ -127,24 +127,26 @@ def test_variants_keep_their_order_of_first_appearance(table: pd.DataFrame) -> N
 
 
 def test_reward_against_time_is_the_latest_finished_round(table: pd.DataFrame) -> None:
-    # zeta rounds end at [1, 2, 3, 4], [2, 4, 6, 8], [1.5, 3, 4.5, 6]: grid 0..4 in steps of 0.5
+    # zeta rounds end at [1, 2, 3, 4], [2, 4, 6, 8], [1.5, 3, 4.5, 6]: grid 0..8 in steps of 1
     curve = reward_against_time(table, points=9)
     zeta = curve[curve["variant"] == "zeta"].set_index("time_s")
-    np.testing.assert_allclose(zeta.index, np.arange(0.0, 4.5, 0.5))
+    np.testing.assert_allclose(zeta.index, np.arange(0.0, 9.0, 1.0))
     # before trial 1's first round ends at 2 s, not every trial has a reward
-    assert zeta.loc[[0.0, 0.5, 1.0, 1.5], ["mean", "p10", "p90"]].isna().all().all()
+    assert zeta.loc[[0.0, 1.0], ["mean", "p10", "p90"]].isna().all().all()
     assert zeta.loc[2.0, "mean"] == pytest.approx((2.0 + 3.0 + 2.0) / 3)
-    assert zeta.loc[3.5, "mean"] == pytest.approx((3.0 + 3.0 + 2.0) / 3)
-    at_end = [4.0, 5.0, 2.0]
-    assert zeta.loc[4.0, "mean"] == pytest.approx(np.mean(at_end))
-    assert zeta.loc[4.0, "p10"] == pytest.approx(np.percentile(at_end, 10))
-    assert zeta.loc[4.0, "p90"] == pytest.approx(np.percentile(at_end, 90))
+    assert zeta.loc[3.0, "mean"] == pytest.approx((3.0 + 3.0 + 2.0) / 3)
+    # trial 0 finished at 4 s and keeps its last reward; the grid runs to the slowest trial's end
+    assert zeta.loc[5.0, "mean"] == pytest.approx((4.0 + 5.0 + 2.0) / 3)
+    at_end = [4.0, 9.0, 8.0]
+    assert zeta.loc[8.0, "mean"] == pytest.approx(np.mean(at_end))
+    assert zeta.loc[8.0, "p10"] == pytest.approx(np.percentile(at_end, 10))
+    assert zeta.loc[8.0, "p90"] == pytest.approx(np.percentile(at_end, 90))
 
 
 def test_reward_against_time_grid_is_per_variant(table: pd.DataFrame) -> None:
     curve = reward_against_time(table, points=9)
     alpha = curve[curve["variant"] == "alpha"].set_index("time_s")
-    np.testing.assert_allclose(alpha.index, np.arange(0.0, 45.0, 5.0))
+    np.testing.assert_allclose(alpha.index, np.arange(0.0, 90.0, 10.0))
     assert alpha.loc[20.0, "mean"] == pytest.approx((0.0 + 10.0 - 1.0) / 3)
 
 
