@@ -86,9 +86,7 @@ class BarrierRounds:
         received = yield self.network.to_agent(agent, Kind.PARAMS, policy)
         self.recorder.policy_received(episode, agent, received)
         yield self.env.timeout(steps * self.compute.step_time_s)
-        if report is None:
-            sent = yield self.network.to_learner(agent, Kind.CONTROL, b"")
-        else:
-            sent = yield self.network.to_learner(agent, Kind.REPORT, report)
+        kind, payload = (Kind.CONTROL, b"") if report is None else (Kind.REPORT, report)
+        sent = yield self.network.to_learner(agent, kind, payload)
         self.recorder.uplink_arrived(episode, agent, sent)
         return sent

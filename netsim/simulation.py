@@ -21,12 +21,13 @@ def simulate(variant: Variant, episodes: int, seed: np.random.SeedSequence) -> p
     config = variant.resolved_config()
     problem = Problem(variant.env, topology.n_agents, seed)
     env = simpy.Environment()
+    recorder = Recorder(episodes, topology.n_agents)
     rounds = BarrierRounds(
         env,
         Network(env, topology, variant.network.model, variant.network.framing),
         algorithm.learner_type(config, problem),
         algorithm.agents_type(config, problem),
-        recorder := Recorder(episodes, topology.n_agents),
+        recorder,
         variant.compute,
     )
     env.process(rounds.learner_process(episodes))
