@@ -20,7 +20,7 @@ import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 
@@ -114,14 +114,12 @@ class Algorithm:
 class Registry:
     """Algorithms by name, so the CLI, scenarios and tests can say ``algorithm="espc"``."""
 
-    kind: ClassVar[str] = "algorithm"
-
     def __init__(self) -> None:
         self._entries: dict[str, Algorithm] = {}
 
     def register(self, algorithm: Algorithm) -> Algorithm:
         if algorithm.name in self._entries:
-            raise ValueError(f"{self.kind} {algorithm.name!r} is already registered")
+            raise ValueError(f"algorithm {algorithm.name!r} is already registered")
         self._entries[algorithm.name] = algorithm
         return algorithm
 
@@ -130,7 +128,7 @@ class Registry:
             return self._entries[name]
         except KeyError:
             raise ValueError(
-                f"unknown {self.kind} {name!r}; known: {', '.join(sorted(self._entries))}"
+                f"unknown algorithm {name!r}; known: {', '.join(sorted(self._entries))}"
             ) from None
 
     def names(self) -> list[str]:

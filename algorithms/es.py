@@ -142,7 +142,7 @@ class ESLearner(Learner):
         decoded = sorted(REPORT.unpack(report) for report in reports)
         agents, episodes, returns = (np.array(column) for column in zip(*decoded, strict=True))
         noise = self.noise.perturbations(agents, episodes, self.policy.n_params)
-        gradient = es_gradient(returns.astype(np.float32), noise, self.config.sigma)
+        gradient = es_gradient(returns, noise, self.config.sigma)
         self.optimizer.zero_grad()
         self.theta.grad = torch.from_numpy(-gradient.astype(np.float32))  # ascend g
         self.optimizer.step()
@@ -180,7 +180,7 @@ class ESAgents(AgentPool):
         params = theta + self.config.sigma * noise
         result = rollout(
             self._vector_env(len(agents)),
-            lambda observations, _active: self.policy.act(params, observations),
+            lambda observations: self.policy.act(params, observations),
             self.config.gamma,
             seed=int(self._reset_seeds.integers(2**31)),
         )

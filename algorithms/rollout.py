@@ -32,14 +32,14 @@ class Rollout:
 
 def rollout(
     envs: gym.vector.VectorEnv,
-    act: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    act: Callable[[np.ndarray], np.ndarray],
     gamma: float,
     seed: int,
 ) -> Rollout:
     """Run one episode in every sub-environment of ``envs``.
 
-    ``act(observations, active)`` returns one action per sub-environment; ``active`` marks the
-    agents whose episode is still running (the others' actions are ignored).
+    ``act(observations)`` returns one action per sub-environment; the actions of agents whose
+    episode has ended are ignored.
     """
     observations, _ = envs.reset(seed=seed)
     n = envs.num_envs
@@ -48,7 +48,7 @@ def rollout(
     active = np.ones(n, dtype=bool)
     discount = 1.0
     while active.any():
-        actions = act(observations, active)
+        actions = act(observations)
         observations, rewards, terminated, truncated, _ = envs.step(actions)
         returns += np.where(active, discount * rewards, 0.0)
         steps += active

@@ -51,9 +51,13 @@ class Variant:
     network: NetworkSettings = field(default_factory=NetworkSettings)
     compute: ComputeSettings = field(default_factory=ComputeSettings)
 
+    validated_topology: Topology = field(init=False, repr=False, compare=False)
+    """The topology, validated, with its routes: built once, when the variant is."""
+
     def __post_init__(self) -> None:
         try:
             topology = Topology(self.topology)
+            object.__setattr__(self, "validated_topology", topology)
             algorithm = ALGORITHMS[self.algorithm]
             algorithm.make_config(dict(self.config)).check(topology.n_agents)
             gym.spec(self.env)
@@ -62,7 +66,7 @@ class Variant:
 
     @property
     def n_agents(self) -> int:
-        return sum(1 for _, role in self.topology.nodes(data="role") if role == "agent")
+        return self.validated_topology.n_agents
 
     def resolved_config(self) -> Any:
         """The algorithm's full config dataclass for this variant."""

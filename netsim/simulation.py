@@ -11,12 +11,11 @@ from netsim.network import Network
 from netsim.processes import BarrierRounds
 from netsim.recorder import Recorder
 from netsim.scenario import Variant
-from netsim.topology import Topology
 
 
 def simulate(variant: Variant, episodes: int, seed: np.random.SeedSequence) -> pd.DataFrame:
     """The per-(episode, agent) table of one trial of ``variant``."""
-    topology = Topology(variant.topology)
+    topology = variant.validated_topology
     algorithm = ALGORITHMS[variant.algorithm]
     config = variant.resolved_config()
     problem = Problem(variant.env, topology.n_agents, seed)
