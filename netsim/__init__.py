@@ -8,6 +8,7 @@ The Python API::
     results.to_pandas(); results.plot()
 """
 
+from netsim.builders import TOPOLOGIES, line, star, two_tier
 from netsim.messages import Framing, Kind, Message
 from netsim.network import MODELS, Network
 from netsim.processes import ComputeSettings
@@ -15,10 +16,11 @@ from netsim.results import Results
 from netsim.runner import run
 from netsim.scenario import NetworkSettings, Scenario, Variant
 from netsim.simulation import simulate
-from netsim.topology import Link, Topology, star
+from netsim.topology import Link, Topology
 
 __all__ = [
     "MODELS",
+    "TOPOLOGIES",
     "ComputeSettings",
     "Framing",
     "Kind",
@@ -30,7 +32,9 @@ __all__ = [
     "Scenario",
     "Topology",
     "Variant",
+    "line",
     "run",
     "simulate",
     "star",
+    "two_tier",
 ]

@@ -23,9 +23,9 @@ import torch
 
 from algorithms import ALGORITHMS, Problem
 from algorithms.es import REPORT, ESAgents, ESLearner
+from netsim.builders import star
 from netsim.scenario import Variant
 from netsim.simulation import simulate
-from netsim.topology import star
 
 ENV = "CartPole-v1"
 
@@ -33,7 +33,7 @@ ENV = "CartPole-v1"
 def simulator(n_agents: int, episodes: int, seed: int) -> int:
     """Agent-steps simulated by the full simulator."""
     variant = Variant("bench", "es", star(n_agents, 1e6, 0.001), env=ENV)
-    return int(simulate(variant, episodes, np.random.SeedSequence(seed))["steps"].sum())
+    return int(simulate(variant, episodes, np.random.SeedSequence(seed))["metrics"]["steps"].sum())
 
 
 def _es(n_agents: int, seed: int) -> tuple[ESLearner, ESAgents]:

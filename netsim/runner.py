@@ -30,7 +30,7 @@ def run_trial(scenario: Scenario, variant_index: int, trial: int) -> pd.DataFram
     """The rows of one trial of one variant, labelled with variant, algorithm and trial."""
     _one_thread()
     variant = scenario.variants[variant_index]
-    frame = simulate(variant, scenario.episodes, trial_seed(scenario.seed, trial))
+    frame = simulate(variant, scenario.episodes, trial_seed(scenario.seed, trial))["metrics"]
     frame.insert(0, "variant", variant.name)
     frame.insert(1, "algorithm", variant.algorithm)
     frame.insert(2, "trial", trial)

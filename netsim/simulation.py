@@ -12,9 +12,14 @@ from netsim.processes import BarrierRounds
 from netsim.recorder import Recorder
 from netsim.scenario import Variant
 
+TABLES = ("metrics",)
+"""The tables a trial produces, by name: ``metrics``, one row per (episode, agent)."""
 
-def simulate(variant: Variant, episodes: int, seed: np.random.SeedSequence) -> pd.DataFrame:
-    """The per-(episode, agent) table of one trial of ``variant``."""
+
+def simulate(
+    variant: Variant, episodes: int, seed: np.random.SeedSequence
+) -> dict[str, pd.DataFrame]:
+    """The tables of one trial of ``variant``, by name (see :data:`TABLES`)."""
     topology = variant.validated_topology
     algorithm = ALGORITHMS[variant.algorithm]
     config = variant.resolved_config()
@@ -31,4 +36,4 @@ def simulate(variant: Variant, episodes: int, seed: np.random.SeedSequence) -> p
     )
     env.process(rounds.learner_process(episodes))
     env.run()
-    return recorder.to_frame()
+    return {"metrics": recorder.to_frame()}

@@ -58,41 +58,6 @@ class Topology:
         return self._uplinks[agent]
 
 
-def star(
-    n_agents: int,
-    bandwidth_bps: float,
-    latency_s: float = 0.0,
-    *,
-    router: bool = False,
-    backbone_bandwidth_bps: float | None = None,
-    backbone_latency_s: float = 0.0,
-) -> nx.Graph:
-    """A learner and ``n_agents`` agents, each on its own access link.
-
-    With ``router=True`` the access links meet at a router joined to the learner by one backbone link
-    (``backbone_bandwidth_bps``, default the access bandwidth), which every message then shares.
-    Nodes are named ``learner``, ``router`` and ``agent-0`` ... ``agent-{n-1}``.
-    """
-    if n_agents < 1:
-        raise ValueError(f"star: n_agents = {n_agents} must be at least 1")
-    graph = nx.Graph()
-    graph.add_node("learner", role="learner")
-    hub = "learner"
-    if router:
-        hub = "router"
-        graph.add_node("router", role="router")
-        graph.add_edge(
-            "learner",
-            "router",
-            bandwidth_bps=backbone_bandwidth_bps if backbone_bandwidth_bps else bandwidth_bps,
-            latency_s=backbone_latency_s,
-        )
-    for agent in range(n_agents):
-        graph.add_node(f"agent-{agent}", role="agent")
-        graph.add_edge(hub, f"agent-{agent}", bandwidth_bps=bandwidth_bps, latency_s=latency_s)
-    return graph
-
-
 def _roles(graph: nx.Graph) -> tuple[Hashable, tuple[Hashable, ...]]:
     learners, agents = [], []
     for node, role in graph.nodes(data="role"):

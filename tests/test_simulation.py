@@ -34,7 +34,7 @@ def test_a_round_takes_downlink_plus_compute_plus_uplink():
         star(1, bandwidth, latency),
         compute=ComputeSettings(step_time_s=step_s, update_time_s=0.5),
     )
-    table = netsim.simulate(variant, 2, np.random.SeedSequence(0))
+    table = netsim.simulate(variant, 2, np.random.SeedSequence(0))["metrics"]
     params_wire = netsim.Framing().wire_bytes(4 * 130)  # 4-8-8-2 MLP: 40 + 72 + 18 float32
     report_wire = 52
     first, second = table.iloc[0], table.iloc[1]
@@ -55,7 +55,7 @@ def test_a_round_takes_downlink_plus_compute_plus_uplink():
 
 def test_silent_agents_send_a_header_only_notice_counted_as_control():
     variant = Variant("espc", "espc", star(10, 1e6), config={"m": 2})
-    table = netsim.simulate(variant, 6, np.random.SeedSequence(2))
+    table = netsim.simulate(variant, 6, np.random.SeedSequence(2))["metrics"]
     silent, reporting = table[table.sent == 0], table[table.sent == 1]
     assert len(silent) and len(reporting)
     assert (silent.control_wire_bytes == 40).all()
@@ -141,7 +141,7 @@ def test_bad_variants_are_refused_naming_the_culprit(variant, message):
 
 def test_espc_reports_near_m_over_n_on_cart_pole():
     variant = Variant("espc", "espc", star(50, 1e6), config={"m": 25, "k": 5})
-    table = netsim.simulate(variant, 40, np.random.SeedSequence(5))
+    table = netsim.simulate(variant, 40, np.random.SeedSequence(5))["metrics"]
     assert 0.4 < table.sent.mean() < 0.65
 
 

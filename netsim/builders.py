@@ -1,0 +1,198 @@
+"""Topology builders: the common shapes as NetworkX graphs, ready for :class:`netsim.Topology`.
+
+Every builder names its nodes ``learner``, ``agent-0`` ... ``agent-{n-1}`` and, where it has them,
+``router`` or ``edge-0`` ... Agents may be heterogeneous: a per-agent setting (an access link's
+``bandwidth_bps`` or ``latency_s``) is given as
+
+* one number, the same for every agent;
+* a sequence of ``n_agents`` numbers, agent i taking the i-th;
+* a distribution to draw ``n_agents`` values from with ``seed``: a frozen ``scipy.stats``
+  distribution (``scipy.stats.lognorm(0.5, scale=1e6)``) or a mapping naming one
+  (``{"distribution": "uniform", "loc": 1e5, "scale": 9e5}``), as a config file would.
+
+The builders check only their own arguments; :class:`netsim.Topology` validates the graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeAlias
+
+import networkx as nx
+import numpy as np
+import scipy.stats
+
+PerAgent: TypeAlias = float | Sequence[float] | Mapping[str, Any] | Any
+"""A number, a sequence of one number per agent, or a distribution (see the module docstring)."""
+
+
+def per_agent(
+    value: PerAgent, n_agents: int, name: str, rng: np.random.Generator | None = None
+) -> list[float]:
+    """``value`` resolved to one float per agent, a distribution drawn from with ``rng``;
+    ``name`` labels errors."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return [float(value)] * n_agents
+    if isinstance(value, Mapping):
+        value = _named_distribution(value, name)
+    if hasattr(value, "rvs"):
+        if rng is None:
+            raise ValueError(f"{name} is drawn from a distribution, so the builder needs a seed")
+        draws = value.rvs(size=n_agents, random_state=rng)
+        return [float(draw) for draw in np.atleast_1d(draws)]
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        if len(value) != n_agents:
+            raise ValueError(f"{name} has {len(value)} values for {n_agents} agents")
+        return [float(item) for item in value]
+    raise TypeError(
+        f"{name} = {value!r}: give a number, a list of one number per agent, or a distribution"
+    )
+
+
+def star(
+    n_agents: int,
+    bandwidth_bps: PerAgent,
+    latency_s: PerAgent = 0.0,
+    *,
+    router: bool = False,
+    backbone_bandwidth_bps: float | None = None,
+    backbone_latency_s: float = 0.0,
+    seed: int | None = None,
+) -> nx.Graph:
+    """A learner and ``n_agents`` agents, each on its own access link (``bandwidth_bps``,
+    ``latency_s``, per agent).
+
+    With ``router=True`` the access links meet at a router joined to the learner by one backbone link
+    (``backbone_bandwidth_bps``, default the access bandwidth of agent 0), which every message then
+    shares.
+    """
+    _check_count("star", "n_agents", n_agents)
+    rng = _rng(seed)
+    bandwidths = per_agent(bandwidth_bps, n_agents, "star: bandwidth_bps", rng)
+    latencies = per_agent(latency_s, n_agents, "star: latency_s", rng)
+    graph = _with_learner()
+    hub = "learner"
+    if router:
+        hub = "router"
+        graph.add_node("router", role="router")
+        backbone = backbone_bandwidth_bps if backbone_bandwidth_bps else bandwidths[0]
+        graph.add_edge("learner", "router", bandwidth_bps=backbone, latency_s=backbone_latency_s)
+    for agent in range(n_agents):
+        _add_agent(graph, agent, hub, bandwidths[agent], latencies[agent])
+    return graph
+
+
+def two_tier(
+    n_agents: int,
+    n_edges: int,
+    access_bandwidth_bps: PerAgent,
+    backhaul_bandwidth_bps: float,
+    *,
+    access_latency_s: PerAgent = 0.0,
+    backhaul_latency_s: float = 0.0,
+    seed: int | None = None,
+) -> nx.Graph:
+    """Agents on access links to ``n_edges`` edge routers, each joined to a cloud learner by its own
+    backhaul link. Agent i sits behind router ``edge-{i * n_edges // n_agents}``: contiguous blocks
+    of (nearly) equal size.
+    """
+    _check_count("two_tier", "n_agents", n_agents)
+    _check_count("two_tier", "n_edges", n_edges)
+    if n_edges > n_agents:
+        raise ValueError(f"two_tier: n_edges = {n_edges} exceeds n_agents = {n_agents}")
+    rng = _rng(seed)
+    bandwidths = per_agent(access_bandwidth_bps, n_agents, "two_tier: access_bandwidth_bps", rng)
+    latencies = per_agent(access_latency_s, n_agents, "two_tier: access_latency_s", rng)
+    graph = _with_learner()
+    for edge in range(n_edges):
+        graph.add_node(f"edge-{edge}", role="router")
+        graph.add_edge(
+            "learner",
+            f"edge-{edge}",
+            bandwidth_bps=backhaul_bandwidth_bps,
+            latency_s=backhaul_latency_s,
+        )
+    for agent in range(n_agents):
+        router = f"edge-{agent * n_edges // n_agents}"
+        _add_agent(graph, agent, router, bandwidths[agent], latencies[agent])
+    return graph
+
+
+def line(
+    n_agents: int,
+    bandwidth_bps: PerAgent,
+    latency_s: PerAgent = 0.0,
+    *,
+    seed: int | None = None,
+) -> nx.Graph:
+    """The learner and the agents in a chain, ``learner - agent-0 - agent-1 - ...``: agent i's
+    messages cross the links of every agent before it, which forward them. Link i (per agent)
+    joins agent i to its predecessor.
+    """
+    _check_count("line", "n_agents", n_agents)
+    rng = _rng(seed)
+    bandwidths = per_agent(bandwidth_bps, n_agents, "line: bandwidth_bps", rng)
+    latencies = per_agent(latency_s, n_agents, "line: latency_s", rng)
+    graph = _with_learner()
+    previous = "learner"
+    for agent in range(n_agents):
+        _add_agent(graph, agent, previous, bandwidths[agent], latencies[agent])
+        previous = f"agent-{agent}"
+    return graph
+
+
+TOPOLOGIES: dict[str, Callable[..., nx.Graph]] = {
+    "star": star,
+    "two_tier": two_tier,
+    "line": line,
+}
+"""Builders by name, for config files and ``netsim list``."""
+
+
+def build(name: str, **arguments: Any) -> nx.Graph:
+    """The graph that builder ``name`` makes from ``arguments``."""
+    try:
+        builder = TOPOLOGIES[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown topology builder {name!r}; known: {', '.join(sorted(TOPOLOGIES))}"
+        ) from None
+    return builder(**arguments)
+
+
+def _with_learner() -> nx.Graph:
+    graph = nx.Graph()
+    graph.add_node("learner", role="learner")
+    return graph
+
+
+def _add_agent(
+    graph: nx.Graph, agent: int, attach_to: str, bandwidth_bps: float, latency_s: float
+) -> None:
+    graph.add_node(f"agent-{agent}", role="agent")
+    graph.add_edge(attach_to, f"agent-{agent}", bandwidth_bps=bandwidth_bps, latency_s=latency_s)
+
+
+def _check_count(builder: str, name: str, value: int) -> None:
+    if not isinstance(value, int) or value < 1:
+        raise ValueError(f"{builder}: {name} = {value!r} must be an integer >= 1")
+
+
+def _rng(seed: int | None) -> np.random.Generator | None:
+    """The generator a builder draws its distributed settings from, bandwidths first."""
+    return None if seed is None else np.random.default_rng(seed)
+
+
+def _named_distribution(spec: Mapping[str, Any], name: str) -> Any:
+    parameters = dict(spec)
+    distribution = parameters.pop("distribution", None)
+    family = getattr(scipy.stats, str(distribution), None)
+    if not isinstance(family, scipy.stats.rv_continuous | scipy.stats.rv_discrete):
+        raise ValueError(
+            f"{name}: {distribution!r} is not a scipy.stats distribution "
+            "(give {'distribution': 'uniform', 'loc': ..., 'scale': ...})"
+        )
+    try:
+        return family(**parameters)
+    except TypeError as error:
+        raise ValueError(f"{name}: {distribution} does not take {parameters}: {error}") from None
