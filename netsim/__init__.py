@@ -17,6 +17,7 @@ from netsim.runner import run
 from netsim.scenario import NetworkSettings, Scenario, Variant
 from netsim.simulation import simulate
 from netsim.topology import Link, Topology
+from netsim.whatif import time_transfers
 
 __all__ = [
     "MODELS",
@@ -36,5 +37,6 @@ __all__ = [
     "run",
     "simulate",
     "star",
+    "time_transfers",
     "two_tier",
 ]

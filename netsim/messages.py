@@ -62,3 +62,8 @@ class Message:
     wire_bytes: int
     sent_at_s: float
     delivered_at_s: float = float("nan")
+    """When it arrived, or when it was given up (``failed``)."""
+    retransmitted_bytes: int = 0
+    """Wire bytes resent for its lost packets."""
+    failed: bool = False
+    """True if an outage ended it before it arrived (the ``fail`` outage policy)."""

@@ -7,6 +7,9 @@ Round k, under the ``barrier`` round policy:
              send its report if c_i^k = 1, else a header-only notice   (uplink, REPORT or CONTROL)
     learner: once all n have arrived, spend update_time_s and update from the reports
 
+A message an outage ends (the ``fail`` outage policy) is lost: an agent whose policy is lost sits
+the round out, and a lost report is not used; the learner learns of either when it is given up.
+
 The agents of a round start from the same policy, so their episodes are computed as one batch when
 the learner broadcasts (DESIGN.md, "Speed"); each agent's process then takes its precomputed result
 and spends its duration in simulated time. SimPy events are per message and per episode, never per
@@ -76,7 +79,9 @@ class BarrierRounds:
                 )
             ]
             arrived = yield self.env.all_of(arrivals)
-            reports = [m.payload for m in arrived.values() if m.kind is Kind.REPORT]
+            reports = [
+                m.payload for m in arrived.values() if m.kind is Kind.REPORT and not m.failed
+            ]
             yield self.env.timeout(self.compute.update_time_s)
             self.learner.update(reports)
 
@@ -85,6 +90,8 @@ class BarrierRounds:
     ) -> Generator[simpy.Event, Any, Message]:
         received = yield self.network.to_agent(agent, Kind.PARAMS, policy)
         self.recorder.policy_received(episode, agent, received)
+        if received.failed:
+            return received  # no policy, no episode: the agent sits the round out
         yield self.env.timeout(steps * self.compute.step_time_s)
         kind, payload = (Kind.CONTROL, b"") if report is None else (Kind.REPORT, report)
         sent = yield self.network.to_learner(agent, kind, payload)

@@ -2,8 +2,10 @@
 
 One row per agent per episode: its discounted reward, whether it reported, the report's payload and
 wire bytes, the control bytes of its "nothing to send" notice, the downlink bytes of the policy it
-received, the simulated instant its report or notice reached the learner, and the policy version it
-acted on. Nothing per environment step is kept.
+received, the bytes resent for lost packets of both, the simulated instant its report or notice
+reached the learner, the policy version it acted on, and whether an outage lost the round (the
+``fail`` outage policy: its policy never came, so it ran no episode and its reward is NaN, or its
+report never reached the learner). Nothing per environment step is kept.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ class Recorder:
             "wire_bytes": np.zeros(rows, dtype=np.int64),
             "control_wire_bytes": np.zeros(rows, dtype=np.int64),
             "downlink_wire_bytes": np.zeros(rows, dtype=np.int64),
+            "resent_wire_bytes": np.zeros(rows, dtype=np.int64),
+            "lost": np.zeros(rows, dtype=np.int8),
             "sim_time_s": np.full(rows, np.nan),
             "policy_version": np.zeros(rows, dtype=np.int64),
         }
@@ -42,7 +46,14 @@ class Recorder:
         self.columns["policy_version"][rows] = policy_version
 
     def policy_received(self, episode: int, agent: int, message: Message) -> None:
-        self.columns["downlink_wire_bytes"][episode * self.n_agents + agent] = message.wire_bytes
+        row = episode * self.n_agents + agent
+        self.columns["downlink_wire_bytes"][row] = message.wire_bytes
+        self.columns["resent_wire_bytes"][row] += message.retransmitted_bytes
+        if message.failed:
+            self.columns["lost"][row] = 1
+            self.columns["reward"][row] = np.nan
+            self.columns["steps"][row] = 0
+            self.columns["sim_time_s"][row] = message.delivered_at_s
 
     def uplink_arrived(self, episode: int, agent: int, message: Message) -> None:
         row = episode * self.n_agents + agent
@@ -52,6 +63,8 @@ class Recorder:
             self.columns["wire_bytes"][row] = message.wire_bytes
         else:
             self.columns["control_wire_bytes"][row] = message.wire_bytes
+        self.columns["resent_wire_bytes"][row] += message.retransmitted_bytes
+        self.columns["lost"][row] = int(message.failed)
         self.columns["sim_time_s"][row] = message.delivered_at_s
 
     def to_frame(self) -> pd.DataFrame:

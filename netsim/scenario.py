@@ -16,7 +16,7 @@ import networkx as nx
 
 from algorithms import ALGORITHMS
 from netsim.messages import Framing
-from netsim.network import model_type
+from netsim.network import OUTAGE_POLICIES, model_type
 from netsim.processes import ComputeSettings
 from netsim.topology import Topology
 
@@ -29,9 +29,17 @@ class NetworkSettings:
     """The bandwidth model, by name (``netsim list`` shows them)."""
     framing: Framing = field(default_factory=Framing)
     """MTU and per-packet header bytes."""
+    on_outage: str = "wait"
+    """What a transfer on a link in an outage does: ``wait`` until it is back, or ``fail`` (lost)."""
+    trace: bool = False
+    """Record every message (src, dst, kind, bytes, start, end, queueing delay) in a table."""
 
     def __post_init__(self) -> None:
         model_type(self.model)  # raises on an unknown name
+        if self.on_outage not in OUTAGE_POLICIES:
+            raise ValueError(
+                f"unknown outage policy {self.on_outage!r}; known: {', '.join(OUTAGE_POLICIES)}"
+            )
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,19 @@ import pandas as pd
 import simpy
 
 from algorithms import ALGORITHMS, Problem
+from algorithms.base import derive_seed
 from netsim.network import Network
 from netsim.processes import BarrierRounds
 from netsim.recorder import Recorder
 from netsim.scenario import Variant
 
-TABLES = ("metrics",)
-"""The tables a trial produces, by name: ``metrics``, one row per (episode, agent)."""
+TABLES = ("metrics", "links", "messages")
+"""The tables a trial produces, by name: ``metrics``, one row per (episode, agent); ``links``, one
+row per directed link (:meth:`Network.link_table`); ``messages``, one row per message, only when the
+variant's network settings ask for a trace."""
+
+NETWORK_SEED_KEY = 1_000
+"""The child of a trial's seed that drives the network (packet loss); the algorithms use 0-999."""
 
 
 def simulate(
@@ -25,10 +31,20 @@ def simulate(
     config = variant.resolved_config()
     problem = Problem(variant.env, topology.n_agents, seed)
     env = simpy.Environment()
+    settings = variant.network
+    network = Network(
+        env,
+        topology,
+        settings.model,
+        settings.framing,
+        on_outage=settings.on_outage,
+        seed=derive_seed(seed, NETWORK_SEED_KEY),
+        trace=settings.trace,
+    )
     recorder = Recorder(episodes, topology.n_agents)
     rounds = BarrierRounds(
         env,
-        Network(env, topology, variant.network.model, variant.network.framing),
+        network,
         algorithm.learner_type(config, problem),
         algorithm.agents_type(config, problem),
         recorder,
@@ -36,4 +52,8 @@ def simulate(
     )
     env.process(rounds.learner_process(episodes))
     env.run()
-    return {"metrics": recorder.to_frame()}
+    tables = {"metrics": recorder.to_frame(), "links": network.link_table()}
+    trace = network.trace_table()
+    if trace is not None:
+        tables["messages"] = trace
+    return tables

@@ -4,7 +4,9 @@ A topology is any ``networkx.Graph`` (links full duplex: each direction its own 
 ``networkx.DiGraph`` (each edge one direction) whose
 
 * nodes carry ``role`` in {"learner", "agent", "router"}: exactly one learner, at least one agent;
-* edges carry ``bandwidth_bps`` (bits per second, > 0) and ``latency_s`` (seconds, >= 0).
+* edges carry ``bandwidth_bps`` (bits per second, > 0) and ``latency_s`` (seconds, >= 0), and may
+  carry ``loss`` (each packet's loss probability, in [0, 1), default 0) and ``outages`` (intervals
+  ``(start_s, end_s)`` with ``0 <= start_s < end_s`` during which the link carries nothing).
 
 Agent i is the i-th agent node in the graph's node order. Routes are shortest paths by hop count
 (our choice; ties broken by NetworkX's deterministic search order), computed once.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable
 from dataclasses import dataclass
+from itertools import pairwise
 
 import networkx as nx
 
@@ -29,21 +32,37 @@ class Link:
     dst: Hashable
     bandwidth_bps: float
     latency_s: float
+    loss: float = 0.0
+    """Probability that a packet sent on this link is lost (and sent again)."""
+    outages: tuple[tuple[float, float], ...] = ()
+    """Intervals ``[start_s, end_s)``, sorted and disjoint, during which the link is down."""
+
+    def down_at(self, time_s: float) -> tuple[float, float] | None:
+        """The outage under way at ``time_s``, if any."""
+        for start, end in self.outages:
+            if start <= time_s < end:
+                return start, end
+            if start > time_s:
+                break
+        return None
 
 
 class Topology:
     """A validated graph with its learner, its agents in order, and the route of every message."""
 
-    def __init__(self, graph: nx.Graph) -> None:
+    def __init__(self, graph: nx.Graph, *, roles: bool = True) -> None:
+        """Validate ``graph``; with ``roles=False`` (what-if timing between any nodes) node roles
+        are neither needed nor read, and the topology has no learner and no agents."""
         if not isinstance(graph, nx.Graph):
             raise TypeError(
                 f"a topology is a networkx Graph or DiGraph, not {type(graph).__name__}"
             )
         self.graph = graph
-        self.learner, self.agents = _roles(graph)
         self.links = _links(graph)
+        self.learner, self.agents = _roles(graph) if roles else (None, ())
         self._downlinks = _routes(graph, self.learner, self.agents, self.links, towards_agents=True)
         self._uplinks = _routes(graph, self.learner, self.agents, self.links, towards_agents=False)
+        self._routes: dict[tuple[Hashable, Hashable], tuple[Link, ...]] = {}
 
     @property
     def n_agents(self) -> int:
@@ -56,6 +75,22 @@ class Topology:
     def uplink(self, agent: int) -> tuple[Link, ...]:
         """The links from agent ``agent`` to the learner, in order."""
         return self._uplinks[agent]
+
+    def route(self, src: Hashable, dst: Hashable) -> tuple[Link, ...]:
+        """The links from node ``src`` to node ``dst``, in order (a shortest path by hops)."""
+        key = (src, dst)
+        if key not in self._routes:
+            for node in key:
+                if node not in self.graph:
+                    raise ValueError(f"node {node!r} is not in the topology")
+            if src == dst:
+                raise ValueError(f"a transfer from {src!r} to itself crosses no link")
+            try:
+                path = nx.shortest_path(self.graph, src, dst)
+            except nx.NetworkXNoPath:
+                raise ValueError(f"no path from {src!r} to {dst!r}") from None
+            self._routes[key] = tuple(self.links[hop] for hop in pairwise(path))
+        return self._routes[key]
 
 
 def _roles(graph: nx.Graph) -> tuple[Hashable, tuple[Hashable, ...]]:
@@ -89,10 +124,34 @@ def _links(graph: nx.Graph) -> dict[tuple[Hashable, Hashable], Link]:
             raise ValueError(
                 f"edge {(u, v)!r} has latency_s {latency!r}; it must be a finite number >= 0"
             )
-        links[(u, v)] = Link(u, v, float(bandwidth), float(latency))
+        loss = data.get("loss", 0.0)
+        if not isinstance(loss, int | float) or not 0 <= loss < 1:
+            raise ValueError(f"edge {(u, v)!r} has loss {loss!r}; it must be in [0, 1)")
+        outages = _outages((u, v), data.get("outages", ()))
+        links[(u, v)] = Link(u, v, float(bandwidth), float(latency), float(loss), outages)
         if not graph.is_directed():
-            links[(v, u)] = Link(v, u, float(bandwidth), float(latency))
+            links[(v, u)] = Link(v, u, float(bandwidth), float(latency), float(loss), outages)
     return links
+
+
+def _outages(edge: tuple[Hashable, Hashable], given: object) -> tuple[tuple[float, float], ...]:
+    """``given`` as sorted, disjoint ``(start_s, end_s)`` intervals, each checked."""
+    try:
+        intervals = [(float(start), float(end)) for start, end in given]  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"edge {edge!r} has outages {given!r}; give a list of (start_s, end_s) pairs"
+        ) from None
+    for start, end in intervals:
+        if not (0 <= start < end) or math.isinf(end):
+            raise ValueError(
+                f"edge {edge!r} has outage ({start}, {end}); it needs 0 <= start_s < end_s < inf"
+            )
+    intervals.sort()
+    for (_, end), (start, _) in pairwise(intervals):
+        if start < end:
+            raise ValueError(f"edge {edge!r} has overlapping outages around {start}")
+    return tuple(intervals)
 
 
 def _routes(
@@ -102,6 +161,8 @@ def _routes(
     links: dict[tuple[Hashable, Hashable], Link],
     towards_agents: bool,
 ) -> list[tuple[Link, ...]]:
+    if not agents:
+        return []
     search = graph if towards_agents or not graph.is_directed() else graph.reverse(copy=False)
     paths = nx.single_source_shortest_path(search, learner)
     routes = []
@@ -112,5 +173,5 @@ def _routes(
                 f"agent {agent!r} is disconnected: no path {direction} it (learner {learner!r})"
             )
         path = paths[agent] if towards_agents else paths[agent][::-1]
-        routes.append(tuple(links[(a, b)] for a, b in zip(path[:-1], path[1:], strict=True)))
+        routes.append(tuple(links[hop] for hop in pairwise(path)))
     return routes

@@ -1,18 +1,27 @@
 """The one small interface every bandwidth model fills in (DESIGN.md, SimPy's resource pattern).
 
-A model is told that ``wire_bytes`` start along a route of links now, and returns the event that
-fires when the last byte reaches the route's end. How capacity is shared is the model's business; the
-rest of the simulator never knows which model runs.
+A model is handed a :class:`~netsim.network.transfer.Transfer` when it starts, and ends it, delivered
+or failed, by calling :meth:`BandwidthModel.end`. How capacity is shared is the model's business; the
+rest of the simulator never knows which model runs. Each model also says how long a transfer takes
+alone on an idle network (:meth:`alone_s`), which defines its queueing delay, and counts the use of
+every link it touches.
+
+Outages (intervals during which a link carries nothing) are met by the policy ``on_outage``:
+``wait`` (transfers on the link pause until it is back) or ``fail`` (they end, failed).
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar
+from collections import defaultdict
+from typing import ClassVar
 
 import simpy
 
+from netsim.network.transfer import LinkUse, Transfer
 from netsim.topology import Link
+
+OUTAGE_POLICIES = ("wait", "fail")
 
 
 class BandwidthModel(ABC):
@@ -21,10 +30,30 @@ class BandwidthModel(ABC):
     name: ClassVar[str]
     """The name a run chooses this model by."""
 
-    def __init__(self, env: simpy.Environment) -> None:
+    def __init__(self, env: simpy.Environment, on_outage: str = "wait") -> None:
+        if on_outage not in OUTAGE_POLICIES:
+            raise ValueError(f"unknown outage policy {on_outage!r}; known: {OUTAGE_POLICIES}")
         self.env = env
+        self.fail_on_outage = on_outage == "fail"
+        self.use: defaultdict[Link, LinkUse] = defaultdict(LinkUse)
+        """What each directed link did so far."""
 
     @abstractmethod
-    def transfer(self, route: tuple[Link, ...], wire_bytes: int, value: Any = None) -> simpy.Event:
-        """Start sending ``wire_bytes`` along ``route`` now; the event fires with ``value`` when
-        they have all arrived at the route's last node."""
+    def start(self, transfer: Transfer) -> None:
+        """Start sending ``transfer.sent_bytes`` along ``transfer.route`` now."""
+
+    @staticmethod
+    @abstractmethod
+    def alone_s(route: tuple[Link, ...], sent_bytes: float) -> float:
+        """Seconds ``sent_bytes`` take along ``route`` with no other traffic and no outage."""
+
+    def end(self, transfer: Transfer, carried_bytes: float, failed: bool = False) -> None:
+        """End ``transfer`` now, having pushed ``carried_bytes``; its event fires."""
+        transfer.end_s = self.env.now
+        transfer.failed = failed
+        transfer.carried_bytes = carried_bytes
+        transfer.done.succeed(transfer.value)
+
+    def close(self) -> None:
+        """Account for links still busy at the end of a run (a hook; nothing by default)."""
+        return None

@@ -1,16 +1,43 @@
-"""The facade the processes talk to: messages in, framed and routed, onto the chosen bandwidth model."""
+"""The facade the processes talk to: messages in, framed, routed, resent where lost, onto the chosen
+bandwidth model; and what the network did, per link and (if traced) per message, out.
+
+A message's queueing delay is its time in the network beyond what it would take alone on an idle
+network under the same model (:meth:`BandwidthModel.alone_s`), outages included.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from typing import Any
+
+import numpy as np
+import pandas as pd
 import simpy
 
 from netsim.messages import Framing, Kind, Message
 from netsim.network.base import BandwidthModel
+from netsim.network.fair import FairSharing
+from netsim.network.loss import retransmitted_bytes
 from netsim.network.store_and_forward import StoreAndForward
+from netsim.network.transfer import Transfer
 from netsim.topology import Link, Topology
 
-MODELS: dict[str, type[BandwidthModel]] = {model.name: model for model in (StoreAndForward,)}
+MODELS: dict[str, type[BandwidthModel]] = {
+    model.name: model for model in (StoreAndForward, FairSharing)
+}
 """Bandwidth models by name."""
+
+TRACE_COLUMNS = (
+    "src",
+    "dst",
+    "kind",
+    "wire_bytes",
+    "retransmitted_bytes",
+    "start_s",
+    "end_s",
+    "queueing_delay_s",
+    "failed",
+)
 
 
 def model_type(name: str) -> type[BandwidthModel]:
@@ -24,7 +51,10 @@ def model_type(name: str) -> type[BandwidthModel]:
 
 
 class Network:
-    """Sends messages between the learner and the agents of a topology."""
+    """Sends messages between the nodes of a topology.
+
+    ``seed`` drives packet loss, the network's only randomness.
+    """
 
     def __init__(
         self,
@@ -32,42 +62,110 @@ class Network:
         topology: Topology,
         model: str = StoreAndForward.name,
         framing: Framing | None = None,
+        *,
+        on_outage: str = "wait",
+        seed: int | np.random.SeedSequence = 0,
+        trace: bool = False,
     ) -> None:
         self.env = env
         self.topology = topology
-        self.model = model_type(model)(env)
+        self.model = model_type(model)(env, on_outage)
         self.framing = framing or Framing()
+        self._rng = np.random.default_rng(seed)
+        self._trace: list[tuple[Any, ...]] | None = [] if trace else None
 
     def to_agent(self, agent: int, kind: Kind, payload: bytes) -> simpy.Event:
-        """Send ``payload`` from the learner to agent ``agent``; fires with the delivered Message."""
+        """Send ``payload`` from the learner to agent ``agent``; fires with the Message."""
+        topology = self.topology
         return self._send(
-            self.topology.learner,
-            self.topology.agents[agent],
-            self.topology.downlink(agent),
-            kind,
-            payload,
+            topology.learner, topology.agents[agent], topology.downlink(agent), kind, payload
         )
 
     def to_learner(self, agent: int, kind: Kind, payload: bytes) -> simpy.Event:
-        """Send ``payload`` from agent ``agent`` to the learner; fires with the delivered Message."""
+        """Send ``payload`` from agent ``agent`` to the learner; fires with the Message."""
+        topology = self.topology
         return self._send(
-            self.topology.agents[agent],
-            self.topology.learner,
-            self.topology.uplink(agent),
-            kind,
-            payload,
+            topology.agents[agent], topology.learner, topology.uplink(agent), kind, payload
         )
 
+    def transfer(self, src: Hashable, dst: Hashable, wire_bytes: int) -> Transfer:
+        """Start ``wire_bytes`` (framing already counted) from node ``src`` to node ``dst`` now."""
+        return self._start(src, dst, self.topology.route(src, dst), wire_bytes, None, None)
+
     def _send(
-        self, src: object, dst: object, route: tuple[Link, ...], kind: Kind, payload: bytes
+        self, src: Hashable, dst: Hashable, route: tuple[Link, ...], kind: Kind, payload: bytes
     ) -> simpy.Event:
         message = Message(
             src, dst, kind, payload, self.framing.wire_bytes(len(payload)), sent_at_s=self.env.now
         )
-        delivered = self.model.transfer(route, message.wire_bytes, message)
+        return self._start(src, dst, route, message.wire_bytes, kind, message).done
 
-        def stamp(_: simpy.Event) -> None:
-            message.delivered_at_s = self.env.now
+    def _start(
+        self,
+        src: Hashable,
+        dst: Hashable,
+        route: tuple[Link, ...],
+        wire_bytes: int,
+        kind: Kind | None,
+        message: Message | None,
+    ) -> Transfer:
+        resent = retransmitted_bytes(route, wire_bytes, self.framing.mtu_bytes, self._rng)
+        transfer = Transfer(route, wire_bytes, resent, self.env.now, self.env.event(), message)
 
-        delivered.callbacks.append(stamp)
-        return delivered
+        def ended(_: simpy.Event) -> None:
+            if message is not None:
+                message.delivered_at_s = transfer.end_s
+                message.retransmitted_bytes = transfer.retransmitted_bytes
+                message.failed = transfer.failed
+            if self._trace is not None:
+                alone_s = self.model.alone_s(route, transfer.sent_bytes)
+                self._trace.append(
+                    (
+                        str(src),
+                        str(dst),
+                        "" if kind is None else str(kind),
+                        wire_bytes,
+                        resent,
+                        transfer.start_s,
+                        transfer.end_s,
+                        max(0.0, transfer.end_s - transfer.start_s - alone_s),
+                        transfer.failed,
+                    )
+                )
+
+        transfer.done.callbacks.append(ended)
+        self.model.start(transfer)
+        return transfer
+
+    def link_table(self) -> pd.DataFrame:
+        """One row per directed link: bytes carried, busy time, utilisation over the run so far
+        (carried bits / (bandwidth x elapsed simulated time)), transfers, peak concurrent ones."""
+        self.model.close()
+        elapsed_s = self.env.now
+        rows = []
+        for link in self.topology.links.values():
+            use = self.model.use[link]
+            rows.append(
+                {
+                    "src": str(link.src),
+                    "dst": str(link.dst),
+                    "bandwidth_bps": link.bandwidth_bps,
+                    "latency_s": link.latency_s,
+                    "carried_bytes": use.carried_bytes,
+                    "busy_s": use.busy_s,
+                    "utilisation": (
+                        use.carried_bytes * 8 / (link.bandwidth_bps * elapsed_s)
+                        if elapsed_s > 0
+                        else float("nan")
+                    ),
+                    "transfers": use.transfers,
+                    "peak_transfers": use.peak_transfers,
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def trace_table(self) -> pd.DataFrame | None:
+        """One row per ended message, in order of ending; None unless traced."""
+        if self._trace is None:
+            return None
+        return pd.DataFrame(self._trace, columns=list(TRACE_COLUMNS))

@@ -1,23 +1,25 @@
 """Store-and-forward: each directed link is a FIFO server (DESIGN.md, "Bandwidth models").
 
-A message waits for the link to be free, holds it for ``wire_bytes * 8 / bandwidth_bps``, then
+A transfer waits for the link to be free, holds it for ``sent_bytes * 8 / bandwidth_bps``, then
 propagates for ``latency_s`` to the next node, which must receive it whole before forwarding it:
 
-    start_h  = max(arrival_h, link h free)
-    arrival_{h+1} = start_h + wire_bytes * 8 / bandwidth_h + latency_h
+    start_h       = max(arrival_h, link h free)
+    arrival_{h+1} = start_h + sent_bytes * 8 / bandwidth_h + latency_h
 
-Because service times are known on arrival, each link is kept as the instant it next falls free, and
-a message costs one SimPy event per hop.
+An outage on link h pauses its transmission (``wait``: the rest is sent once the link is back) or
+ends the transfer at the outage's start (``fail``: the link is then free for the next in line).
+Because service times are known on arrival, each link is kept as the instant it next falls free,
+and a transfer costs one SimPy event per hop.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Any
+from collections import defaultdict, deque
 
 import simpy
 
 from netsim.network.base import BandwidthModel
+from netsim.network.transfer import Transfer
 from netsim.topology import Link
 
 
@@ -26,29 +28,75 @@ class StoreAndForward(BandwidthModel):
 
     name = "store-and-forward"
 
-    def __init__(self, env: simpy.Environment) -> None:
-        super().__init__(env)
+    def __init__(self, env: simpy.Environment, on_outage: str = "wait") -> None:
+        super().__init__(env, on_outage)
         self._free_at_s: defaultdict[Link, float] = defaultdict(float)
-        """The instant each directed link finishes the last message queued on it."""
+        """The instant each directed link finishes the last transfer queued on it."""
+        self._leaving_at_s: defaultdict[Link, deque[float]] = defaultdict(deque)
+        """When each transfer queued on a link leaves it, in FIFO order."""
 
-    def transfer(self, route: tuple[Link, ...], wire_bytes: int, value: Any = None) -> simpy.Event:
-        done = self.env.event()
-        self._enter(route, 0, wire_bytes, done, value)
-        return done
+    @staticmethod
+    def alone_s(route: tuple[Link, ...], sent_bytes: float) -> float:
+        return sum(sent_bytes * 8 / link.bandwidth_bps + link.latency_s for link in route)
 
-    def _enter(
-        self, route: tuple[Link, ...], hop: int, wire_bytes: int, done: simpy.Event, value: Any
-    ) -> None:
-        link = route[hop]
+    def start(self, transfer: Transfer) -> None:
+        self._enter(transfer, 0)
+
+    def _enter(self, transfer: Transfer, hop: int) -> None:
+        link = transfer.route[hop]
         now = self.env.now
-        finish = max(now, self._free_at_s[link]) + wire_bytes * 8 / link.bandwidth_bps
-        self._free_at_s[link] = finish
-        arrival = self.env.timeout(finish + link.latency_s - now)
+        begin = max(now, self._free_at_s[link])
+        service_s = transfer.sent_bytes * 8 / link.bandwidth_bps
+        failed_at = _first_outage(link, begin, begin + service_s) if self.fail_on_outage else None
+        leave = failed_at if failed_at is not None else _transmitted(link, begin, service_s)
+        self._free_at_s[link] = leave
+        self._count(link, now, leave, busy_s=service_s if failed_at is None else failed_at - begin)
+        if failed_at is not None:
+            carried = transfer.sent_bytes if hop else (failed_at - begin) * link.bandwidth_bps / 8
+            self.env.timeout(failed_at - now).callbacks.append(
+                lambda _: self.end(transfer, carried, failed=True)
+            )
+            return
+        self.use[link].carried_bytes += transfer.sent_bytes
 
         def arrived(_: simpy.Event) -> None:
-            if hop + 1 == len(route):
-                done.succeed(value)
+            if hop + 1 == len(transfer.route):
+                self.end(transfer, transfer.sent_bytes)
             else:
-                self._enter(route, hop + 1, wire_bytes, done, value)
+                self._enter(transfer, hop + 1)
 
-        arrival.callbacks.append(arrived)
+        self.env.timeout(leave + link.latency_s - now).callbacks.append(arrived)
+
+    def _count(self, link: Link, now: float, leave: float, busy_s: float) -> None:
+        use = self.use[link]
+        use.transfers += 1
+        use.busy_s += busy_s
+        queue = self._leaving_at_s[link]
+        while queue and queue[0] <= now:
+            queue.popleft()
+        queue.append(leave)
+        use.peak_transfers = max(use.peak_transfers, len(queue))
+
+
+def _transmitted(link: Link, begin: float, service_s: float) -> float:
+    """When ``service_s`` of sending, from ``begin``, is done on ``link``, pausing in outages."""
+    time, remaining = begin, service_s
+    for start, end in link.outages:
+        if end <= time:
+            continue
+        if start <= time:
+            time = end
+            continue
+        if time + remaining <= start:
+            break
+        remaining -= start - time
+        time = end
+    return time + remaining
+
+
+def _first_outage(link: Link, begin: float, finish: float) -> float | None:
+    """The first instant in ``[begin, finish)`` at which ``link`` is down, if any."""
+    for start, end in link.outages:
+        if end > begin and start < finish:
+            return max(start, begin)
+    return None
