@@ -52,7 +52,9 @@ class StoreAndForward(BandwidthModel):
         self._free_at_s[link] = leave
         self._count(link, now, leave, busy_s=service_s if failed_at is None else failed_at - begin)
         if failed_at is not None:
-            carried = transfer.sent_bytes if hop else (failed_at - begin) * link.bandwidth_bps / 8
+            partial = (failed_at - begin) * link.bandwidth_bps / 8
+            self.use[link].carried_bytes += partial
+            carried = transfer.sent_bytes if hop else partial
             self.env.timeout(failed_at - now).callbacks.append(
                 lambda _: self.end(transfer, carried, failed=True)
             )

@@ -1,0 +1,135 @@
+"""Properties of both bandwidth models over random topologies, transfers, losses and outages."""
+
+import math
+
+import networkx as nx
+import pytest
+import simpy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netsim import Network, Topology
+from netsim.network import FairSharing, StoreAndForward
+
+CAPACITY_SLACK = 1 + 1e-9
+
+
+@st.composite
+def networks(draw, lossy: bool = True, outages: bool = True):
+    """A connected random graph (a random tree plus extra edges) and transfers across it."""
+    n_nodes = draw(st.integers(2, 7))
+    graph = nx.Graph()
+    graph.add_nodes_from(range(n_nodes))
+    edges = [(draw(st.integers(0, node - 1)), node) for node in range(1, n_nodes)]
+    extra = draw(st.lists(st.tuples(st.integers(0, n_nodes - 1), st.integers(0, n_nodes - 1))))
+    for u, v in edges + [(u, v) for u, v in extra if u != v]:
+        attributes = dict(
+            bandwidth_bps=draw(st.floats(1e4, 1e7)),
+            latency_s=draw(st.sampled_from([0.0, draw(st.floats(0, 0.05))])),
+        )
+        if lossy:
+            attributes["loss"] = draw(st.sampled_from([0.0, draw(st.floats(0, 0.4))]))
+        if outages and draw(st.booleans()):
+            start = draw(st.floats(0, 2))
+            attributes["outages"] = [(start, start + draw(st.floats(0.01, 1)))]
+        graph.add_edge(u, v, **attributes)
+    pair = st.tuples(st.integers(0, n_nodes - 1), st.integers(0, n_nodes - 1)).filter(
+        lambda p: p[0] != p[1]
+    )
+    transfers = draw(
+        st.lists(st.tuples(pair, st.integers(1, 200_000), st.floats(0, 2)), min_size=1, max_size=12)
+    )
+    return graph, [(src, dst, size, start) for (src, dst), size, start in transfers]
+
+
+def run(graph, specs, model_type, on_outage="wait"):
+    """Start every transfer on a Network whose model is ``model_type``; the Transfers and Network."""
+    env = simpy.Environment()
+    network = Network(env, Topology(graph, roles=False), on_outage=on_outage, seed=7)
+    network.model = model_type(env, on_outage)
+    started = []
+    for src, dst, size, start in specs:
+        env.timeout(start).callbacks.append(
+            lambda _, s=src, d=dst, b=size: started.append(network.transfer(s, d, b))
+        )
+    env.run()
+    return started, network
+
+
+class CheckedFair(FairSharing):
+    """Fair sharing that checks, at every reallocation, that no link carries more than it can."""
+
+    def _reallocate(self, event):
+        super()._reallocate(event)
+        for link in list(self._links):
+            capacity = 0.0 if link.down_at(self.env.now) else link.bandwidth_bps
+            assert self.link_load_bps(link) <= capacity * CAPACITY_SLACK
+
+
+class CheckedStoreAndForward(StoreAndForward):
+    """Store-and-forward that records each link's sending intervals, to check they never overlap."""
+
+    def __init__(self, env, on_outage="wait"):
+        super().__init__(env, on_outage)
+        self.sending = {}
+
+    def _count(self, link, now, leave, busy_s):
+        super()._count(link, now, leave, busy_s)
+        self.sending.setdefault(link, []).append((leave - busy_s, leave))
+
+
+@settings(max_examples=60, deadline=None)
+@given(networks())
+@pytest.mark.parametrize("on_outage", ["wait", "fail"])
+def test_fair_sharing_never_loads_a_link_beyond_its_capacity(on_outage, case):
+    graph, specs = case
+    run(graph, specs, CheckedFair, on_outage)  # CheckedFair asserts at every reallocation
+
+
+@settings(max_examples=60, deadline=None)
+@given(networks())
+@pytest.mark.parametrize("model_type", [FairSharing, StoreAndForward])
+@pytest.mark.parametrize("on_outage", ["wait", "fail"])
+def test_no_transfer_ends_before_its_lower_bound(model_type, on_outage, case):
+    graph, specs = case
+    transfers, _ = run(graph, specs, model_type, on_outage)
+    for transfer in transfers:
+        if transfer.failed:
+            continue
+        bound = sum(link.latency_s for link in transfer.route) + transfer.size_bytes * 8 / min(
+            link.bandwidth_bps for link in transfer.route
+        )
+        assert transfer.end_s - transfer.start_s >= bound * (1 - 1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(networks(outages=False))
+def test_store_and_forward_never_sends_two_transfers_on_one_link_at_once(case):
+    graph, specs = case
+    _, network = run(graph, specs, CheckedStoreAndForward)
+    for intervals in network.model.sending.values():
+        intervals.sort()
+        for (_, end), (start, _) in zip(intervals, intervals[1:], strict=False):
+            assert start >= end - 1e-12 * max(1.0, end)
+
+
+@settings(max_examples=60, deadline=None)
+@given(networks())
+@pytest.mark.parametrize("model_type", [FairSharing, StoreAndForward])
+@pytest.mark.parametrize("on_outage", ["wait", "fail"])
+def test_bytes_delivered_plus_bytes_lost_equal_bytes_sent(model_type, on_outage, case):
+    graph, specs = case
+    transfers, network = run(graph, specs, model_type, on_outage)
+    assert len(transfers) == len(specs) and all(not math.isnan(t.end_s) for t in transfers)
+    for transfer in transfers:
+        delivered = 0 if transfer.failed else transfer.size_bytes
+        assert delivered + transfer.lost_bytes == pytest.approx(transfer.carried_bytes)
+        if transfer.failed:
+            assert 0 <= transfer.carried_bytes <= transfer.sent_bytes
+        else:
+            assert transfer.carried_bytes == transfer.sent_bytes
+            assert transfer.lost_bytes == transfer.retransmitted_bytes
+    if model_type is FairSharing:  # a flow moves the same bytes over every link of its route
+        for link, use in network.model.use.items():
+            through = sum(t.carried_bytes for t in transfers if link in t.route)
+            assert use.carried_bytes == pytest.approx(through)
