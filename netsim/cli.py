@@ -26,9 +26,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     commands.add_parser("list", help="list algorithms, network models and scenarios")
 
-    bench_parser = commands.add_parser("bench", help="time the simulator against bare loops")
-    bench_parser.add_argument("--episodes", type=_positive, default=200)
-    bench_parser.add_argument("--agents", type=_positive, default=50)
+    bench_parser = commands.add_parser(
+        "bench",
+        help="time the simulator against bare loops (learning), or the fair model's scaling "
+        "(network)",
+    )
+    bench_parser.add_argument(
+        "suite", nargs="?", choices=("learning", "network"), default="learning"
+    )
+    bench_parser.add_argument("--episodes", type=_positive, default=200, help="learning only")
+    bench_parser.add_argument("--agents", type=_positive, default=50, help="learning only")
     bench_parser.add_argument("--repeats", type=_positive, default=3)
 
     args = parser.parse_args(argv)
@@ -37,6 +44,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args)
         if args.command == "list":
             return _list()
+        if args.suite == "network":
+            from netsim.bench_network import main as bench_network
+
+            return bench_network(repeats=args.repeats)
         from netsim.bench import main as bench
 
         return bench(args.episodes, args.agents, args.repeats)
