@@ -6,17 +6,6 @@ import pytest
 from netsim import Topology, star
 
 
-def test_star_routes_every_agent_through_the_router():
-    topology = Topology(
-        star(3, bandwidth_bps=1e6, latency_s=0.01, router=True, backbone_bandwidth_bps=1e7)
-    )
-    assert topology.n_agents == 3
-    assert [link.dst for link in topology.uplink(2)] == ["router", "learner"]
-    assert [link.dst for link in topology.downlink(2)] == ["router", "agent-2"]
-    assert topology.downlink(0)[0].bandwidth_bps == 1e7
-    assert topology.downlink(0)[1].bandwidth_bps == 1e6
-
-
 def test_a_disconnected_agent_is_named():
     graph = star(2, bandwidth_bps=1e6)
     graph.add_node("agent-lost", role="agent")
