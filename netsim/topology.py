@@ -24,9 +24,10 @@ import networkx as nx
 ROLES = ("learner", "agent", "router")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Link:
-    """One direction of an edge."""
+    """One direction of an edge. A topology makes each link once, so links compare and hash by
+    identity: cheap, and the network models key their state by link on every event."""
 
     src: Hashable
     dst: Hashable
