@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 
 import networkx as nx
 import simpy
@@ -45,12 +45,15 @@ def time_transfers(
     network = Network(env, topology, model, framing, on_outage=on_outage, seed=seed)
     started: list[Transfer | None] = [None] * len(specs)
 
-    def start(index: int) -> None:
-        src, dst, size_bytes, _ = specs[index]
-        started[index] = network.transfer(src, dst, size_bytes)
+    def starter(index: int) -> Callable[[simpy.Event], None]:
+        def start(_: simpy.Event) -> None:
+            src, dst, size_bytes, _start_s = specs[index]
+            started[index] = network.transfer(src, dst, size_bytes)
+
+        return start
 
     for index, (_, _, _, start_s) in enumerate(specs):
-        env.timeout(start_s).callbacks.append(lambda _, index=index: start(index))
+        env.timeout(start_s).callbacks.append(starter(index))
     env.run()
     return [math.nan if t is None or t.failed else t.end_s for t in started]
 

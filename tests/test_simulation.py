@@ -8,15 +8,18 @@ import pandas as pd
 import pytest
 
 import netsim
-from netsim import ComputeSettings, Scenario, Variant, star
+from netsim import ComputeSettings, NetworkSettings, Scenario, Variant, star
 
 
 def small_scenario(**changes) -> Scenario:
+    lossy_star = star(4, 1e6, 0.01, router=True)
+    lossy_star.edges["learner", "router"]["loss"] = 0.2
     settings = dict(
         name="small",
         variants=[
             Variant("es", "es", star(4, 1e6, 0.01)),
             Variant("espc", "espc", star(6, 64e3, 0.02, router=True), config={"m": 2, "k": 3}),
+            Variant("es fair lossy", "es", lossy_star, network=NetworkSettings(model="fair")),
         ],
         episodes=4,
         trials=2,
@@ -73,6 +76,7 @@ def test_same_config_and_seed_give_an_identical_table_serially_and_in_workers(tm
         small_scenario(), tmp_path / "parallel", workers=2, progress=False, plots=False
     )
     pd.testing.assert_frame_equal(serial.to_pandas(), parallel.to_pandas())
+    assert serial.to_pandas().resent_wire_bytes.sum() > 0  # the lossy variant drew its resends
     assert (serial.directory / "metrics.parquet").read_bytes() == (
         parallel.directory / "metrics.parquet"
     ).read_bytes()
@@ -86,7 +90,7 @@ def test_table_has_one_row_per_variant_trial_episode_and_agent(tmp_path):
     table = netsim.run(
         small_scenario(), tmp_path, workers=1, progress=False, plots=False
     ).to_pandas()
-    assert len(table) == 2 * 4 * (4 + 6)
+    assert len(table) == 2 * 4 * (4 + 6 + 4)
     required = [
         "variant",
         "algorithm",
@@ -100,7 +104,7 @@ def test_table_has_one_row_per_variant_trial_episode_and_agent(tmp_path):
         "sim_time_s",
     ]
     assert set(required) <= set(table.columns)
-    assert table.variant.unique().tolist() == ["es", "espc"]
+    assert table.variant.unique().tolist() == ["es", "espc", "es fair lossy"]
     assert table.groupby(["variant", "trial", "episode"]).size().tolist() == [4] * 8 + [6] * 8
 
 
