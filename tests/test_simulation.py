@@ -105,7 +105,9 @@ def test_table_has_one_row_per_variant_trial_episode_and_agent(tmp_path):
     ]
     assert set(required) <= set(table.columns)
     assert table.variant.unique().tolist() == ["es", "espc", "es fair lossy"]
-    assert table.groupby(["variant", "trial", "episode"]).size().tolist() == [4] * 8 + [6] * 8
+    assert (
+        table.groupby(["variant", "trial", "episode"]).size().tolist() == [4] * 16 + [6] * 8
+    )  # es, es fair lossy, espc
 
 
 def test_a_directory_holding_another_scenario_is_refused_and_kept(tmp_path):
