@@ -1,13 +1,16 @@
-"""The ``netsim`` command: run a scenario, list what is available, run the benchmark."""
+"""The ``netsim`` command: run (or resume) a scenario or sweep, plot stored results, list what is
+available, run the benchmark."""
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 from collections.abc import Sequence
 
 from algorithms import ALGORITHMS
-from netsim.catalog import load_scenario, scenario_names
+from netsim.builders import TOPOLOGIES
+from netsim.catalog import find_scenario, load_scenario, scenario_names
 from netsim.executors import BACKENDS
 from netsim.network import MODELS
 from netsim.results import Results
@@ -38,7 +41,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     plot_parser = commands.add_parser("plot", help="draw the plots of a results directory")
     plot_parser.add_argument("directory", help="a results directory (finished or not)")
 
-    commands.add_parser("list", help="list algorithms, network models and scenarios")
+    commands.add_parser(
+        "list", help="list algorithms, network models, environments, topologies and scenarios"
+    )
 
     bench_parser = commands.add_parser("bench", help="time the simulator against bare loops")
     bench_parser.add_argument("--episodes", type=_positive, default=200)
@@ -96,14 +101,29 @@ def _list() -> int:
     print("network models:")
     for name, model in sorted(MODELS.items()):
         print(f"  {name:<20} {(model.__doc__ or '').strip().splitlines()[0]}")
-    print("topologies:")
-    print("  star                 netsim.star(n_agents, bandwidth_bps, latency_s, router=...)")
-    print("  any networkx graph   nodes with role learner/agent/router; edges with")
-    print("                       bandwidth_bps and latency_s")
+    print("environments:")
+    for env_id in environments():
+        print(f"  {env_id}")
+    print("topologies (config files: topology = { builder = NAME, ... }):")
+    for name, builder in TOPOLOGIES.items():
+        signature = inspect.signature(builder).replace(return_annotation=inspect.Signature.empty)
+        print(f"  {name}{signature}".replace("'", ""))
+    print("  or any networkx graph: nodes with role learner/agent/router; edges with")
+    print("  bandwidth_bps and latency_s")
     print("scenarios:")
     for name in scenario_names():
-        print(f"  {name}")
+        print(f"  {name:<20} {find_scenario(name)}")
     return 0
+
+
+def environments() -> list[str]:
+    """The Gymnasium ids netsim is built and tested for, and every registered ``netsim/`` one."""
+    import gymnasium as gym
+
+    return [
+        "CartPole-v1",
+        *sorted(env_id for env_id in gym.registry if env_id.startswith("netsim/")),
+    ]
 
 
 def _positive(text: str) -> int:
