@@ -11,28 +11,13 @@ import time
 
 import pandas as pd
 import pytest
+from test_simulation import small_scenario  # the same two-variant scenario
 
 import netsim
-from netsim import Scenario, Variant, star
 from netsim.catalog import load_scenario
 from netsim.store import RunStore
 
 KEYS = ["variant", "trial", "episode", "agent"]
-
-
-def small_scenario(**changes) -> Scenario:
-    settings = dict(
-        name="small",
-        variants=[
-            Variant("es", "es", star(3, 1e6, 0.01)),
-            Variant("espc", "espc", star(4, 64e3, 0.02, router=True), config={"m": 2, "k": 3}),
-        ],
-        episodes=4,
-        trials=2,
-        seed=11,
-    )
-    settings.update(changes)
-    return Scenario(**settings)
 
 
 def quiet_run(scenario, out, **options) -> netsim.Results:
