@@ -61,8 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from netsim.bench import main as bench
 
         return bench(args.episodes, args.agents, args.repeats)
-    except (ValueError, FileExistsError, FileNotFoundError) as error:
-        print(f"netsim: error: {error}", file=sys.stderr)
+    except (ValueError, FileExistsError, FileNotFoundError, KeyError) as error:
+        print(f"netsim: error: {error.args[0]}", file=sys.stderr)
         return 2
 
 

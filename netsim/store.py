@@ -91,7 +91,7 @@ class RunStore:
                     "choose an empty or new output directory"
                 )
             manifest = {"format": 1, "request": wanted, "sessions": []}
-        manifest["sessions"].append(json.loads(json.dumps(session, default=str)))
+        manifest.setdefault("sessions", []).append(json.loads(json.dumps(session, default=str)))
         (directory / PARTS_DIR).mkdir(parents=True, exist_ok=True)
         _write_atomically(directory / MANIFEST_FILE, json.dumps(manifest, indent=2))
         for leftover in (directory / PARTS_DIR).glob(_PARTIAL_PREFIX + "*"):

@@ -14,6 +14,7 @@ import pytest
 from test_simulation import small_scenario  # the same two-variant scenario
 
 import netsim
+import netsim.cli
 from netsim.catalog import load_scenario
 from netsim.store import RunStore
 
@@ -167,3 +168,11 @@ def test_an_unknown_backend_or_misplaced_address_is_refused(tmp_path):
     with pytest.raises(ValueError, match="address 'auto' is for the ray backend"):
         quiet_run(small_scenario(), tmp_path, address="auto")
     assert not tmp_path.joinpath("manifest.json").exists()
+
+
+def test_plot_draws_a_stored_run_and_names_a_directory_that_is_not_one(tmp_path, capsys):
+    quiet_run(small_scenario(trials=1), tmp_path / "run", backend="serial")
+    assert netsim.cli.main(["plot", str(tmp_path / "run")]) == 0
+    assert (tmp_path / "run" / "plots" / "panels.png").stat().st_size > 0
+    assert netsim.cli.main(["plot", str(tmp_path)]) == 2
+    assert f"{tmp_path} holds no manifest.json: not a netsim run" in capsys.readouterr().err
