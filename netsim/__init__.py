@@ -6,9 +6,12 @@ The Python API::
     scenario = netsim.Scenario("mine", [netsim.Variant("espc", "espc", netsim.star(50, 1e6))])
     results = netsim.run(scenario)
     results.to_pandas(); results.plot()
+
+or from a TOML config: ``netsim.run(netsim.load_config("scenarios/bandwidth_sweep.toml"))``.
 """
 
 from netsim.builders import TOPOLOGIES, line, star, two_tier
+from netsim.config import ConfigError, load_config
 from netsim.messages import Framing, Kind, Message
 from netsim.network import MODELS, Network
 from netsim.processes import ComputeSettings
@@ -23,6 +26,7 @@ __all__ = [
     "MODELS",
     "TOPOLOGIES",
     "ComputeSettings",
+    "ConfigError",
     "Framing",
     "Kind",
     "Link",
@@ -34,6 +38,7 @@ __all__ = [
     "Topology",
     "Variant",
     "line",
+    "load_config",
     "run",
     "simulate",
     "star",

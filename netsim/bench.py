@@ -20,6 +20,7 @@ from functools import partial
 import gymnasium as gym
 import numpy as np
 import torch
+from tqdm import tqdm
 
 from algorithms import ALGORITHMS, Problem
 from algorithms.es import REPORT, ESAgents, ESLearner
@@ -98,7 +99,7 @@ def main(episodes: int = 200, n_agents: int = 50, repeats: int = 3, seed: int = 
     simulator(n_agents, 2, seed), bare_batched_loop(n_agents, 2, seed)  # warm up imports and caches
     timings: dict[str, list[float]] = {"simulator": [], "bare": []}
     steps: dict[str, int] = {}
-    for _ in range(repeats):  # interleaved, so a noisy neighbour hits both alike
+    for _ in tqdm(range(repeats), desc="bench", unit="repeat"):  # interleaved: noise hits both
         for name, run in (("simulator", simulator), ("bare", bare_batched_loop)):
             seconds, steps[name] = _timed(partial(run, n_agents, episodes, seed))
             timings[name].append(seconds)

@@ -1,7 +1,9 @@
 """Scenario files, found by path or by name in a ``scenarios/`` folder.
 
-A scenario file is a Python file that defines ``SCENARIO``, a :class:`netsim.Scenario`; importing it
-must not run anything (guard a script's own run with ``if __name__ == "__main__"``).
+A scenario file is either a Python file that defines ``SCENARIO``, a :class:`netsim.Scenario`
+(importing it must not run anything: guard a script's own run with ``if __name__ == "__main__"``),
+or a TOML scenario or sweep config (see :mod:`netsim.config`). A name is looked up as ``NAME.py``,
+then ``NAME.toml``, in each folder in turn.
 """
 
 from __future__ import annotations
@@ -10,7 +12,10 @@ import importlib.util
 import sys
 from pathlib import Path
 
+from netsim.config import load_config
 from netsim.scenario import Scenario
+
+SUFFIXES = (".py", ".toml")
 
 REPO_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 """The scenarios shipped beside the package (an editable install keeps them there)."""
@@ -28,7 +33,8 @@ def scenario_names() -> list[str]:
             path.stem
             for folder in scenario_folders()
             if folder.is_dir()
-            for path in folder.glob("*.py")
+            for path in folder.iterdir()
+            if path.suffix in SUFFIXES
         }
         - {"__init__"}
     )
@@ -40,17 +46,20 @@ def find_scenario(name_or_path: str) -> Path:
     if path.is_file():
         return path
     for folder in scenario_folders():
-        candidate = folder / f"{name_or_path}.py"
-        if candidate.is_file():
-            return candidate
+        for suffix in SUFFIXES:
+            candidate = folder / f"{name_or_path}{suffix}"
+            if candidate.is_file():
+                return candidate
     raise ValueError(
         f"no scenario file or name {name_or_path!r}; known names: {', '.join(scenario_names())}"
     )
 
 
 def load_scenario(name_or_path: str) -> Scenario:
-    """The ``SCENARIO`` defined by a scenario file."""
+    """The scenario a scenario file defines: a TOML config, or a Python file's ``SCENARIO``."""
     path = find_scenario(name_or_path)
+    if path.suffix == ".toml":
+        return load_config(path)
     module_name = f"netsim_scenario_{path.stem}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None or spec.loader is None:

@@ -1,14 +1,19 @@
-"""The ``netsim`` command: run a scenario, list what is available, run the benchmark."""
+"""The ``netsim`` command: run (or resume) a scenario or sweep, plot stored results, list what is
+available, run the benchmark."""
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 from collections.abc import Sequence
 
 from algorithms import ALGORITHMS
-from netsim.catalog import load_scenario, scenario_names
+from netsim.builders import TOPOLOGIES
+from netsim.catalog import find_scenario, load_scenario, scenario_names
+from netsim.executors import BACKENDS
 from netsim.network import MODELS
+from netsim.results import Results
 from netsim.runner import run
 
 
@@ -16,15 +21,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="netsim", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    run_parser = commands.add_parser("run", help="run a scenario file or named scenario")
-    run_parser.add_argument("scenario", help="a scenario file, or the name of one in scenarios/")
+    run_parser = commands.add_parser(
+        "run",
+        aliases=["sweep"],
+        help="run a scenario or sweep (a .py or .toml file, or the name of one in scenarios/)",
+        description="Run every unfinished trial; rerun the same command to resume an interrupted run.",
+    )
+    run_parser.add_argument("scenario", help="a scenario or sweep file, or a name in scenarios/")
     run_parser.add_argument("--trials", type=_positive, help="trials per variant")
     run_parser.add_argument("--episodes", type=_positive, help="episodes per trial")
     run_parser.add_argument("--seed", type=_non_negative, help="the scenario's seed")
     run_parser.add_argument("--out", help="results directory (default runs/SCENARIO)")
-    run_parser.add_argument("--workers", type=_positive, help="worker processes (default: cores)")
+    run_parser.add_argument("--backend", choices=BACKENDS, default="processes")
+    run_parser.add_argument(
+        "--workers", type=_positive, help="worker processes, or local Ray CPUs (default: cores)"
+    )
+    run_parser.add_argument("--address", help="the Ray cluster to use (--backend ray), e.g. auto")
 
-    commands.add_parser("list", help="list algorithms, network models and scenarios")
+    plot_parser = commands.add_parser("plot", help="draw the plots of a results directory")
+    plot_parser.add_argument("directory", help="a results directory (finished or not)")
+
+    commands.add_parser(
+        "list", help="list algorithms, network models, environments, topologies and scenarios"
+    )
 
     bench_parser = commands.add_parser(
         "bench",
@@ -40,8 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     try:
-        if args.command == "run":
+        if args.command in ("run", "sweep"):
             return _run(args)
+        if args.command == "plot":
+            return _plot(Results(args.directory))
         if args.command == "list":
             return _list()
         if args.suite == "network":
@@ -51,8 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from netsim.bench import main as bench
 
         return bench(args.episodes, args.agents, args.repeats)
-    except (ValueError, FileExistsError, FileNotFoundError) as error:
-        print(f"netsim: error: {error}", file=sys.stderr)
+    except (ValueError, FileExistsError, FileNotFoundError, KeyError) as error:
+        print(f"netsim: error: {error.args[0]}", file=sys.stderr)
         return 2
 
 
@@ -64,9 +85,22 @@ def _run(args: argparse.Namespace) -> int:
         f"{scenario.name}: {len(scenario.variants)} variants x {scenario.trials} trials "
         f"x {scenario.episodes} episodes"
     )
-    results = run(scenario, args.out, workers=args.workers)
+    results = run(
+        scenario,
+        args.out,
+        backend=args.backend,
+        workers=args.workers,
+        address=args.address,
+        plots=False,
+    )
     print(f"results: {results.directory.resolve()}")
-    for plot in sorted((results.directory / "plots").glob("*.png")):
+    return _plot(results)
+
+
+def _plot(results: Results) -> int:
+    if not results.complete:
+        print(f"{results.directory}: not every trial has finished; plotting those that have")
+    for plot in results.plot():
         print(f"plot:    {plot.resolve()}")
     return 0
 
@@ -78,14 +112,29 @@ def _list() -> int:
     print("network models:")
     for name, model in sorted(MODELS.items()):
         print(f"  {name:<20} {(model.__doc__ or '').strip().splitlines()[0]}")
-    print("topologies:")
-    print("  star                 netsim.star(n_agents, bandwidth_bps, latency_s, router=...)")
-    print("  any networkx graph   nodes with role learner/agent/router; edges with")
-    print("                       bandwidth_bps and latency_s")
+    print("environments:")
+    for env_id in environments():
+        print(f"  {env_id}")
+    print("topologies (config files: topology = { builder = NAME, ... }):")
+    for name, builder in TOPOLOGIES.items():
+        signature = inspect.signature(builder).replace(return_annotation=inspect.Signature.empty)
+        print(f"  {name}{signature}".replace("'", ""))
+    print("  or any networkx graph: nodes with role learner/agent/router; edges with")
+    print("  bandwidth_bps and latency_s")
     print("scenarios:")
     for name in scenario_names():
-        print(f"  {name}")
+        print(f"  {name:<20} {find_scenario(name)}")
     return 0
+
+
+def environments() -> list[str]:
+    """The Gymnasium ids netsim is built and tested for, and every registered ``netsim/`` one."""
+    import gymnasium as gym
+
+    return [
+        "CartPole-v1",
+        *sorted(env_id for env_id in gym.registry if env_id.startswith("netsim/")),
+    ]
 
 
 def _positive(text: str) -> int:

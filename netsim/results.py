@@ -1,32 +1,47 @@
-"""A run directory, read back."""
+"""A run directory, read back: one pandas DataFrame per table, concatenated over finished trials."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-CONFIG_FILE = "config.json"
-METRICS_FILE = "metrics.parquet"
+from netsim.store import RunStore
 
 
 class Results:
-    """The stored results of one scenario run."""
+    """The stored results of one scenario or sweep, finished or not (see :attr:`complete`).
+
+    Every table a trial returned (``metrics``; ``links``, ``messages`` where the simulation made
+    them) is read by name with :meth:`table`, each row labelled with variant, algorithm and trial.
+    """
 
     def __init__(self, directory: str | Path) -> None:
-        self.directory = Path(directory)
-        if not (self.directory / METRICS_FILE).exists():
-            raise FileNotFoundError(f"{self.directory} holds no {METRICS_FILE}: not a finished run")
+        self.store = RunStore(directory)
+        self.directory = self.store.directory
 
     @property
     def config(self) -> dict[str, Any]:
-        return json.loads((self.directory / CONFIG_FILE).read_text())
+        """The scenario as run, every setting resolved."""
+        return self.store.request["scenario"]
+
+    @property
+    def complete(self) -> bool:
+        """Whether every trial of every variant has finished."""
+        return len(self.store.finished()) == len(self.store.request["units"])
+
+    def tables(self) -> list[str]:
+        """The names of the stored tables."""
+        return self.store.table_names()
+
+    def table(self, name: str) -> pd.DataFrame:
+        """Table ``name`` of every finished trial, in (variant, trial) order."""
+        return self.store.read(name)
 
     def to_pandas(self) -> pd.DataFrame:
-        """One row per (variant, trial, episode, agent)."""
-        return pd.read_parquet(self.directory / METRICS_FILE)
+        """The metrics table: one row per (variant, trial, episode, agent)."""
+        return self.table("metrics")
 
     def plot(self, out: str | Path | None = None) -> list[Path]:
         """Draw the report's panels and reward against simulated time into ``out`` (default

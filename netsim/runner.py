@@ -1,24 +1,28 @@
-"""Run a scenario: every (variant, trial) pair, in worker processes, into a results directory.
+"""Run a scenario (or a sweep: a scenario whose variants are a grid's points) into a run directory.
 
-A run directory holds ``config.json`` (the scenario with every setting resolved), ``metrics.parquet``
-(one row per variant, trial, episode and agent) and ``plots/``. A directory that already holds a
-different scenario's results is refused, never overwritten.
+The units of work are every (variant, trial) pair. Each unit's tables are stored as soon as it
+finishes (see :mod:`netsim.store`), so running the same scenario into the same directory again
+skips the finished units and runs the rest; a directory holding another configuration's results is
+refused. Trial t of every variant is seeded with ``SeedSequence(seed, spawn_key=(t,))``, so a
+unit's result depends on neither the executor nor the order in which units complete.
 """
 
 from __future__ import annotations
 
-import json
-import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from netsim.results import CONFIG_FILE, METRICS_FILE, Results
+from netsim.executors import make_executor
+from netsim.provenance import provenance
+from netsim.results import Results
 from netsim.scenario import Scenario
 from netsim.simulation import simulate
+from netsim.store import RunStore, Unit, part_name
 
 
 def trial_seed(scenario_seed: int, trial: int) -> np.random.SeedSequence:
@@ -26,68 +30,75 @@ def trial_seed(scenario_seed: int, trial: int) -> np.random.SeedSequence:
     return np.random.SeedSequence(scenario_seed, spawn_key=(trial,))
 
 
-def run_trial(scenario: Scenario, variant_index: int, trial: int) -> pd.DataFrame:
-    """The rows of one trial of one variant, labelled with variant, algorithm and trial."""
+def run_trial(scenario: Scenario, unit: Unit) -> dict[str, pd.DataFrame]:
+    """The tables of one trial of one variant, by name, each labelled with variant, algorithm and
+    trial in its first columns."""
     _one_thread()
+    variant_index, trial = unit
     variant = scenario.variants[variant_index]
-    frame = simulate(variant, scenario.episodes, trial_seed(scenario.seed, trial))["metrics"]
-    frame.insert(0, "variant", variant.name)
-    frame.insert(1, "algorithm", variant.algorithm)
-    frame.insert(2, "trial", trial)
-    return frame
+    tables = simulate(variant, scenario.episodes, trial_seed(scenario.seed, trial))
+    for frame in tables.values():
+        frame.insert(0, "variant", variant.name)
+        frame.insert(1, "algorithm", variant.algorithm)
+        frame.insert(2, "trial", trial)
+    return tables
 
 
 def run(
     scenario: Scenario,
     out: str | Path | None = None,
     *,
+    backend: str = "processes",
     workers: int | None = None,
+    address: str | None = None,
     progress: bool = True,
     plots: bool = True,
 ) -> Results:
-    """Run every trial of every variant and store the results in ``out`` (default ``runs/NAME``).
+    """Run every unfinished trial of every variant into ``out`` (default ``runs/NAME``) and draw
+    the plots.
 
-    ``workers`` worker processes share the trials (default: one per core; 1 runs in this process).
-    """
+    ``backend`` is ``serial``, ``processes`` (default: ``workers`` processes, one per core by
+    default; one worker runs in this process) or ``ray`` (``address`` of an existing cluster, or a
+    local instance); see :mod:`netsim.executors`."""
     directory = Path(out) if out is not None else Path("runs") / scenario.name
-    config = scenario.to_dict()
-    _claim(directory, config)
+    executor = make_executor(backend, workers, address)
     units = [(v, t) for v in range(len(scenario.variants)) for t in range(scenario.trials)]
-    workers = min(workers or os.cpu_count() or 1, len(units))
-    bar = tqdm(total=len(units), desc=scenario.name, unit="trial", disable=not progress)
-    frames: dict[tuple[int, int], pd.DataFrame] = {}
-    if workers == 1:
-        for unit in units:
-            frames[unit] = run_trial(scenario, *unit)
+    session = {**provenance(), "backend": backend, "workers": workers, "address": address}
+    store = RunStore.open(directory, _request(scenario, units), session)
+    finished = store.finished()
+    todo = [unit for unit in units if unit not in finished]
+    with tqdm(
+        total=len(units),
+        initial=len(units) - len(todo),
+        desc=scenario.name,
+        unit="trial",
+        disable=not progress,
+    ) as bar:
+        for unit, tables in executor.map_unordered(partial(run_trial, scenario), todo):
+            store.write(unit, tables)
             bar.update()
-    else:
-        with ProcessPoolExecutor(workers) as pool:
-            futures = {pool.submit(run_trial, scenario, *unit): unit for unit in units}
-            for future in as_completed(futures):
-                frames[futures[future]] = future.result()
-                bar.update()
-    bar.close()
-    table = pd.concat([frames[unit] for unit in units], ignore_index=True)
-    temporary = directory / (METRICS_FILE + ".partial")
-    table.to_parquet(temporary, index=False)
-    temporary.replace(directory / METRICS_FILE)
     results = Results(directory)
     if plots:
         results.plot()
     return results
 
 
-def _claim(directory: Path, config: dict) -> None:
-    """Make ``directory`` this scenario's, refusing one that holds another scenario's results."""
-    directory.mkdir(parents=True, exist_ok=True)
-    stored = directory / CONFIG_FILE
-    encoded = json.dumps(config, indent=2, default=str)
-    if stored.exists() and json.loads(stored.read_text()) != json.loads(encoded):
-        raise FileExistsError(
-            f"{directory} holds results of a different scenario configuration; "
-            "choose another output directory or remove it"
-        )
-    stored.write_text(encoded)
+def _request(scenario: Scenario, units: list[Unit]) -> dict[str, Any]:
+    """What a run directory records and compares on resume: the resolved scenario and every unit
+    with its part name and seed."""
+    return {
+        "scenario": scenario.to_dict(),
+        "units": [
+            {
+                "part": part_name(unit),
+                "variant": scenario.variants[unit[0]].name,
+                "trial": unit[1],
+                "seed": {"entropy": seed.entropy, "spawn_key": list(seed.spawn_key)},
+            }
+            for unit in units
+            for seed in [trial_seed(scenario.seed, unit[1])]
+        ],
+    }
 
 
 def _one_thread() -> None:

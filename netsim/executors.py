@@ -1,0 +1,124 @@
+"""Where units of work run: in this process, in local worker processes, or on Ray.
+
+One interface, :meth:`Executor.map_unordered`: apply a picklable function to every item and yield
+``(item, result)`` pairs as they complete, in no particular order. Results must therefore not
+depend on the order of completion; the runner makes sure of that by seeding each unit from its own
+identity and storing each unit under its own name.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Any, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+BACKENDS = ("serial", "processes", "ray")
+"""Executor names, as ``netsim run --backend`` takes them."""
+
+
+class Executor(ABC):
+    """Runs a function over items."""
+
+    @abstractmethod
+    def map_unordered(
+        self, function: Callable[[Item], Result], items: Sequence[Item]
+    ) -> Iterator[tuple[Item, Result]]:
+        """``(item, function(item))`` for every item, as each completes; an exception raised by
+        ``function`` is raised here, after the results that completed before it."""
+
+
+class Serial(Executor):
+    """Every item in this process, in order."""
+
+    def map_unordered(
+        self, function: Callable[[Item], Result], items: Sequence[Item]
+    ) -> Iterator[tuple[Item, Result]]:
+        for item in items:
+            yield item, function(item)
+
+
+class Processes(Executor):
+    """Local worker processes (``concurrent.futures.ProcessPoolExecutor``)."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+
+    def map_unordered(
+        self, function: Callable[[Item], Result], items: Sequence[Item]
+    ) -> Iterator[tuple[Item, Result]]:
+        with ProcessPoolExecutor(max(1, min(self.workers, len(items)))) as pool:
+            futures = {pool.submit(function, item): item for item in items}
+            try:
+                for future in as_completed(futures):
+                    yield futures[future], future.result()
+            finally:
+                for future in futures:
+                    future.cancel()
+
+
+class Ray(Executor):
+    """Ray tasks of one CPU each (``pip install "netsim[ray]"``).
+
+    If this process is already connected to Ray (``ray.init`` was called), that instance is used
+    as it is. Otherwise Ray is started for the duration of the map: a local instance with
+    ``workers`` CPUs (default all), or a connection to the cluster at ``address`` (``"auto"``, or
+    ``"ray://host:10001"``), whose nodes must have netsim installed.
+    """
+
+    def __init__(self, workers: int | None = None, address: str | None = None) -> None:
+        self.workers = workers
+        self.address = address
+
+    def map_unordered(
+        self, function: Callable[[Item], Result], items: Sequence[Item]
+    ) -> Iterator[tuple[Item, Result]]:
+        try:
+            import ray
+        except ImportError:
+            raise ValueError('the ray backend needs Ray: pip install "netsim[ray]"') from None
+        started = not ray.is_initialized()
+        if started:
+            ray.init(
+                address=self.address,
+                num_cpus=self.workers if self.address is None else None,
+                include_dashboard=False,
+            )
+        try:
+            task = ray.remote(num_cpus=1)(_call)
+            shared = ray.put(function)
+            pending = {task.remote(shared, item): item for item in items}
+            while pending:
+                (ready,), _ = ray.wait(list(pending), num_returns=1)
+                item = pending.pop(ready)
+                yield item, ray.get(ready)
+        finally:
+            if started:
+                ray.shutdown()
+
+
+def make_executor(
+    backend: str = "processes", workers: int | None = None, address: str | None = None
+) -> Executor:
+    """The executor called ``backend`` (one of :data:`BACKENDS`).
+
+    ``processes`` starts ``workers`` processes (default: one per core); with one worker it runs in
+    this process, as ``serial`` does, rather than start a pool. ``address`` is Ray's only."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; known: {', '.join(BACKENDS)}")
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers = {workers} must be at least 1")
+    if address is not None and backend != "ray":
+        raise ValueError(f"address {address!r} is for the ray backend, not {backend!r}")
+    if backend == "ray":
+        return Ray(workers, address)
+    workers = workers or os.cpu_count() or 1
+    return Processes(workers) if backend == "processes" and workers > 1 else Serial()
+
+
+def _call(function: Callable[[Any], Any], item: Any) -> Any:
+    return function(item)

@@ -1,0 +1,168 @@
+"""A run directory: a manifest and one atomically written part per finished unit of work.
+
+Layout::
+
+    DIR/manifest.json                  what was asked for (compared on resume) and every session
+    DIR/parts/v0003-t0012/metrics.parquet
+    DIR/parts/v0003-t0012/links.parquet   ... one Parquet file per table the unit returned
+    DIR/parts/.partial-v0003-t0012-*/     a part being written (never read; removed on resume)
+
+Contracts:
+
+* A unit of work is ``(variant index, trial)``; its part is named from those two numbers alone, so
+  the same unit always lands in the same place whatever ran it and in whatever order.
+* A part is written into a temporary directory, then renamed to its final name (one ``rename``,
+  atomic on POSIX): a reader sees all of a unit's tables or none. Readers only look at final names.
+* The store is generic over table names: whatever tables a unit returns are stored and read back
+  by name, concatenated over units in (variant, trial) order.
+* :meth:`RunStore.open` refuses, with a :class:`FileExistsError` naming the directory, a directory
+  whose manifest records a different request, or a non-empty directory with no manifest; nothing
+  in it is touched. One process writes a store at a time (the driver: workers return their tables
+  to it, so a cluster's workers need no shared file system).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TypeAlias
+
+import pandas as pd
+
+MANIFEST_FILE = "manifest.json"
+PARTS_DIR = "parts"
+_PARTIAL_PREFIX = ".partial-"
+_PART_NAME = re.compile(r"v(\d+)-t(\d+)")
+_TABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+Unit: TypeAlias = tuple[int, int]
+"""A unit of work: (variant index, trial)."""
+
+
+def part_name(unit: Unit) -> str:
+    """The directory name of ``unit``'s part, e.g. ``v0003-t0012``."""
+    variant, trial = unit
+    return f"v{variant:04d}-t{trial:04d}"
+
+
+class RunStore:
+    """An existing run directory (one holding a manifest)."""
+
+    def __init__(self, directory: str | Path) -> None:
+        self.directory = Path(directory)
+        self._parts = self.directory / PARTS_DIR
+        manifest = self.directory / MANIFEST_FILE
+        if not manifest.is_file():
+            raise FileNotFoundError(f"{self.directory} holds no {MANIFEST_FILE}: not a netsim run")
+        try:
+            self.manifest: dict[str, Any] = json.loads(manifest.read_text())
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{manifest} is not valid JSON: {error}") from None
+
+    @classmethod
+    def open(
+        cls, directory: str | Path, request: Mapping[str, Any], session: Mapping[str, Any]
+    ) -> RunStore:
+        """The store in ``directory`` for ``request`` (JSON-ready: the resolved config, seeds,
+        units), created if absent; ``session`` (who runs it, where, with what) is appended to the
+        manifest's ``sessions``. Leftover partial parts are removed.
+
+        Raises :class:`FileExistsError` if the directory holds another request's results, or
+        files but no manifest."""
+        directory = Path(directory)
+        wanted = json.loads(json.dumps(request, default=str))
+        if (directory / MANIFEST_FILE).exists():
+            store = cls(directory)
+            difference = _first_difference(store.manifest.get("request"), wanted, "request")
+            if difference:
+                raise FileExistsError(
+                    f"{directory} holds results of a different configuration ({difference}); "
+                    "choose another output directory or remove this one"
+                )
+            manifest = store.manifest
+        else:
+            if directory.exists() and any(directory.iterdir()):
+                raise FileExistsError(
+                    f"{directory} is not empty and holds no {MANIFEST_FILE}; "
+                    "choose an empty or new output directory"
+                )
+            manifest = {"format": 1, "request": wanted, "sessions": []}
+        manifest.setdefault("sessions", []).append(json.loads(json.dumps(session, default=str)))
+        (directory / PARTS_DIR).mkdir(parents=True, exist_ok=True)
+        _write_atomically(directory / MANIFEST_FILE, json.dumps(manifest, indent=2))
+        for leftover in (directory / PARTS_DIR).glob(_PARTIAL_PREFIX + "*"):
+            shutil.rmtree(leftover)
+        return cls(directory)
+
+    @property
+    def request(self) -> dict[str, Any]:
+        """What this run directory was created for (see :meth:`open`)."""
+        return self.manifest["request"]
+
+    def finished(self) -> set[Unit]:
+        """The units whose part is complete."""
+        units = set()
+        for path in self._parts.glob("v*-t*"):
+            match = _PART_NAME.fullmatch(path.name)
+            if match and path.is_dir():
+                units.add((int(match[1]), int(match[2])))
+        return units
+
+    def write(self, unit: Unit, tables: Mapping[str, pd.DataFrame]) -> None:
+        """Store ``unit``'s tables as its part, atomically; a unit is written once."""
+        final = self._parts / part_name(unit)
+        if final.exists():
+            raise FileExistsError(f"{final} exists: unit {unit} was already stored")
+        for name in tables:
+            if not _TABLE_NAME.fullmatch(name):
+                raise ValueError(f"table name {name!r} is not an identifier")
+        temporary = Path(
+            tempfile.mkdtemp(prefix=f"{_PARTIAL_PREFIX}{final.name}-", dir=self._parts)
+        )
+        for name, frame in tables.items():
+            frame.to_parquet(temporary / f"{name}.parquet", index=False)
+        temporary.chmod(0o755)  # mkdtemp's 0o700 would hide results from a shared file system
+        temporary.rename(final)
+
+    def table_names(self) -> list[str]:
+        """Every table name some finished part holds."""
+        return sorted({path.stem for path in self._parts.glob("v*-t*/*.parquet")})
+
+    def read(self, table: str) -> pd.DataFrame:
+        """Table ``table`` of every finished unit, concatenated in (variant, trial) order."""
+        files = [
+            self._parts / part_name(unit) / f"{table}.parquet" for unit in sorted(self.finished())
+        ]
+        frames = [pd.read_parquet(path) for path in files if path.is_file()]
+        if not frames:
+            raise KeyError(
+                f"{self.directory} holds no table {table!r}; tables: {self.table_names()}"
+            )
+        return pd.concat(frames, ignore_index=True)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f"{_PARTIAL_PREFIX}{path.name}")
+    temporary.write_text(text)
+    temporary.replace(path)
+
+
+def _first_difference(stored: Any, wanted: Any, where: str) -> str | None:
+    """Where two JSON values first differ, e.g. ``request.scenario.episodes: 4 != 3``."""
+    if isinstance(stored, dict) and isinstance(wanted, dict):
+        for key in sorted(set(stored) | set(wanted)):
+            found = _first_difference(stored.get(key), wanted.get(key), f"{where}.{key}")
+            if found:
+                return found
+        return None
+    if isinstance(stored, list) and isinstance(wanted, list) and len(stored) == len(wanted):
+        for index, (old, new) in enumerate(zip(stored, wanted, strict=True)):
+            found = _first_difference(old, new, f"{where}[{index}]")
+            if found:
+                return found
+        return None
+    return None if stored == wanted else f"{where}: stored {stored!r}, now {wanted!r}"

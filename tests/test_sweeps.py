@@ -1,0 +1,179 @@
+"""Runs and sweeps that survive: executors agree, parts are atomic, a killed run resumes, a
+directory holding other results is refused."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+from test_simulation import small_scenario  # the same two-variant scenario
+
+import netsim
+import netsim.cli
+from netsim.catalog import load_scenario
+from netsim.store import RunStore
+
+KEYS = ["variant", "trial", "episode", "agent"]
+
+
+def quiet_run(scenario, out, **options) -> netsim.Results:
+    return netsim.run(scenario, out, progress=False, plots=False, **options)
+
+
+def sorted_table(results: netsim.Results, name: str) -> pd.DataFrame:
+    table = results.table(name)
+    keys = [key for key in KEYS if key in table.columns]
+    return table.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    import ray  # the ray extra is part of the test install: this test is never skipped
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield ray
+    ray.shutdown()
+
+
+def test_serial_worker_processes_and_ray_give_identical_tables(tmp_path, local_ray):
+    serial = quiet_run(small_scenario(), tmp_path / "serial", backend="serial")
+    processes = quiet_run(small_scenario(), tmp_path / "processes", workers=2)
+    on_ray = quiet_run(small_scenario(), tmp_path / "ray", backend="ray")
+    assert serial.tables() == processes.tables() == on_ray.tables()
+    assert {"metrics", "links"} <= set(serial.tables())
+    assert serial.to_pandas().resent_wire_bytes.sum() > 0  # the lossy variant drew its resends
+    for name in serial.tables():
+        expected = sorted_table(serial, name)
+        pd.testing.assert_frame_equal(sorted_table(processes, name), expected)
+        pd.testing.assert_frame_equal(sorted_table(on_ray, name), expected)
+    other_seed = quiet_run(small_scenario(seed=12), tmp_path / "other", backend="serial")
+    assert not serial.to_pandas().reward.equals(other_seed.to_pandas().reward)
+
+
+def test_every_table_is_labelled_and_read_back_in_variant_then_trial_order(tmp_path):
+    store = RunStore.open(tmp_path, {"units": 3}, {})
+    for unit in [(1, 0), (0, 1), (0, 0)]:  # completion order differs from unit order
+        variant, trial = unit
+        store.write(
+            unit,
+            {
+                "metrics": pd.DataFrame({"variant": [variant], "trial": [trial], "x": [1.0]}),
+                "links": pd.DataFrame({"variant": [variant] * 2, "trial": [trial] * 2}),
+            },
+        )
+    assert store.table_names() == ["links", "metrics"]
+    assert store.read("metrics")[["variant", "trial"]].values.tolist() == [[0, 0], [0, 1], [1, 0]]
+    assert len(store.read("links")) == 6
+    with pytest.raises(KeyError, match=r"no table 'messages'; tables: \['links', 'metrics'\]"):
+        store.read("messages")
+    with pytest.raises(FileExistsError, match="already stored"):
+        store.write((0, 0), {"metrics": pd.DataFrame({"x": [2.0]})})
+
+
+def test_a_partial_part_is_never_read_and_is_removed_on_resume(tmp_path):
+    store = RunStore.open(tmp_path, {"units": 2}, {})
+    store.write((0, 0), {"metrics": pd.DataFrame({"x": [1.0]})})
+    partial = tmp_path / "parts" / ".partial-v0000-t0001-abc"
+    partial.mkdir()
+    (partial / "metrics.parquet").write_bytes(b"truncated, not parquet")
+    assert store.finished() == {(0, 0)}
+    assert store.read("metrics").x.tolist() == [1.0]
+    RunStore.open(tmp_path, {"units": 2}, {})
+    assert not partial.exists()
+    assert (tmp_path / "parts" / "v0000-t0000" / "metrics.parquet").is_file()
+
+
+def test_a_rerun_skips_finished_trials_and_records_each_session(tmp_path):
+    first = quiet_run(small_scenario(), tmp_path, workers=1)
+    part = tmp_path / "parts" / "v0001-t0001" / "metrics.parquet"
+    written = part.stat().st_mtime_ns
+    shutil.rmtree(tmp_path / "parts" / "v0000-t0001")  # as if that trial had not finished
+    second = quiet_run(small_scenario(), tmp_path, workers=1)
+    assert part.stat().st_mtime_ns == written
+    assert second.complete
+    pd.testing.assert_frame_equal(second.to_pandas(), first.to_pandas())
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert len(manifest["sessions"]) == 2
+    session = manifest["sessions"][0]
+    assert session["versions"]["netsim"] and session["versions"]["torch"]
+    assert "git_commit" in session and session["backend"] == "processes"
+    assert manifest["request"]["units"][1] == {
+        "part": "v0000-t0001",
+        "variant": "es",
+        "trial": 1,
+        "seed": {"entropy": 11, "spawn_key": [1]},
+    }
+
+
+def test_a_directory_holding_another_configuration_is_refused_and_kept(tmp_path):
+    quiet_run(small_scenario(), tmp_path, workers=1)
+    before = {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()}
+    with pytest.raises(
+        FileExistsError, match=rf"{tmp_path} holds results of a different .*episodes"
+    ):
+        quiet_run(small_scenario(episodes=3), tmp_path, workers=1)
+    after = {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()}
+    assert after == before
+    stranger = tmp_path / "elsewhere"
+    stranger.mkdir()
+    (stranger / "notes.txt").write_text("mine")
+    with pytest.raises(FileExistsError, match="not empty and holds no manifest.json"):
+        quiet_run(small_scenario(), stranger, workers=1)
+    assert [path.name for path in stranger.iterdir()] == ["notes.txt"]
+
+
+def test_a_sweep_killed_mid_run_resumes_to_the_uninterrupted_table(tmp_path):
+    scenario_file = tmp_path / "slow.py"
+    scenario_file.write_text(
+        "import netsim\n"
+        "SCENARIO = netsim.Scenario('slow', [netsim.Variant('es', 'es', netsim.star(4, 1e6))],\n"
+        "                           episodes=120, trials=6, seed=3)\n"
+    )
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "netsim.cli", "run", str(scenario_file), "--out", str(out)]
+    job = subprocess.Popen(
+        [*command, "--backend", "serial"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    parts = out / "parts"
+    deadline = time.monotonic() + 120
+    while not (parts.is_dir() and list(parts.glob("v*-t*"))):
+        assert job.poll() is None and time.monotonic() < deadline, "the sweep never wrote a part"
+        time.sleep(0.01)
+    os.killpg(job.pid, signal.SIGKILL)  # the whole job, as a batch scheduler kills it
+    job.wait()
+    interrupted = RunStore(out).finished()
+    assert 1 <= len(interrupted) < 6
+    for unit in interrupted:  # every part under a final name is whole
+        pd.read_parquet(parts / netsim.store.part_name(unit) / "metrics.parquet")
+
+    subprocess.run(command, check=True, capture_output=True)  # the same command, run again
+    assert not list(parts.glob(".partial-*"))
+    resumed = netsim.Results(out)
+    assert resumed.complete
+    assert len(json.loads((out / "manifest.json").read_text())["sessions"]) == 2
+    whole = quiet_run(load_scenario(str(scenario_file)), tmp_path / "whole", backend="serial")
+    pd.testing.assert_frame_equal(sorted_table(resumed, "metrics"), sorted_table(whole, "metrics"))
+
+
+def test_an_unknown_backend_or_misplaced_address_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="unknown backend 'dask'; known: serial, processes, ray"):
+        quiet_run(small_scenario(), tmp_path, backend="dask")
+    with pytest.raises(ValueError, match="address 'auto' is for the ray backend"):
+        quiet_run(small_scenario(), tmp_path, address="auto")
+    assert not tmp_path.joinpath("manifest.json").exists()
+
+
+def test_plot_draws_a_stored_run_and_names_a_directory_that_is_not_one(tmp_path, capsys):
+    quiet_run(small_scenario(trials=1), tmp_path / "run", backend="serial")
+    assert netsim.cli.main(["plot", str(tmp_path / "run")]) == 0
+    assert (tmp_path / "run" / "plots" / "panels.png").stat().st_size > 0
+    assert netsim.cli.main(["plot", str(tmp_path)]) == 2
+    assert f"{tmp_path} holds no manifest.json: not a netsim run" in capsys.readouterr().err
