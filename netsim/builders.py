@@ -2,7 +2,7 @@
 
 Every builder names its nodes ``learner``, ``agent-0`` ... ``agent-{n-1}`` and, where it has them,
 ``router`` or ``edge-0`` ... Agents may be heterogeneous: a per-agent setting (an access link's
-``bandwidth_bps`` or ``latency_s``) is given as
+``bandwidth_bps``, ``latency_s`` or packet ``loss``) is given as
 
 * one number, the same for every agent;
 * a sequence of ``n_agents`` numbers, agent i taking the i-th;
@@ -54,6 +54,7 @@ def star(
     bandwidth_bps: PerAgent,
     latency_s: PerAgent = 0.0,
     *,
+    loss: PerAgent = 0.0,
     router: bool = False,
     backbone_bandwidth_bps: float | None = None,
     backbone_latency_s: float = 0.0,
@@ -70,6 +71,7 @@ def star(
     rng = _rng(seed)
     bandwidths = per_agent(bandwidth_bps, n_agents, "star: bandwidth_bps", rng)
     latencies = per_agent(latency_s, n_agents, "star: latency_s", rng)
+    losses = per_agent(loss, n_agents, "star: loss", rng)
     graph = _with_learner()
     hub = "learner"
     if router:
@@ -78,7 +80,7 @@ def star(
         backbone = backbone_bandwidth_bps if backbone_bandwidth_bps else bandwidths[0]
         graph.add_edge("learner", "router", bandwidth_bps=backbone, latency_s=backbone_latency_s)
     for agent in range(n_agents):
-        _add_agent(graph, agent, hub, bandwidths[agent], latencies[agent])
+        _add_agent(graph, agent, hub, bandwidths[agent], latencies[agent], losses[agent])
     return graph
 
 
@@ -89,6 +91,7 @@ def two_tier(
     backhaul_bandwidth_bps: float,
     *,
     access_latency_s: PerAgent = 0.0,
+    access_loss: PerAgent = 0.0,
     backhaul_latency_s: float = 0.0,
     seed: int | None = None,
 ) -> nx.Graph:
@@ -103,6 +106,7 @@ def two_tier(
     rng = _rng(seed)
     bandwidths = per_agent(access_bandwidth_bps, n_agents, "two_tier: access_bandwidth_bps", rng)
     latencies = per_agent(access_latency_s, n_agents, "two_tier: access_latency_s", rng)
+    losses = per_agent(access_loss, n_agents, "two_tier: access_loss", rng)
     graph = _with_learner()
     for edge in range(n_edges):
         graph.add_node(f"edge-{edge}", role="router")
@@ -114,7 +118,7 @@ def two_tier(
         )
     for agent in range(n_agents):
         router = f"edge-{agent * n_edges // n_agents}"
-        _add_agent(graph, agent, router, bandwidths[agent], latencies[agent])
+        _add_agent(graph, agent, router, bandwidths[agent], latencies[agent], losses[agent])
     return graph
 
 
@@ -123,6 +127,7 @@ def line(
     bandwidth_bps: PerAgent,
     latency_s: PerAgent = 0.0,
     *,
+    loss: PerAgent = 0.0,
     seed: int | None = None,
 ) -> nx.Graph:
     """The learner and the agents in a chain, ``learner - agent-0 - agent-1 - ...``: agent i's
@@ -133,10 +138,11 @@ def line(
     rng = _rng(seed)
     bandwidths = per_agent(bandwidth_bps, n_agents, "line: bandwidth_bps", rng)
     latencies = per_agent(latency_s, n_agents, "line: latency_s", rng)
+    losses = per_agent(loss, n_agents, "line: loss", rng)
     graph = _with_learner()
     previous = "learner"
     for agent in range(n_agents):
-        _add_agent(graph, agent, previous, bandwidths[agent], latencies[agent])
+        _add_agent(graph, agent, previous, bandwidths[agent], latencies[agent], losses[agent])
         previous = f"agent-{agent}"
     return graph
 
@@ -167,10 +173,12 @@ def _with_learner() -> nx.Graph:
 
 
 def _add_agent(
-    graph: nx.Graph, agent: int, attach_to: str, bandwidth_bps: float, latency_s: float
+    graph: nx.Graph, agent: int, attach_to: str, bandwidth_bps: float, latency_s: float, loss: float
 ) -> None:
     graph.add_node(f"agent-{agent}", role="agent")
-    graph.add_edge(attach_to, f"agent-{agent}", bandwidth_bps=bandwidth_bps, latency_s=latency_s)
+    graph.add_edge(
+        attach_to, f"agent-{agent}", bandwidth_bps=bandwidth_bps, latency_s=latency_s, loss=loss
+    )
 
 
 def _check_count(builder: str, name: str, value: int) -> None:

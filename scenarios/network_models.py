@@ -17,19 +17,16 @@ N_AGENTS = 50
 
 
 def network(loss: float = 0.0):
-    graph = netsim.two_tier(
+    return netsim.two_tier(
         N_AGENTS,
         n_edges=5,
         access_bandwidth_bps={"distribution": "lognorm", "s": 0.5, "scale": 1e6},
         access_latency_s={"distribution": "uniform", "loc": 0.001, "scale": 0.019},
         backhaul_bandwidth_bps=10e6,
+        access_loss=loss,
         backhaul_latency_s=0.005,
         seed=7,
     )
-    for u, v, data in graph.edges(data=True):
-        if "agent" in str(u) or "agent" in str(v):
-            data["loss"] = loss
-    return graph
 
 
 NETWORKS = {

@@ -37,9 +37,12 @@ def test_line_makes_each_agent_forward_for_the_ones_behind_it():
 
 
 def test_per_agent_settings_from_a_list():
-    topology = Topology(star(3, bandwidth_bps=[1e6, 2e6, 3e6], latency_s=[0.0, 0.1, 0.2]))
+    topology = Topology(
+        star(3, bandwidth_bps=[1e6, 2e6, 3e6], latency_s=[0.0, 0.1, 0.2], loss=[0.0, 0.0, 0.1])
+    )
     assert [topology.downlink(i)[0].bandwidth_bps for i in range(3)] == [1e6, 2e6, 3e6]
     assert [topology.downlink(i)[0].latency_s for i in range(3)] == [0.0, 0.1, 0.2]
+    assert [topology.uplink(i)[0].loss for i in range(3)] == [0.0, 0.0, 0.1]
 
 
 @pytest.mark.parametrize(
