@@ -120,7 +120,7 @@ def _list() -> int:
         signature = inspect.signature(builder).replace(return_annotation=inspect.Signature.empty)
         print(f"  {name}{signature}".replace("'", ""))
     print("  or any networkx graph: nodes with role learner/agent/router; edges with")
-    print("  bandwidth_bps and latency_s")
+    print("  bandwidth_bps and latency_s, optional loss and outages [(start_s, end_s), ...]")
     print("scenarios:")
     for name in scenario_names():
         print(f"  {name:<20} {find_scenario(name)}")
