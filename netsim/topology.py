@@ -61,9 +61,10 @@ class Topology:
         self.graph = graph
         self.links = _links(graph)
         self.learner, self.agents = _roles(graph) if roles else (None, ())
-        self._downlinks = _routes(graph, self.learner, self.agents, self.links, towards_agents=True)
-        self._uplinks = _routes(graph, self.learner, self.agents, self.links, towards_agents=False)
+        self._searches: dict[tuple[Hashable, bool], dict[Hashable, list[Hashable]]] = {}
         self._routes: dict[tuple[Hashable, Hashable], tuple[Link, ...]] = {}
+        self._downlinks = [self._agent_route(agent, towards_agent=True) for agent in self.agents]
+        self._uplinks = [self._agent_route(agent, towards_agent=False) for agent in self.agents]
 
     @property
     def n_agents(self) -> int:
@@ -78,7 +79,10 @@ class Topology:
         return self._uplinks[agent]
 
     def route(self, src: Hashable, dst: Hashable) -> tuple[Link, ...]:
-        """The links from node ``src`` to node ``dst``, in order (a shortest path by hops)."""
+        """The links from node ``src`` to node ``dst``, in order: a shortest path by hops, found by
+        a breadth-first search from ``src``, or, towards the learner, from the learner over
+        reversed links (one search serves every agent). The simulator's downlinks and uplinks are
+        these routes, so a what-if transfer between the learner and an agent takes the same path."""
         key = (src, dst)
         if key not in self._routes:
             for node in key:
@@ -86,12 +90,34 @@ class Topology:
                     raise ValueError(f"node {node!r} is not in the topology")
             if src == dst:
                 raise ValueError(f"a transfer from {src!r} to itself crosses no link")
-            try:
-                path = nx.shortest_path(self.graph, src, dst)
-            except nx.NetworkXNoPath:
-                raise ValueError(f"no path from {src!r} to {dst!r}") from None
+            if dst == self.learner:
+                path = self._search(dst, reverse=True).get(src, [])[::-1]
+            else:
+                path = self._search(src, reverse=False).get(dst, [])
+            if not path:
+                raise ValueError(f"no path from {src!r} to {dst!r}")
             self._routes[key] = tuple(self.links[hop] for hop in pairwise(path))
         return self._routes[key]
+
+    def _search(self, source: Hashable, reverse: bool) -> dict[Hashable, list[Hashable]]:
+        """Shortest paths from ``source`` (over reversed links if ``reverse``), computed once."""
+        key = (source, reverse)
+        if key not in self._searches:
+            graph = self.graph
+            if reverse and graph.is_directed():
+                graph = graph.reverse(copy=False)
+            self._searches[key] = nx.single_source_shortest_path(graph, source)
+        return self._searches[key]
+
+    def _agent_route(self, agent: Hashable, towards_agent: bool) -> tuple[Link, ...]:
+        src, dst = (self.learner, agent) if towards_agent else (agent, self.learner)
+        try:
+            return self.route(src, dst)
+        except ValueError:
+            direction = "from the learner to" if towards_agent else "to the learner from"
+            raise ValueError(
+                f"agent {agent!r} is disconnected: no path {direction} it (learner {self.learner!r})"
+            ) from None
 
 
 def _roles(graph: nx.Graph) -> tuple[Hashable, tuple[Hashable, ...]]:
@@ -153,26 +179,3 @@ def _outages(edge: tuple[Hashable, Hashable], given: object) -> tuple[tuple[floa
         if start < end:
             raise ValueError(f"edge {edge!r} has overlapping outages around {start}")
     return tuple(intervals)
-
-
-def _routes(
-    graph: nx.Graph,
-    learner: Hashable,
-    agents: tuple[Hashable, ...],
-    links: dict[tuple[Hashable, Hashable], Link],
-    towards_agents: bool,
-) -> list[tuple[Link, ...]]:
-    if not agents:
-        return []
-    search = graph if towards_agents or not graph.is_directed() else graph.reverse(copy=False)
-    paths = nx.single_source_shortest_path(search, learner)
-    routes = []
-    for agent in agents:
-        if agent not in paths:
-            direction = "from the learner to" if towards_agents else "to the learner from"
-            raise ValueError(
-                f"agent {agent!r} is disconnected: no path {direction} it (learner {learner!r})"
-            )
-        path = paths[agent] if towards_agents else paths[agent][::-1]
-        routes.append(tuple(links[hop] for hop in pairwise(path)))
-    return routes

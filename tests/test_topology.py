@@ -50,3 +50,19 @@ def test_roles_are_checked():
     graph.add_node("learner", role="learner")
     with pytest.raises(ValueError, match="at least one node with role 'agent'"):
         Topology(graph)
+
+
+def test_routes_between_learner_and_agent_are_the_simulators_own():
+    graph = nx.Graph()
+    graph.add_node("learner", role="learner")
+    graph.add_node("agent-0", role="agent")
+    for router in ("r1", "r2"):  # two paths of equal length
+        graph.add_node(router, role="router")
+        graph.add_edge("learner", router, bandwidth_bps=1e6, latency_s=0.0)
+        graph.add_edge(router, "agent-0", bandwidth_bps=1e6, latency_s=0.0)
+    topology = Topology(graph)
+    assert topology.route("learner", "agent-0") is topology.downlink(0)
+    assert topology.route("agent-0", "learner") is topology.uplink(0)
+    assert [link.src for link in topology.uplink(0)][::-1] == [
+        link.dst for link in topology.downlink(0)
+    ]
