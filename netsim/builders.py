@@ -67,20 +67,18 @@ def star(
     (``backbone_bandwidth_bps``, default the access bandwidth of agent 0), which every message then
     shares.
     """
-    _check_count("star", "n_agents", n_agents)
-    rng = _rng(seed)
-    bandwidths = per_agent(bandwidth_bps, n_agents, "star: bandwidth_bps", rng)
-    latencies = per_agent(latency_s, n_agents, "star: latency_s", rng)
-    losses = per_agent(loss, n_agents, "star: loss", rng)
+    access = _access_links(
+        "star", n_agents, seed, bandwidth_bps=bandwidth_bps, latency_s=latency_s, loss=loss
+    )
     graph = _with_learner()
     hub = "learner"
     if router:
         hub = "router"
         graph.add_node("router", role="router")
-        backbone = backbone_bandwidth_bps if backbone_bandwidth_bps else bandwidths[0]
+        backbone = backbone_bandwidth_bps or access[0]["bandwidth_bps"]
         graph.add_edge("learner", "router", bandwidth_bps=backbone, latency_s=backbone_latency_s)
-    for agent in range(n_agents):
-        _add_agent(graph, agent, hub, bandwidths[agent], latencies[agent], losses[agent])
+    for agent, link in enumerate(access):
+        _add_agent(graph, agent, hub, link)
     return graph
 
 
@@ -99,14 +97,17 @@ def two_tier(
     backhaul link. Agent i sits behind router ``edge-{i * n_edges // n_agents}``: contiguous blocks
     of (nearly) equal size.
     """
-    _check_count("two_tier", "n_agents", n_agents)
+    access = _access_links(
+        "two_tier",
+        n_agents,
+        seed,
+        access_bandwidth_bps=access_bandwidth_bps,
+        access_latency_s=access_latency_s,
+        access_loss=access_loss,
+    )
     _check_count("two_tier", "n_edges", n_edges)
     if n_edges > n_agents:
         raise ValueError(f"two_tier: n_edges = {n_edges} exceeds n_agents = {n_agents}")
-    rng = _rng(seed)
-    bandwidths = per_agent(access_bandwidth_bps, n_agents, "two_tier: access_bandwidth_bps", rng)
-    latencies = per_agent(access_latency_s, n_agents, "two_tier: access_latency_s", rng)
-    losses = per_agent(access_loss, n_agents, "two_tier: access_loss", rng)
     graph = _with_learner()
     for edge in range(n_edges):
         graph.add_node(f"edge-{edge}", role="router")
@@ -116,9 +117,8 @@ def two_tier(
             bandwidth_bps=backhaul_bandwidth_bps,
             latency_s=backhaul_latency_s,
         )
-    for agent in range(n_agents):
-        router = f"edge-{agent * n_edges // n_agents}"
-        _add_agent(graph, agent, router, bandwidths[agent], latencies[agent], losses[agent])
+    for agent, link in enumerate(access):
+        _add_agent(graph, agent, f"edge-{agent * n_edges // n_agents}", link)
     return graph
 
 
@@ -134,15 +134,13 @@ def line(
     messages cross the links of every agent before it, which forward them. Link i (per agent)
     joins agent i to its predecessor.
     """
-    _check_count("line", "n_agents", n_agents)
-    rng = _rng(seed)
-    bandwidths = per_agent(bandwidth_bps, n_agents, "line: bandwidth_bps", rng)
-    latencies = per_agent(latency_s, n_agents, "line: latency_s", rng)
-    losses = per_agent(loss, n_agents, "line: loss", rng)
+    access = _access_links(
+        "line", n_agents, seed, bandwidth_bps=bandwidth_bps, latency_s=latency_s, loss=loss
+    )
     graph = _with_learner()
     previous = "learner"
-    for agent in range(n_agents):
-        _add_agent(graph, agent, previous, bandwidths[agent], latencies[agent], losses[agent])
+    for agent, link in enumerate(access):
+        _add_agent(graph, agent, previous, link)
         previous = f"agent-{agent}"
     return graph
 
@@ -172,23 +170,28 @@ def _with_learner() -> nx.Graph:
     return graph
 
 
-def _add_agent(
-    graph: nx.Graph, agent: int, attach_to: str, bandwidth_bps: float, latency_s: float, loss: float
-) -> None:
+def _access_links(
+    builder: str, n_agents: int, seed: int | None, **settings: PerAgent
+) -> list[dict[str, float]]:
+    """The edge attributes of each agent's access link, from the builder's per-agent arguments
+    (named as the builder names them; an ``access_`` prefix is dropped), drawn in the order given."""
+    _check_count(builder, "n_agents", n_agents)
+    rng = None if seed is None else np.random.default_rng(seed)
+    columns = {
+        name.removeprefix("access_"): per_agent(value, n_agents, f"{builder}: {name}", rng)
+        for name, value in settings.items()
+    }
+    return [{name: values[agent] for name, values in columns.items()} for agent in range(n_agents)]
+
+
+def _add_agent(graph: nx.Graph, agent: int, attach_to: str, link: dict[str, float]) -> None:
     graph.add_node(f"agent-{agent}", role="agent")
-    graph.add_edge(
-        attach_to, f"agent-{agent}", bandwidth_bps=bandwidth_bps, latency_s=latency_s, loss=loss
-    )
+    graph.add_edge(attach_to, f"agent-{agent}", **link)
 
 
 def _check_count(builder: str, name: str, value: int) -> None:
     if not isinstance(value, int) or value < 1:
         raise ValueError(f"{builder}: {name} = {value!r} must be an integer >= 1")
-
-
-def _rng(seed: int | None) -> np.random.Generator | None:
-    """The generator a builder draws its distributed settings from, bandwidths first."""
-    return None if seed is None else np.random.default_rng(seed)
 
 
 def _named_distribution(spec: Mapping[str, Any], name: str) -> Any:
