@@ -5,12 +5,15 @@ Every algorithm follows the protocol in :mod:`algorithms.base` and is reachable 
 """
 
 from algorithms.base import AgentPool, Algorithm, EpisodeBatch, Learner, Problem, Registry
+from algorithms.davia import DAVIA
+from algorithms.dql import DQL
+from algorithms.ebcdql import EBCDQL
 from algorithms.es import ES
 from algorithms.espc import ESPC
 
 ALGORITHMS = Registry()
 """Every algorithm by name."""
-for _algorithm in (ES, ESPC):
+for _algorithm in (DQL, EBCDQL, DAVIA, ES, ESPC):
     ALGORITHMS.register(_algorithm)
 
 __all__ = ["ALGORITHMS", "AgentPool", "Algorithm", "EpisodeBatch", "Learner", "Problem", "Registry"]

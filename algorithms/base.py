@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,6 +98,14 @@ class Algorithm:
     learner_type: type[Learner]
     agents_type: type[AgentPool]
     summary: str
+    environment_check: Callable[[str], object] | None = None
+    """Raises if the algorithm cannot run on an environment id (tabular algorithms need discrete
+    spaces); called when a variant is built, so a bad pairing fails before anything runs."""
+
+    def check_environment(self, env_id: str) -> None:
+        """Raise a ValueError naming the environment if this algorithm cannot run on it."""
+        if self.environment_check is not None:
+            self.environment_check(env_id)
 
     def make_config(self, overrides: dict[str, Any] | None = None) -> Any:
         """The config dataclass with ``overrides`` applied; unknown fields name the culprit."""

@@ -12,6 +12,7 @@ Choices the report leaves open (section 4.6, 4.7 give only the hidden sizes):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import gymnasium as gym
@@ -60,6 +61,18 @@ class MLPPolicy:
             parts.append(rng.uniform(-bound, bound, size=fan_out * fan_in))
             parts.append(rng.uniform(-bound, bound, size=fan_out))
         return np.concatenate(parts).astype(np.float32)
+
+    def acting(self, params: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+        """``act`` with ``params`` fixed, as a function of a batch of observations (one per row of
+        ``params``). Over a discrete observation space the policy is a function of the state
+        alone, so it is evaluated once for every (agent, state) and then looked up each step."""
+        if not isinstance(self.observation_space, gym.spaces.Discrete):
+            return lambda observations: self.act(params, observations)
+        n_states, agents = self.sizes[0], len(params)
+        states = np.tile(np.arange(n_states) + self.observation_space.start, agents)
+        table = self.act(np.repeat(params, n_states, axis=0), states).reshape(agents, n_states)
+        rows = np.arange(agents)
+        return lambda observations: table[rows, observations - self.observation_space.start]
 
     def act(self, params: np.ndarray, observations: np.ndarray) -> np.ndarray:
         """Actions of b agents: ``params`` is (b, n_params), ``observations`` a batch of b."""

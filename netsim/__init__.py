@@ -10,6 +10,7 @@ The Python API::
 or from a TOML config: ``netsim.run(netsim.load_config("scenarios/bandwidth_sweep.toml"))``.
 """
 
+import netsim.envs  # noqa: F401  (registers the grid worlds with Gymnasium)
 from netsim.builders import TOPOLOGIES, line, star, two_tier
 from netsim.config import ConfigError, load_config
 from netsim.messages import Framing, Kind, Message

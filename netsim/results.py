@@ -45,7 +45,12 @@ class Results:
 
     def plot(self, out: str | Path | None = None) -> list[Path]:
         """Draw the report's panels and reward against simulated time into ``out`` (default
-        ``plots/`` in the run directory); returns the files written."""
+        ``plots/`` in the run directory), the reward panel cumulative if the scenario asks for it;
+        returns the files written."""
         from analysis.plots import plot_run  # analysis sits above netsim: imported on use
 
-        return plot_run(self.to_pandas(), Path(out) if out else self.directory / "plots")
+        return plot_run(
+            self.to_pandas(),
+            Path(out) if out else self.directory / "plots",
+            cumulative=bool(self.config.get("cumulative_reward", False)),
+        )

@@ -69,6 +69,7 @@ class Variant:
             algorithm = ALGORITHMS[self.algorithm]
             algorithm.make_config(dict(self.config)).check(topology.n_agents)
             gym.spec(self.env)
+            algorithm.check_environment(self.env)
         except (ValueError, TypeError, gym.error.Error) as error:
             raise ValueError(f"variant {self.name!r}: {error}") from error
 
@@ -107,6 +108,8 @@ class Scenario:
     episodes: int = 200
     trials: int = 5
     seed: int = 0
+    cumulative_reward: bool = False
+    """Plot the cumulative mean reward over episodes, as the report does for noisy Frozen Lake."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "variants", tuple(self.variants))
@@ -141,5 +144,6 @@ class Scenario:
             "episodes": self.episodes,
             "trials": self.trials,
             "seed": self.seed,
+            "cumulative_reward": self.cumulative_reward,
             "variants": [variant.to_dict() for variant in self.variants],
         }

@@ -19,6 +19,8 @@ def small_scenario(**changes) -> Scenario:
             Variant("es", "es", star(4, 1e6, 0.01)),
             Variant("espc", "espc", star(6, 64e3, 0.02, router=True), config={"m": 2, "k": 3}),
             Variant("es fair lossy", "es", lossy_star, network=NetworkSettings(model="fair")),
+            Variant("ebcdql windy", "ebcdql", star(3, 1e6, 0.01), env="netsim/WindyGrid-v0"),
+            Variant("davia lake", "davia", star(3, 1e6, 0.01), env="netsim/FrozenLake5x5-v0"),
         ],
         episodes=4,
         trials=2,

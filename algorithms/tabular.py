@@ -1,0 +1,221 @@
+"""The tabular core DQL, EBCDQL and DAVIA share (report sections 2.4.1-2.4.3).
+
+* Agents act epsilon-greedily on a table of action values, one row per state; ties between best
+  actions are broken uniformly at random (so a fresh all-zero table acts uniformly).
+* An episode is a list of samples u = (s, a, r, s'), the report's (s_{t-1}, a_t, r_t, s_t).
+* Samples cross the network as packed records: s and s' as the smallest unsigned integer that holds
+  every state, a likewise, r as float32 (7 bytes a sample on a 5x5 grid).
+* DQL's learner update: delta(u) = r + gamma max_a' Q(s', a') - Q(s, a), every delta from the Q
+  before the update, then Q(s, a) += alpha * mean of delta over the samples with that (s, a).
+
+Q starts at 0 everywhere. A terminal state never starts a sample, so its row stays 0 and
+bootstrapping from it adds nothing: no "episode ended" flag needs to cross the network.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import gymnasium as gym
+import numpy as np
+
+from algorithms.base import AgentPool, EpisodeBatch, Problem, derive_seed
+from algorithms.rollout import make_vector_env
+
+
+@dataclass(frozen=True)
+class TabularConfig:
+    """Settings every tabular algorithm has: the discount and the exploration schedule."""
+
+    gamma: float = 0.9
+    """Discount factor (report 3.3.2)."""
+    epsilon: float = 0.2
+    """Exploration rate epsilon_k = max(epsilon_min, epsilon * epsilon_decay^k) in the agent's
+    episode k. Decaying it lets a learnt policy show its optimal return (report figure 3.4): with
+    a constant 0.1, DQL's agents on Simple Grid average -5.59 against the optimum -5.217."""
+    epsilon_decay: float = 0.97
+    """Per-episode decay factor of epsilon (1 keeps it constant): 0.2 falls to 0.01 by episode 100."""
+    epsilon_min: float = 0.0
+    """Floor of the decayed epsilon."""
+
+    def __post_init__(self) -> None:
+        checks = {
+            "gamma": 0 <= self.gamma <= 1,
+            "epsilon": 0 <= self.epsilon <= 1,
+            "epsilon_decay": 0 < self.epsilon_decay <= 1,
+            "epsilon_min": 0 <= self.epsilon_min <= self.epsilon,
+        }
+        for name, ok in checks.items():
+            if not ok:
+                raise ValueError(
+                    f"{type(self).__name__}.{name} = {getattr(self, name)!r} is invalid"
+                )
+
+    def check(self, n_agents: int) -> None:
+        """Raise if these settings cannot run with ``n_agents`` agents."""
+
+    def exploration(self, episodes: np.ndarray) -> np.ndarray:
+        """epsilon_k for each agent's episode index k."""
+        return np.maximum(self.epsilon_min, self.epsilon * self.epsilon_decay**episodes)
+
+
+def discrete_sizes(env_id: str) -> tuple[int, int]:
+    """(number of states, number of actions) of a tabular environment; raises for any other."""
+    env = gym.make(env_id)
+    try:
+        spaces = {"observation": env.observation_space, "action": env.action_space}
+        for name, space in spaces.items():
+            if not isinstance(space, gym.spaces.Discrete) or space.start != 0:
+                raise ValueError(
+                    f"tabular algorithms need a discrete {name} space numbered from 0; "
+                    f"{env_id} has {space}"
+                )
+        return int(env.observation_space.n), int(env.action_space.n)  # type: ignore[attr-defined]
+    finally:
+        env.close()
+
+
+def _index_type(count: int) -> str:
+    return next(kind for kind in ("u1", "<u2", "<u4") if count <= np.iinfo(kind).max + 1)
+
+
+def sample_dtype(n_states: int, n_actions: int) -> np.dtype:
+    """The packed record of one sample u = (s, a, r, s')."""
+    state, action = _index_type(n_states), _index_type(n_actions)
+    return np.dtype([("s", state), ("a", action), ("r", "<f4"), ("s_next", state)])
+
+
+def encode_samples(
+    dtype: np.dtype, s: np.ndarray, a: np.ndarray, r: np.ndarray, s_next: np.ndarray
+) -> bytes:
+    """Samples as the bytes that cross the network."""
+    records = np.empty(len(s), dtype=dtype)
+    records["s"], records["a"], records["r"], records["s_next"] = s, a, r, s_next
+    return records.tobytes()
+
+
+def decode_samples(dtype: np.dtype, payloads: Sequence[bytes]) -> np.ndarray:
+    """The samples of every payload, concatenated, as a record array."""
+    return np.frombuffer(b"".join(payloads), dtype=dtype)
+
+
+def td_errors(
+    q: np.ndarray, s: np.ndarray, a: np.ndarray, r: np.ndarray, s_next: np.ndarray, gamma: float
+) -> np.ndarray:
+    """delta(u) = r + gamma * max_a' Q(s', a') - Q(s, a) for each sample u = (s, a, r, s')."""
+    return r + gamma * q[s_next].max(axis=1) - q[s, a]
+
+
+def grouped_mean_update(
+    q: np.ndarray, samples: np.ndarray, deltas: np.ndarray, alpha: float
+) -> np.ndarray:
+    """Q(s, a) + alpha * mean of delta over the samples with that (s, a); other entries unchanged."""
+    cells = samples["s"].astype(np.int64) * q.shape[1] + samples["a"]
+    counts = np.bincount(cells, minlength=q.size)
+    sums = np.bincount(cells, weights=deltas, minlength=q.size)
+    mean = np.divide(sums, counts, out=np.zeros(q.size), where=counts > 0)
+    return q + alpha * mean.reshape(q.shape)
+
+
+def epsilon_greedy(values: np.ndarray, epsilon: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """For each row of ``values`` (b, A): a uniformly random action with probability epsilon,
+    else one of the row's best actions, chosen uniformly."""
+    ties = rng.random(values.shape)
+    greedy = np.argmax(np.where(values == values.max(axis=1, keepdims=True), ties, -1.0), axis=1)
+    explore = rng.random(len(values)) < epsilon
+    return np.where(explore, rng.integers(values.shape[1], size=len(values)), greedy)
+
+
+@dataclass(frozen=True)
+class Episodes:
+    """One episode of each of b agents, as samples in agent order (each agent's in time order)."""
+
+    s: np.ndarray
+    a: np.ndarray
+    r: np.ndarray
+    s_next: np.ndarray
+    terminated: np.ndarray
+    """Whether s' ended the episode as a terminal state (not by the step limit)."""
+    steps: np.ndarray
+    """Samples per agent, shape (b,)."""
+    discounted_returns: np.ndarray
+    """sum_t gamma^t r_t per agent, shape (b,)."""
+
+    def of(self, j: int) -> slice:
+        """Where the j-th agent's samples are."""
+        start = int(self.steps[:j].sum())
+        return slice(start, start + int(self.steps[j]))
+
+
+def run_episodes(
+    envs: gym.vector.VectorEnv, act: Callable[[np.ndarray], np.ndarray], gamma: float, seed: int
+) -> Episodes:
+    """One episode in every sub-environment of ``envs``, recording every sample (steps after an
+    agent's episode ended are neither recorded nor counted)."""
+    s, _ = envs.reset(seed=seed)
+    steps: list[tuple[np.ndarray, ...]] = []
+    active = np.ones(envs.num_envs, dtype=bool)
+    while active.any():
+        a = act(s)
+        s_next, r, terminated, truncated, _ = envs.step(a)
+        steps.append((s, a, r, s_next, terminated, active))
+        active = active & ~(terminated | truncated)
+        s = s_next
+    s_, a_, r_, s_next_, terminated_, recorded = (
+        np.stack(column, axis=1) for column in zip(*steps, strict=True)
+    )
+    discounts = gamma ** np.arange(recorded.shape[1])
+    return Episodes(
+        s=s_[recorded],
+        a=a_[recorded],
+        r=r_[recorded],
+        s_next=s_next_[recorded],
+        terminated=terminated_[recorded],
+        steps=recorded.sum(axis=1),
+        discounted_returns=(np.where(recorded, r_, 0.0) * discounts).sum(axis=1),
+    )
+
+
+class TabularAgents(AgentPool):
+    """n agents that act epsilon-greedily on a table of action values decoded from the policy
+    payload; a subclass says how the table comes from the payload and what each agent reports."""
+
+    def __init__(self, config: TabularConfig, problem: Problem) -> None:
+        config.check(problem.n_agents)
+        self.config = config
+        self.n_states, self.n_actions = discrete_sizes(problem.env_id)
+        self.env_id = problem.env_id
+        self.episodes = np.zeros(problem.n_agents, dtype=np.int64)
+        """Each agent's count of finished episodes."""
+        self.rng = np.random.default_rng(derive_seed(problem.seed, 2))
+        """Exploration draws of the whole pool."""
+        self._reset_seeds = np.random.default_rng(derive_seed(problem.seed, 3))
+        self._envs: dict[int, gym.vector.VectorEnv] = {}
+
+    @abstractmethod
+    def action_values(self, policy_payload: bytes) -> np.ndarray:
+        """The (S, A) table the agents act greedily on."""
+
+    @abstractmethod
+    def reports(
+        self, agents: np.ndarray, episodes: Episodes, policy_payload: bytes
+    ) -> list[bytes | None]:
+        """Each agent's report z_i^k after ``episodes``, run on ``policy_payload``, or None when it
+        sends nothing."""
+
+    def run_episodes(self, policy_payload: bytes, agents: np.ndarray) -> EpisodeBatch:
+        values = self.action_values(policy_payload)
+        epsilon = self.config.exploration(self.episodes[agents])
+        if len(agents) not in self._envs:
+            self._envs[len(agents)] = make_vector_env(self.env_id, len(agents))
+        episodes = run_episodes(
+            self._envs[len(agents)],
+            lambda states: epsilon_greedy(values[states], epsilon, self.rng),
+            self.config.gamma,
+            seed=int(self._reset_seeds.integers(2**31)),
+        )
+        reports = self.reports(agents, episodes, policy_payload)
+        self.episodes[agents] += 1
+        return EpisodeBatch(agents, episodes.discounted_returns, episodes.steps, reports)
