@@ -73,7 +73,7 @@ def test_table_has_one_row_per_variant_trial_episode_and_agent(tmp_path):
     table = netsim.run(
         small_scenario(), tmp_path, workers=1, progress=False, plots=False
     ).to_pandas()
-    assert len(table) == 2 * 4 * (4 + 6 + 4)
+    assert len(table) == 2 * 4 * (4 + 6 + 4 + 3 + 3)  # trials x episodes x agents of each variant
     required = [
         "variant",
         "algorithm",
