@@ -86,5 +86,7 @@ def test_unknown_setting_is_named():
 
 
 def test_unknown_algorithm_is_named():
-    with pytest.raises(ValueError, match="unknown algorithm 'dqn'; known: davia, dql, ebcdql, es, espc"):
+    with pytest.raises(
+        ValueError, match="unknown algorithm 'dqn'; known: davia, dql, ebcdql, es, espc"
+    ):
         ALGORITHMS["dqn"]

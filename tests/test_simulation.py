@@ -87,10 +87,11 @@ def test_table_has_one_row_per_variant_trial_episode_and_agent(tmp_path):
         "sim_time_s",
     ]
     assert set(required) <= set(table.columns)
-    assert table.variant.unique().tolist() == ["es", "espc", "es fair lossy"]
-    assert (
-        table.groupby(["variant", "trial", "episode"]).size().tolist() == [4] * 16 + [6] * 8
-    )  # es, es fair lossy, espc
+    assert table.variant.unique().tolist() == [v.name for v in small_scenario().variants]
+    rows = table.groupby(["variant", "trial", "episode"], sort=False).size()
+    agents = {variant.name: variant.n_agents for variant in small_scenario().variants}
+    assert (rows == rows.index.get_level_values("variant").map(agents)).all()
+    assert len(rows) == len(agents) * 2 * 4
 
 
 @pytest.mark.parametrize(
