@@ -3,7 +3,8 @@
 A scenario file is either a Python file that defines ``SCENARIO``, a :class:`netsim.Scenario`
 (importing it must not run anything: guard a script's own run with ``if __name__ == "__main__"``),
 or a TOML scenario or sweep config (see :mod:`netsim.config`). A name is looked up as ``NAME.py``,
-then ``NAME.toml``, in each folder in turn.
+then ``NAME.toml``, in each folder in turn. A Python scenario may import helper modules beside it,
+whose names start with ``_`` so they are not listed as scenarios.
 """
 
 from __future__ import annotations
@@ -34,9 +35,8 @@ def scenario_names() -> list[str]:
             for folder in scenario_folders()
             if folder.is_dir()
             for path in folder.iterdir()
-            if path.suffix in SUFFIXES
+            if path.suffix in SUFFIXES and not path.stem.startswith("_")
         }
-        - {"__init__"}
     )
 
 
@@ -66,6 +66,8 @@ def load_scenario(name_or_path: str) -> Scenario:
         raise ValueError(f"cannot import scenario file {path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module  # worker processes unpickle what it defines
+    if str(path.parent) not in sys.path:
+        sys.path.append(str(path.parent))  # its helper modules, as when run as a script
     spec.loader.exec_module(module)
     scenario = getattr(module, "SCENARIO", None)
     if not isinstance(scenario, Scenario):

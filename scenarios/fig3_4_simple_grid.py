@@ -9,37 +9,9 @@ plotted against simulated time.
 
 import sys
 
-import netsim
+from _grid_comparison import grid_comparison
 
-N_AGENTS = 5
-GAMMA = 0.9
-ES_ON_GRIDS = {
-    "hidden": (4, 4),
-    "optimizer": "momentum",
-    "learning_rate": 0.01,
-    "sigma": 0.1,
-    "l2": 0.0,
-    "gamma": GAMMA,
-}
-"""ES on the grid worlds: the report's policy size and optimiser (4.6); step, noise and no L2 ours."""
-
-NETWORK = netsim.star(N_AGENTS, bandwidth_bps=1e6, latency_s=0.01)
-
-SCENARIO = netsim.Scenario(
-    name="fig3_4_simple_grid",
-    variants=[
-        netsim.Variant(label, algorithm, NETWORK, env="netsim/SimpleGrid-v0", config=config)
-        for label, algorithm, config in [
-            ("DQL", "dql", {"gamma": GAMMA}),
-            ("EBCDQL", "ebcdql", {"gamma": GAMMA}),
-            ("DAVIA", "davia", {"gamma": GAMMA}),
-            ("ES", "es", ES_ON_GRIDS),
-        ]
-    ],
-    episodes=1000,
-    trials=100,
-    seed=0,
-)
+SCENARIO = grid_comparison("fig3_4_simple_grid", "netsim/SimpleGrid-v0")
 
 if __name__ == "__main__":
     from netsim.cli import main

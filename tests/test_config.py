@@ -256,3 +256,16 @@ def test_cli_lists_environments_topologies_and_toml_scenarios():
     assert "environments:\n  CartPole-v1\n" in done.stdout
     assert "  two_tier(n_agents: int, n_edges: int, access_bandwidth_bps: PerAgent" in done.stdout
     assert "bandwidth_sweep.toml" in done.stdout and "quickstart.py" in done.stdout
+
+
+def test_every_shipped_scenario_loads_and_helper_modules_are_not_listed():
+    from netsim.catalog import scenario_names
+
+    names = scenario_names()
+    assert {"fig3_4_simple_grid", "fig3_5_frozen_lake", "quickstart"} <= set(names)
+    assert not [name for name in names if name.startswith("_")]
+    for name in names:
+        assert load_scenario(name).variants
+    lake = load_scenario("fig3_5_frozen_lake")
+    assert lake.cumulative_reward and lake.trials == 100 and lake.episodes == 1000
+    assert {variant.env for variant in lake.variants} == {"netsim/FrozenLake5x5-v0"}
