@@ -180,7 +180,7 @@ class ESAgents(AgentPool):
         params = theta + self.config.sigma * noise
         result = rollout(
             self._vector_env(len(agents)),
-            lambda observations: self.policy.act(params, observations),
+            self.policy.batch(params),
             self.config.gamma,
             seed=int(self._reset_seeds.integers(2**31)),
         )

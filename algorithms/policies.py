@@ -63,26 +63,29 @@ class MLPPolicy:
 
     def act(self, params: np.ndarray, observations: np.ndarray) -> np.ndarray:
         """Actions of b agents: ``params`` is (b, n_params), ``observations`` a batch of b."""
-        x = self._encode(observations)
+        return self.batch(params)(observations)
+
+    def batch(self, params: np.ndarray) -> BatchedMLP:
+        """The MLP of each row of ``params`` (b, n_params), its layers sliced out once, to act
+        step after step without re-slicing."""
+        layers = []
         offset = 0
-        layers = self._layers()
-        for index, (fan_in, fan_out) in enumerate(layers):
+        for fan_in, fan_out in self._layers():
             weights = params[:, offset : offset + fan_out * fan_in].reshape(-1, fan_out, fan_in)
             offset += fan_out * fan_in
-            bias = params[:, offset : offset + fan_out]
+            layers.append((weights, params[:, offset : offset + fan_out]))
             offset += fan_out
-            x = (weights @ x[:, :, None])[:, :, 0] + bias
-            if index < len(layers) - 1:
-                x = np.tanh(x)
-        return self._decode(x)
+        return BatchedMLP(self, layers)
 
-    def _encode(self, observations: np.ndarray) -> np.ndarray:
+    def encode(self, observations: np.ndarray) -> np.ndarray:
+        """A batch of observations as the network's float32 inputs, one row each."""
         if isinstance(self.observation_space, gym.spaces.Discrete):
             index = np.asarray(observations) - self.observation_space.start
             return np.eye(self.sizes[0], dtype=np.float32)[index]
         return np.asarray(observations, dtype=np.float32).reshape(len(observations), -1)
 
-    def _decode(self, outputs: np.ndarray) -> np.ndarray:
+    def decode(self, outputs: np.ndarray) -> np.ndarray:
+        """The actions a batch of network outputs stand for, one per row."""
         space = self.action_space
         if isinstance(space, gym.spaces.Discrete):
             return np.argmax(outputs, axis=1) + space.start
@@ -90,3 +93,26 @@ class MLPPolicy:
         low, high = space.low.reshape(-1), space.high.reshape(-1)
         scaled = low + (np.tanh(outputs) + 1.0) * 0.5 * (high - low)
         return scaled.reshape(len(outputs), *space.shape).astype(space.dtype)
+
+
+@dataclass(frozen=True)
+class BatchedMLP:
+    """b MLPs of one shape, one per agent: row j of every layer is agent j's."""
+
+    policy: MLPPolicy
+    layers: list[tuple[np.ndarray, np.ndarray]]
+    """Per layer: weights (b, fan_out, fan_in) and biases (b, fan_out)."""
+
+    def __call__(self, observations: np.ndarray) -> np.ndarray:
+        """Each agent's action for its observation (a batch of b)."""
+        x = self.policy.encode(observations)
+        last = len(self.layers) - 1
+        for index, (weights, bias) in enumerate(self.layers):
+            x = (weights @ x[:, :, None])[:, :, 0] + bias
+            if index < last:
+                x = np.tanh(x)
+        return self.policy.decode(x)
+
+    def select(self, rows: np.ndarray) -> BatchedMLP:
+        """The MLPs of agents ``rows`` only, in that order (copied: later calls touch b' rows)."""
+        return BatchedMLP(self.policy, [(w[rows], b[rows]) for w, b in self.layers])
