@@ -7,7 +7,7 @@ import pandas as pd
 import simpy
 
 from algorithms import ALGORITHMS, Problem
-from algorithms.base import derive_seed
+from algorithms.base import AgentPool, Learner, derive_seed
 from netsim.network import Network
 from netsim.processes import BarrierRounds
 from netsim.recorder import Recorder
@@ -26,10 +26,26 @@ def simulate(
     variant: Variant, episodes: int, seed: np.random.SeedSequence
 ) -> dict[str, pd.DataFrame]:
     """The tables of one trial of ``variant``, by name (see :data:`TABLES`)."""
-    topology = variant.validated_topology
     algorithm = ALGORITHMS[variant.algorithm]
     config = variant.resolved_config()
-    problem = Problem(variant.env, topology.n_agents, seed)
+    problem = Problem(variant.env, variant.n_agents, seed)
+    learner, agents = (
+        algorithm.learner_type(config, problem),
+        algorithm.agents_type(config, problem),
+    )
+    return simulate_from(variant, episodes, seed, learner, agents)
+
+
+def simulate_from(
+    variant: Variant,
+    episodes: int,
+    seed: np.random.SeedSequence,
+    learner: Learner,
+    agents: AgentPool,
+) -> dict[str, pd.DataFrame]:
+    """The tables of ``episodes`` rounds of ``variant`` played by ``learner`` and ``agents`` as
+    they are (the benchmark starts them from a trained policy); ``seed`` drives the network."""
+    topology = variant.validated_topology
     env = simpy.Environment()
     settings = variant.network
     network = Network(
@@ -42,14 +58,7 @@ def simulate(
         trace=settings.trace,
     )
     recorder = Recorder(episodes, topology.n_agents)
-    rounds = BarrierRounds(
-        env,
-        network,
-        algorithm.learner_type(config, problem),
-        algorithm.agents_type(config, problem),
-        recorder,
-        variant.compute,
-    )
+    rounds = BarrierRounds(env, network, learner, agents, recorder, variant.compute)
     env.process(rounds.learner_process(episodes))
     env.run()
     tables = {"metrics": recorder.to_frame(), "links": network.link_table()}
