@@ -70,7 +70,7 @@ def simulate_from(
     recorder = Recorder(episodes, topology.n_agents)
     rounds = BarrierRounds(env, network, learner, agents, recorder, variant.compute)
     env.process(rounds.learner_process(episodes))
-    with _fewer_collections():
+    with fewer_collections():
         env.run()
     tables = {"metrics": recorder.to_frame(), "links": network.link_table()}
     trace = network.trace_table()
@@ -80,7 +80,7 @@ def simulate_from(
 
 
 @contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
+def fewer_collections() -> Iterator[None]:
     """Run the cyclic garbage collector less often inside the block (see
     :data:`GC_YOUNG_THRESHOLD`); its thresholds are restored after."""
     thresholds = gc.get_threshold()
