@@ -10,7 +10,8 @@ by progressive filling:
             other link the flow crosses; until every flow is fixed.
 
 Rates change only when a flow joins or leaves, or a link goes down or comes back; all the changes
-of one instant are handled by one reallocation, after the instant's other events. A flow's
+of one instant are handled by one reallocation, after the instant's other events (or at once,
+when the change can move no other rate: see below). A flow's
 remaining bytes then shrink linearly, so its end is predicted, and one SimPy event is scheduled for
 the earliest predicted end only.
 
@@ -37,6 +38,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import simpy
@@ -126,6 +128,7 @@ class FairSharing(BandwidthModel):
             use.peak_transfers = max(use.peak_transfers, len(state.flows))
         self._joined.append(flow)
         self._mark_changed(route)
+        self._schedule_wake()
 
     def _leave(self, flow: _Flow, failed: bool = False) -> None:
         carried = flow.transfer.sent_bytes - flow.remaining_bytes if failed else None
@@ -140,23 +143,35 @@ class FairSharing(BandwidthModel):
         self.end(flow.transfer, flow.transfer.sent_bytes if carried is None else carried, failed)
 
     def _mark_changed(self, links: tuple[Link, ...]) -> None:
+        """Reallocate for a change on ``links``: at once when nothing else changed this instant
+        and they bottleneck nobody (no other rate can change), else in one reallocation after
+        the instant's other events."""
+        if not self._changed and all(self._bottlenecks_nobody(link) for link in links):
+            self._give_alone_rates(links)
+            return
         if not self._changed:
             self.env.timeout(0).callbacks.append(self._reallocate)
         self._changed.update(dict.fromkeys(links))
 
     def _reallocate(self, _: simpy.Event) -> None:
         """Max-min rates for every flow that shares a link, transitively, with a changed one."""
-        changed, joined = self._changed, self._joined
-        self._changed, self._joined = {}, []
+        changed = self._changed
+        self._changed = {}
         if all(self._bottlenecks_nobody(link) for link in changed):
-            now = self.env.now
-            for flow in joined:
-                self._set_rate(flow, flow.alone_bps, now)
-            for link in changed:
-                self._account_busy(link, now, busy=bool(self._links[link].flows))
+            self._give_alone_rates(changed)
         else:
             self._progressive_filling(changed)
         self._schedule_wake()
+
+    def _give_alone_rates(self, changed: Iterable[Link]) -> None:
+        """The reallocation when the ``changed`` links bottleneck nobody: the flows that joined
+        get their alone rates, every other rate stays."""
+        now = self.env.now
+        for flow in self._joined:
+            self._set_rate(flow, flow.alone_bps, now)
+        self._joined = []
+        for link in changed:
+            self._account_busy(link, now, busy=bool(self._links[link].flows))
 
     def _bottlenecks_nobody(self, link: Link) -> bool:
         """Whether every flow on ``link`` can have its alone rate whatever the others do (see the
@@ -175,6 +190,7 @@ class FairSharing(BandwidthModel):
     def _progressive_filling(self, changed: dict[Link, None]) -> None:
         """Max-min rates for the component of ``changed``; limited flags and link use with them."""
         now = self.env.now
+        self._joined = []
         links, flows = self._component(changed)
         for flow in flows:
             flow.remaining_bytes = max(
