@@ -25,8 +25,10 @@ by sharing) and no changed link is *overloaded* (the alone rates of its flows su
 its bandwidth), the max-min allocation is every other flow's rate as it was and each new flow's
 alone rate: the changed links then bottleneck no other flow, so nothing can spread beyond them.
 The model keeps each link's demand (the sum of its flows' alone rates) and its count of limited
-flows up to date, so that test costs a few operations per changed link, and the reallocation only
-runs progressive filling when it fails (a link near saturation, or an outage on a changed link).
+flows up to date, so that test costs a few operations per changed link, and progressive filling
+runs only when it fails: a changed link is overloaded, carries a limited flow, or has outages.
+Rates then agree with progressive filling's to rounding (remaining bytes are brought up to date
+when a flow's rate changes, not at every event near it, so ends can differ in the last bits).
 
 A link in an outage has no capacity: under ``wait`` its flows are fixed at rate 0 and load no other
 link until it is back; under ``fail`` they end, failed, when it goes down, and so does a flow whose
