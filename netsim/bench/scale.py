@@ -8,7 +8,7 @@ first runs a small two-round trial (imports, first calls), then the timed trial;
 
 * wall seconds per agent-episode (and per agent-step: larger n learns faster in ten rounds, so its
   episodes are longer);
-* peak memory: the process's peak resident set (``ru_maxrss``), and its growth over the timed
+* peak memory: the process's peak resident set (``VmHWM`` on Linux), and its growth over the timed
   trial above the peak the small warm-up trial had reached (interpreter, libraries): the growth
   is what n agents cost, building the topology included.
 """
@@ -51,7 +51,16 @@ def variant(n_agents: int) -> Variant:
 
 
 def _peak_rss_bytes() -> int:
-    """This process's peak resident set so far (Linux reports kilobytes, macOS bytes)."""
+    """This process's peak resident set so far: Linux's ``VmHWM``, which starts afresh when a
+    process execs (``ru_maxrss`` keeps the peak of the parent it was forked from), else
+    ``ru_maxrss`` (kilobytes on Linux, bytes on macOS)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak if sys.platform == "darwin" else peak * 1024
 
