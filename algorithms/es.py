@@ -90,8 +90,11 @@ class NoiseKey:
     def perturbations(self, agents: np.ndarray, episodes: np.ndarray, dim: int) -> np.ndarray:
         """eps_i ~ N(0, I) of dimension ``dim`` for each (agent, episode) pair, shape (b, dim)."""
         noise = np.empty((len(agents), dim), dtype=np.float32)
-        for row, (agent, episode) in enumerate(zip(agents, episodes, strict=True)):
-            rng = np.random.default_rng((self.entropy, int(agent), int(episode)))
+        keys = zip(np.asarray(agents).tolist(), np.asarray(episodes).tolist(), strict=True)
+        for row, (agent, episode) in enumerate(keys):
+            # default_rng((entropy, agent, episode)), without its per-call wrapper
+            seed = np.random.SeedSequence((self.entropy, agent, episode))
+            rng = np.random.Generator(np.random.PCG64(seed))
             noise[row] = rng.standard_normal(dim, dtype=np.float32)
         return noise
 
@@ -180,7 +183,7 @@ class ESAgents(AgentPool):
         params = theta + self.config.sigma * noise
         result = rollout(
             self._vector_env(len(agents)),
-            self.policy.acting(params),
+            self.policy.batch(params),
             self.config.gamma,
             seed=int(self._reset_seeds.integers(2**31)),
         )

@@ -4,15 +4,40 @@ The agents' environments are one Gymnasium vector environment (its native vector
 environment has one, as Cart Pole does). Gymnasium vector environments reset a finished sub-environment
 on the *next* step ("next-step autoreset"), so an agent's rewards count only until its episode ends;
 stepping stops once every agent's episode has ended.
+
+Finished agents are compacted out of the policy evaluation: once at most half of the agents the
+policy still evaluates are running (and there are at least :data:`COMPACT_MIN_AGENTS` of them), it
+is narrowed to the running ones, so the short early episodes of a large batch do not cost a full
+batch of policy evaluations per step. A vector environment cannot drop a sub-environment, so a
+finished one keeps stepping (on its last action) until the batch ends; its steps count for nothing.
+Compaction does not change any result: each agent's actions depend on its own parameters and
+observations only, and its episode on its own sub-environment, which its neighbours' actions do
+not touch (native vector Cart Pole draws randomness only when it resets a finished sub-environment;
+a sync vector environment gives every sub-environment its own generator).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import gymnasium as gym
 import numpy as np
+
+COMPACT_MIN_AGENTS = 64
+"""Below this many evaluated agents a narrower batch saves less than the copying costs."""
+
+
+class Actor(Protocol):
+    """A batched policy: one action per row of observations, and the same policy for a subset."""
+
+    def __call__(self, observations: np.ndarray) -> np.ndarray:
+        """The actions of the policy's agents, one per observation, in order."""
+        ...
+
+    def select(self, rows: np.ndarray) -> Actor:
+        """The policy of agents ``rows`` (positions in this policy's batch) only."""
+        ...
 
 
 def make_vector_env(env_id: str, num_envs: int) -> gym.vector.VectorEnv:
@@ -30,28 +55,30 @@ class Rollout:
     steps: np.ndarray
 
 
-def rollout(
-    envs: gym.vector.VectorEnv,
-    act: Callable[[np.ndarray], np.ndarray],
-    gamma: float,
-    seed: int,
-) -> Rollout:
-    """Run one episode in every sub-environment of ``envs``.
-
-    ``act(observations)`` returns one action per sub-environment; the actions of agents whose
-    episode has ended are ignored.
-    """
+def rollout(envs: gym.vector.VectorEnv, actor: Actor, gamma: float, seed: int) -> Rollout:
+    """Run one episode in every sub-environment of ``envs``, agent j acting with row j of
+    ``actor``; the environments are reset with ``seed``."""
     observations, _ = envs.reset(seed=seed)
     n = envs.num_envs
     returns = np.zeros(n, dtype=np.float64)
     steps = np.zeros(n, dtype=np.int64)
     active = np.ones(n, dtype=bool)
+    evaluated = np.arange(n)  # the agents ``actor`` evaluates, in its row order
+    actions = actor(observations)
     discount = 1.0
-    while active.any():
-        actions = act(observations)
+    while True:
         observations, rewards, terminated, truncated, _ = envs.step(actions)
-        returns += np.where(active, discount * rewards, 0.0)
+        np.add(returns, discount * rewards, out=returns, where=active)
         steps += active
         active &= ~(terminated | truncated)
+        running = np.count_nonzero(active)
+        if running == 0:
+            return Rollout(returns, steps)
         discount *= gamma
-    return Rollout(returns, steps)
+        if len(evaluated) >= COMPACT_MIN_AGENTS and 2 * running <= len(evaluated):
+            keep = np.flatnonzero(active[evaluated])
+            actor, evaluated = actor.select(keep), evaluated[keep]
+        if len(evaluated) == n:
+            actions = actor(observations)
+        else:
+            actions[evaluated] = actor(observations[evaluated])

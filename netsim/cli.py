@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from algorithms import ALGORITHMS
+from netsim.bench import SUITES as BENCH_SUITES
 from netsim.builders import TOPOLOGIES
 from netsim.catalog import find_scenario, load_scenario, scenario_names
 from netsim.executors import BACKENDS
@@ -47,15 +48,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     bench_parser = commands.add_parser(
         "bench",
-        help="time the simulator against bare loops (learning), or the fair model's scaling "
-        "(network)",
+        help="the benchmark suite: the simulator against bare and naive loops (learning), the fair "
+        "model's cost per event (network), a trial at 100 to 10,000 agents (scale), or all",
+    )
+    bench_parser.add_argument("suite", nargs="?", choices=BENCH_SUITES, default="all")
+    bench_parser.add_argument("--repeats", type=_positive, help="timed runs of each contender")
+    bench_parser.add_argument("--agents", type=_positive, help="learning: n (default 50)")
+    bench_parser.add_argument(
+        "--episodes", type=_positive, help="learning: timed episodes (default 10)"
     )
     bench_parser.add_argument(
-        "suite", nargs="?", choices=("learning", "network"), default="learning"
+        "--warmup", type=_non_negative, help="learning: untimed training episodes (default 100)"
     )
-    bench_parser.add_argument("--episodes", type=_positive, default=200, help="learning only")
-    bench_parser.add_argument("--agents", type=_positive, default=50, help="learning only")
-    bench_parser.add_argument("--repeats", type=_positive, default=3)
+    bench_parser.add_argument(
+        "--sizes", type=_sizes, help="scale: agent counts, e.g. 100,1000,10000 (the default)"
+    )
+    bench_parser.add_argument("--rounds", type=_positive, help="scale: rounds (default 10)")
 
     args = parser.parse_args(argv)
     try:
@@ -65,16 +73,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _plot(Results(args.directory))
         if args.command == "list":
             return _list()
-        if args.suite == "network":
-            from netsim.bench_network import main as bench_network
-
-            return bench_network(repeats=args.repeats)
-        from netsim.bench import main as bench
-
-        return bench(args.episodes, args.agents, args.repeats)
+        return _bench(args)
     except (ValueError, FileExistsError, FileNotFoundError, KeyError) as error:
         print(f"netsim: error: {error.args[0]}", file=sys.stderr)
         return 2
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from netsim.bench import main as bench
+
+    given = {
+        "learning": {"n_agents": args.agents, "episodes": args.episodes, "warmup": args.warmup},
+        "network": {},
+        "scale": {"sizes": args.sizes, "rounds": args.rounds},
+    }
+    options = {
+        suite: {
+            name: value
+            for name, value in {**settings, "repeats": args.repeats}.items()
+            if value is not None
+        }
+        for suite, settings in given.items()
+    }
+    return bench(args.suite, options)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -135,6 +156,13 @@ def environments() -> list[str]:
         "CartPole-v1",
         *sorted(env_id for env_id in gym.registry if env_id.startswith("netsim/")),
     ]
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    sizes = tuple(_positive(part) for part in text.split(","))
+    if len(sizes) < 2:
+        raise argparse.ArgumentTypeError(f"{text!r}: give at least two sizes, e.g. 100,1000")
+    return sizes
 
 
 def _positive(text: str) -> int:

@@ -158,10 +158,14 @@ def test_an_mlp_policy_on_a_discrete_space_acts_from_its_state_table_as_it_would
     policy = MLPPolicy.for_spaces(gym.spaces.Discrete(25), gym.spaces.Discrete(5), (4, 4))
     rng = np.random.default_rng(0)
     params = rng.normal(size=(6, policy.n_params)).astype(np.float32)
-    act = policy.acting(params)
+    table = policy.batch(params)
     for _ in range(5):
         states = rng.integers(25, size=6)
-        np.testing.assert_array_equal(act(states), policy.act(params, states))
+        np.testing.assert_array_equal(table(states), policy.act(params, states))
+    rows = np.array([4, 1])
+    np.testing.assert_array_equal(
+        table.select(rows)(states[rows]), policy.act(params[rows], states[rows])
+    )
 
 
 def _learn(name, episodes, seed=0):

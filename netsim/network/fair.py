@@ -10,13 +10,25 @@ by progressive filling:
             other link the flow crosses; until every flow is fixed.
 
 Rates change only when a flow joins or leaves, or a link goes down or comes back; all the changes
-of one instant are handled by one reallocation, after the instant's other events. A flow's
+of one instant are handled by one reallocation, after the instant's other events (or at once,
+when the change can move no other rate: see below). A flow's
 remaining bytes then shrink linearly, so its end is predicted, and one SimPy event is scheduled for
 the earliest predicted end only.
 
 A reallocation recomputes only the flows that share links, directly or through other flows, with
 those that changed (the connected component): max-min rates elsewhere cannot change. That keeps the
 cost of an event proportional to the flows it can affect, not to all flows in flight.
+
+Most events need not even that. A flow's *alone rate* is the smallest bandwidth on its route, the
+most it can ever get. When every flow on the changed links gets its alone rate (none is *limited*
+by sharing) and no changed link is *overloaded* (the alone rates of its flows sum to no more than
+its bandwidth), the max-min allocation is every other flow's rate as it was and each new flow's
+alone rate: the changed links then bottleneck no other flow, so nothing can spread beyond them.
+The model keeps each link's demand (the sum of its flows' alone rates) and its count of limited
+flows up to date, so that test costs a few operations per changed link, and progressive filling
+runs only when it fails: a changed link is overloaded, carries a limited flow, or has outages.
+Rates then agree with progressive filling's to rounding (remaining bytes are brought up to date
+when a flow's rate changes, not at every event near it, so ends can differ in the last bits).
 
 A link in an outage has no capacity: under ``wait`` its flows are fixed at rate 0 and load no other
 link until it is back; under ``fail`` they end, failed, when it goes down, and so does a flow whose
@@ -28,6 +40,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import simpy
@@ -44,7 +57,11 @@ _SAME_INSTANT = 1e-12
 class _Flow:
     transfer: Transfer
     remaining_bytes: float
+    alone_bps: float
+    """The smallest bandwidth on the route: the flow's rate when nothing shares its bottleneck."""
     rate_bps: float = 0.0
+    limited: bool = False
+    """Whether its rate is below its alone rate (sharing or an outage holds it back)."""
     updated_s: float = 0.0
     version: int = 0
     """Bumped on every rate change: an end predicted under an older rate is stale."""
@@ -54,7 +71,10 @@ class _Flow:
 class _LinkState:
     flows: dict[_Flow, None] = field(default_factory=dict)
     """The flows on the link, in arrival order (a dict: deterministic order, unlike a set)."""
-    load_bps: float = 0.0
+    demand_bps: float = 0.0
+    """The sum of the alone rates of the flows on the link."""
+    limited: int = 0
+    """How many flows on the link are limited."""
     busy_since_s: float | None = None
     next_boundary_s: float | None = None
     """The outage start or end a wake-up is already scheduled for."""
@@ -70,6 +90,8 @@ class FairSharing(BandwidthModel):
         self._links: defaultdict[Link, _LinkState] = defaultdict(_LinkState)
         self._changed: dict[Link, None] = {}
         """Links whose flows or capacity changed since the last reallocation."""
+        self._joined: list[_Flow] = []
+        """Flows that joined since the last reallocation."""
         self._ends: list[tuple[float, int, int, _Flow]] = []
         """Heap of predicted ends: (time, tie-breaker, flow version then, flow)."""
         self._order = itertools.count()
@@ -82,7 +104,8 @@ class FairSharing(BandwidthModel):
         return latency + sent_bytes * 8 / min(link.bandwidth_bps for link in route)
 
     def start(self, transfer: Transfer) -> None:
-        flow = _Flow(transfer, float(transfer.sent_bytes))
+        alone = min(link.bandwidth_bps for link in transfer.route)
+        flow = _Flow(transfer, float(transfer.sent_bytes), alone)
         latency = sum(link.latency_s for link in transfer.route)
         if latency > 0:
             self.env.timeout(latency).callbacks.append(lambda _: self._join(flow))
@@ -101,30 +124,76 @@ class FairSharing(BandwidthModel):
         for link in route:
             state = self._links[link]
             state.flows[flow] = None
+            state.demand_bps += flow.alone_bps
             use = self.use[link]
             use.transfers += 1
             use.peak_transfers = max(use.peak_transfers, len(state.flows))
+        self._joined.append(flow)
         self._mark_changed(route)
+        self._schedule_wake()
 
     def _leave(self, flow: _Flow, failed: bool = False) -> None:
         carried = flow.transfer.sent_bytes - flow.remaining_bytes if failed else None
         for link in flow.transfer.route:
-            del self._links[link].flows[flow]
+            state = self._links[link]
+            del state.flows[flow]
+            state.demand_bps = state.demand_bps - flow.alone_bps if state.flows else 0.0
+            state.limited -= flow.limited
             self.use[link].carried_bytes += flow.transfer.sent_bytes if carried is None else carried
         flow.version += 1
         self._mark_changed(flow.transfer.route)
         self.end(flow.transfer, flow.transfer.sent_bytes if carried is None else carried, failed)
 
     def _mark_changed(self, links: tuple[Link, ...]) -> None:
+        """Reallocate for a change on ``links``: at once when nothing else changed this instant
+        and they bottleneck nobody (no other rate can change), else in one reallocation after
+        the instant's other events."""
+        if not self._changed and all(self._bottlenecks_nobody(link) for link in links):
+            self._give_alone_rates(links)
+            return
         if not self._changed:
             self.env.timeout(0).callbacks.append(self._reallocate)
         self._changed.update(dict.fromkeys(links))
 
     def _reallocate(self, _: simpy.Event) -> None:
         """Max-min rates for every flow that shares a link, transitively, with a changed one."""
-        now = self.env.now
-        links, flows = self._component(self._changed)
+        changed = self._changed
         self._changed = {}
+        if all(self._bottlenecks_nobody(link) for link in changed):
+            self._give_alone_rates(changed)
+        else:
+            self._progressive_filling(changed)
+        self._schedule_wake()
+
+    def _give_alone_rates(self, changed: Iterable[Link]) -> None:
+        """The reallocation when the ``changed`` links bottleneck nobody: the flows that joined
+        get their alone rates, every other rate stays."""
+        now = self.env.now
+        for flow in self._joined:
+            self._set_rate(flow, flow.alone_bps, now)
+        self._joined = []
+        for link in changed:
+            self._account_busy(link, now, busy=bool(self._links[link].flows))
+
+    def _bottlenecks_nobody(self, link: Link) -> bool:
+        """Whether every flow on ``link`` can have its alone rate whatever the others do (see the
+        module docstring); a link with outages is never taken on trust."""
+        state = self._links[link]
+        return not state.limited and state.demand_bps <= link.bandwidth_bps and not link.outages
+
+    def _set_rate(self, flow: _Flow, rate: float, now: float) -> None:
+        """Give ``flow`` a new rate from ``now`` and predict its end."""
+        flow.rate_bps = rate
+        flow.version += 1
+        if rate > 0:
+            ends_at = now + flow.remaining_bytes * 8 / rate
+            heapq.heappush(self._ends, (ends_at, next(self._order), flow.version, flow))
+
+    def _progressive_filling(self, changed: dict[Link, None]) -> None:
+        """Max-min rates for the component of ``changed``; limited flags and link use with them."""
+        now = self.env.now
+        self._joined = []
+        links, flows = self._component(changed)
         for flow in flows:
             flow.remaining_bytes = max(
                 0.0, flow.remaining_bytes - flow.rate_bps / 8 * (now - flow.updated_s)
@@ -134,15 +203,16 @@ class FairSharing(BandwidthModel):
         for flow in flows:
             rate = rates[flow]
             if rate != flow.rate_bps:
-                flow.rate_bps = rate
-                flow.version += 1
-                if rate > 0:
-                    ends_at = now + flow.remaining_bytes * 8 / rate
-                    heapq.heappush(self._ends, (ends_at, next(self._order), flow.version, flow))
+                self._set_rate(flow, rate, now)
+            limited = rate < flow.alone_bps
+            if limited != flow.limited:
+                flow.limited = limited
+                for link in flow.transfer.route:
+                    self._links[link].limited += 1 if limited else -1
         for link in links:
-            self._account_load(link, now)
+            state = self._links[link]
+            self._account_busy(link, now, busy=any(flow.rate_bps > 0 for flow in state.flows))
             self._watch_outages(link, now)
-        self._schedule_wake()
 
     def _component(self, seeds: dict[Link, None]) -> tuple[list[Link], list[_Flow]]:
         """The links and flows connected to ``seeds`` through shared flows, in a fixed order."""
@@ -208,12 +278,13 @@ class FairSharing(BandwidthModel):
                 self._leave(flow)
         self._schedule_wake()
 
-    def _account_load(self, link: Link, now: float) -> None:
+    def _account_busy(self, link: Link, now: float, busy: bool) -> None:
+        """Count ``link`` busy from ``now`` if it sends (a flow on it has a positive rate), or
+        add the busy time that ends now if it stopped."""
         state = self._links[link]
-        state.load_bps = sum(flow.rate_bps for flow in state.flows)
-        if state.load_bps > 0 and state.busy_since_s is None:
+        if busy and state.busy_since_s is None:
             state.busy_since_s = now
-        elif state.load_bps == 0 and state.busy_since_s is not None:
+        elif not busy and state.busy_since_s is not None:
             self.use[link].busy_s += now - state.busy_since_s
             state.busy_since_s = None
 
@@ -241,7 +312,7 @@ class FairSharing(BandwidthModel):
 
     def link_load_bps(self, link: Link) -> float:
         """The sum of the rates of the flows on ``link`` since the last reallocation."""
-        return self._links[link].load_bps
+        return sum(flow.rate_bps for flow in self._links[link].flows)
 
     def close(self) -> None:
         for link, state in self._links.items():

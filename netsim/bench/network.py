@@ -16,20 +16,22 @@ the total.
 
 from __future__ import annotations
 
-import time
+from functools import partial
 
 import simpy
 
+from netsim.bench.timing import best_of
 from netsim.builders import two_tier
 from netsim.network import Network
+from netsim.simulation import fewer_collections
 from netsim.topology import Topology
 
 PAYLOAD_BYTES = 100_000
 
 
-def broadcast_s(n_agents: int, agents_per_edge: int, seed: int) -> float:
-    """Wall seconds the fair model takes to deliver one broadcast to ``n_agents`` agents."""
-    topology = Topology(
+def topology(n_agents: int, agents_per_edge: int, seed: int) -> Topology:
+    """The two-tier topology of ``n_agents`` heterogeneous agents."""
+    return Topology(
         two_tier(
             n_agents,
             max(1, n_agents // agents_per_edge),
@@ -40,33 +42,41 @@ def broadcast_s(n_agents: int, agents_per_edge: int, seed: int) -> float:
             seed=seed,
         )
     )
-    start = time.perf_counter()
-    env = simpy.Environment()
-    network = Network(env, topology, "fair")
-    for agent in topology.agents:
-        network.transfer(topology.learner, agent, PAYLOAD_BYTES)
-    env.run()
-    return time.perf_counter() - start
+
+
+def broadcast(topology: Topology) -> float:
+    """Deliver one broadcast from the learner to every agent under the fair model; the
+    simulated instant the last one arrives."""
+    with fewer_collections():  # as a trial runs
+        env = simpy.Environment()
+        network = Network(env, topology, "fair")
+        for agent in topology.agents:
+            network.transfer(topology.learner, agent, PAYLOAD_BYTES)
+        env.run()
+    return env.now
 
 
 def main(
     small: int = 100, large: int = 10_000, agents_per_edge: int = 100, repeats: int = 3
-) -> int:
-    broadcast_s(small, agents_per_edge, seed=0)  # warm up
-    best = {small: float("inf"), large: float("inf")}
-    for _ in range(repeats):  # interleaved, so a noisy neighbour hits both alike
-        for n_agents in best:
-            best[n_agents] = min(best[n_agents], broadcast_s(n_agents, agents_per_edge, seed=0))
-    per_event = {n: seconds / (2 * n) for n, seconds in best.items()}
-    print(
-        f"fair model, one broadcast on a two-tier topology ({agents_per_edge} agents per edge "
-        f"router), best of {repeats}"
+) -> dict[str, float]:
+    """Print the fair model's cost per event for both sizes; return their ratio by name."""
+    topologies = {n: topology(n, agents_per_edge, seed=0) for n in (small, large)}
+    broadcast(topologies[small])  # warm up
+    best = best_of(
+        {n_agents: partial(broadcast, built) for n_agents, built in topologies.items()},
+        repeats,
+        desc="bench network",
     )
-    for n_agents, seconds in best.items():
+    per_event = {n_agents: seconds / (2 * n_agents) for n_agents, (seconds, _) in best.items()}
+    print(
+        f"network: the fair model, one broadcast of {PAYLOAD_BYTES:,} bytes on a two-tier topology "
+        f"({agents_per_edge} agents per edge router), best of {repeats}"
+    )
+    for n_agents, (seconds, _) in best.items():
         print(
             f"  {n_agents:>7,} concurrent transfers  {seconds:8.3f} s  "
             f"{per_event[n_agents] * 1e6:7.1f} us/event"
         )
     ratio = per_event[large] / per_event[small]
-    print(f"cost per event, {large:,} / {small:,} transfers: {ratio:.2f}x  (goal <= 3x)")
-    return 0
+    print(f"  cost per event, {large:,} / {small:,} transfers: {ratio:.2f}x")
+    return {f"network: per event n={large} / n={small}": ratio}

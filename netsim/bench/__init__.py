@@ -1,0 +1,52 @@
+"""``netsim bench``: the benchmark suite. Every suite times its contenders side by side in one run,
+interleaved, best of ``repeats``, and prints ratios rather than lone seconds (the machine is shared
+and noisy).
+
+* ``learning`` (:mod:`netsim.bench.learning`): ES on Cart Pole, n = 50, full-length episodes: the
+  simulator against a bare batched loop doing the same arithmetic, and a naive per-agent loop;
+* ``network`` (:mod:`netsim.bench.network`): the fair model's cost per transfer event, a broadcast
+  to 10,000 agents against one to 100;
+* ``scale`` (:mod:`netsim.bench.scale`): cost per agent-episode and peak memory of a whole trial
+  at n = 100, 1,000 and 10,000 agents, each in a fresh process;
+* ``all``: the three, then their ratios against the goals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+SUITES = ("learning", "network", "scale", "all")
+
+GOALS: dict[str, tuple[str, float]] = {
+    "simulator / bare batched loop": ("<=", 1.1),
+    "naive per-agent loop / simulator": (">=", 20.0),
+    "scale: per agent-episode n=10000 / n=100": ("<=", 1.0),
+}
+"""What each ratio should be (issue 7)."""
+
+
+def main(suite: str = "all", options: dict[str, dict[str, Any]] | None = None) -> int:
+    """Run ``suite`` (one of :data:`SUITES`) and print its measurements and ratios; ``options``
+    maps a suite's name to keyword arguments of its ``main``."""
+    from netsim.bench import learning, network, scale
+
+    suites: dict[str, Callable[..., dict[str, float]]] = {
+        "learning": learning.main,
+        "network": network.main,
+        "scale": scale.main,
+    }
+    if suite not in SUITES:
+        raise ValueError(f"unknown benchmark suite {suite!r}; known: {', '.join(SUITES)}")
+    chosen = list(suites) if suite == "all" else [suite]
+    ratios: dict[str, float] = {}
+    for name in chosen:
+        ratios.update(suites[name](**(options or {}).get(name, {})))
+        print()
+    print("ratios:")
+    for name, ratio in ratios.items():
+        relation, goal = GOALS.get(name, ("", float("nan")))
+        met = ratio <= goal if relation == "<=" else ratio >= goal
+        verdict = f"goal {relation} {goal:g}: {'met' if met else 'NOT met'}" if relation else ""
+        print(f"  {name:<42} {ratio:7.3f}x  {verdict}")
+    return 0

@@ -1,0 +1,41 @@
+"""The benchmark suite runs end to end at toy sizes and prints its ratios (no timing is asserted)."""
+
+import copy
+
+import pytest
+
+from netsim.bench import learning, scale
+from netsim.cli import main
+
+
+def test_learning_bench_runs_simulator_and_bare_loop_to_the_same_policy(capsys):
+    ratios = learning.main(n_agents=3, episodes=2, warmup=1, repeats=1)
+    assert set(ratios) == {"simulator / bare batched loop", "naive per-agent loop / simulator"}
+    assert "us/agent-step" in capsys.readouterr().out
+
+
+def test_the_simulator_contender_is_the_bare_loop_plus_the_network():
+    start = learning.trained(4, warmup=2, seed=3)
+    simulated = learning.simulator(copy.deepcopy(start), 3, seed=3)
+    bare = learning.bare_batched_loop(copy.deepcopy(start), 3)
+    assert simulated == bare
+
+
+def test_a_scale_measurement_runs_in_a_fresh_process():
+    result = scale._measure(5, rounds=1, seed=1)
+    assert result["agent_episodes"] == 5
+    assert result["peak_rss_bytes"] >= result["growth_bytes"] >= 0
+
+
+def test_scale_bench_prints_cost_and_memory_per_size(capsys, monkeypatch):
+    monkeypatch.setattr(scale, "_measure", scale.child)  # in this process: quicker
+    ratios = scale.main(sizes=(5, 10), rounds=1, repeats=1)
+    assert list(ratios) == ["scale: per agent-episode n=10 / n=5"]
+    out = capsys.readouterr().out
+    assert "peak RSS" in out and "    10 " in out
+
+
+def test_cli_refuses_a_single_scale_size(capsys):
+    with pytest.raises(SystemExit):
+        main(["bench", "scale", "--sizes", "100"])
+    assert "at least two sizes" in capsys.readouterr().err
