@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import gymnasium as gym
 import numpy as np
@@ -142,11 +142,15 @@ class Episodes:
     """Samples per agent, shape (b,)."""
     discounted_returns: np.ndarray
     """sum_t gamma^t r_t per agent, shape (b,)."""
+    starts: np.ndarray = field(init=False, repr=False)
+    """Where each agent's samples begin, and where the last agent's end: shape (b + 1,)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "starts", np.concatenate(([0], np.cumsum(self.steps))))
 
     def of(self, j: int) -> slice:
         """Where the j-th agent's samples are."""
-        start = int(self.steps[:j].sum())
-        return slice(start, start + int(self.steps[j]))
+        return slice(int(self.starts[j]), int(self.starts[j + 1]))
 
 
 def run_episodes(
