@@ -23,7 +23,7 @@ STEP_LIMIT = 100
 FrozenLake-v1 uses 100 on its 4x4 map, and 100 steps is 12 times the shortest path."""
 
 
-class GridWorldEnv(gym.Env[int, int]):
+class GridWorldEnv(gym.Env[np.int64, np.int64]):
     """One agent in a grid world given by a tabular model."""
 
     metadata: dict[str, Any] = {"render_modes": []}
@@ -37,19 +37,19 @@ class GridWorldEnv(gym.Env[int, int]):
 
     def reset(
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
-    ) -> tuple[int, dict[str, Any]]:
+    ) -> tuple[np.int64, dict[str, Any]]:
         super().reset(seed=seed)
         self.state = self.tabular_model.start
-        return self.state, {}
+        return np.int64(self.state), {}
 
-    def step(self, action: int) -> tuple[int, float, bool, bool, dict[str, Any]]:
+    def step(self, action: np.int64) -> tuple[np.int64, float, bool, bool, dict[str, Any]]:
         if not self.action_space.contains(action):
             raise ValueError(f"action {action!r} is not in {self.action_space}")
         next_states, rewards, terminated = self.tabular_model.step(
             np.array([self.state]), np.array([action]), self.np_random.random(1)
         )
         self.state = int(next_states[0])
-        return self.state, float(rewards[0]), bool(terminated[0]), False, {}
+        return np.int64(self.state), float(rewards[0]), bool(terminated[0]), False, {}
 
 
 class GridWorldVectorEnv(VectorEnv):
@@ -78,7 +78,7 @@ class GridWorldVectorEnv(VectorEnv):
         """Which sub-environments ended on the last step (reset on the next)."""
 
     def reset(
-        self, *, seed: int | list[int] | None = None, options: dict[str, Any] | None = None
+        self, *, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[np.ndarray, dict[str, Any]]:
         super().reset(seed=seed)
         self.states[:] = self.tabular_model.start
