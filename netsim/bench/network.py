@@ -20,8 +20,7 @@ from functools import partial
 
 import simpy
 
-from netsim.bench.timing import best_of
-from netsim.builders import two_tier
+from netsim.bench.timing import best_of, heterogeneous_two_tier
 from netsim.network import Network
 from netsim.simulation import fewer_collections
 from netsim.topology import Topology
@@ -31,17 +30,7 @@ PAYLOAD_BYTES = 100_000
 
 def topology(n_agents: int, agents_per_edge: int, seed: int) -> Topology:
     """The two-tier topology of ``n_agents`` heterogeneous agents."""
-    return Topology(
-        two_tier(
-            n_agents,
-            max(1, n_agents // agents_per_edge),
-            access_bandwidth_bps={"distribution": "lognorm", "s": 0.5, "scale": 10e6},
-            backhaul_bandwidth_bps=1e9,
-            access_latency_s={"distribution": "uniform", "loc": 0.001, "scale": 0.019},
-            backhaul_latency_s=0.005,
-            seed=seed,
-        )
-    )
+    return Topology(heterogeneous_two_tier(n_agents, agents_per_edge, seed))
 
 
 def broadcast(topology: Topology) -> float:

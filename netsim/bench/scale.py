@@ -26,7 +26,7 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from netsim.builders import two_tier
+from netsim.bench.timing import heterogeneous_two_tier
 from netsim.scenario import NetworkSettings, Variant
 from netsim.simulation import simulate
 
@@ -38,15 +38,7 @@ WARM_UP_AGENTS = 10
 
 def variant(n_agents: int) -> Variant:
     """The scaled scenario's variant for ``n_agents`` agents."""
-    graph = two_tier(
-        n_agents,
-        max(1, n_agents // AGENTS_PER_EDGE),
-        access_bandwidth_bps={"distribution": "lognorm", "s": 0.5, "scale": 10e6},
-        backhaul_bandwidth_bps=1e9,
-        access_latency_s={"distribution": "uniform", "loc": 0.001, "scale": 0.019},
-        backhaul_latency_s=0.005,
-        seed=0,
-    )
+    graph = heterogeneous_two_tier(n_agents, AGENTS_PER_EDGE, seed=0)
     return Variant(f"scale n={n_agents}", "es", graph, network=NetworkSettings(model="fair"))
 
 
