@@ -34,6 +34,15 @@ def derive_seed(seed: np.random.SeedSequence, *key: int) -> np.random.SeedSequen
     return np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, *key))
 
 
+def require_valid(config: Any, checks: dict[str, bool]) -> None:
+    """Raise a ValueError naming the first of ``config``'s settings whose check is False."""
+    for name, ok in checks.items():
+        if not ok:
+            raise ValueError(
+                f"{type(config).__name__}.{name} = {getattr(config, name)!r} is invalid"
+            )
+
+
 @dataclass(frozen=True)
 class Problem:
     """What both halves of an algorithm are told about the run they take part in."""

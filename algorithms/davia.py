@@ -34,7 +34,7 @@ from typing import Protocol, runtime_checkable
 import gymnasium as gym
 import numpy as np
 
-from algorithms.base import Algorithm, Learner, Problem
+from algorithms.base import Algorithm, Learner, Problem, require_valid
 from algorithms.tabular import Episodes, TabularAgents, TabularConfig, discrete_sizes
 
 
@@ -63,9 +63,7 @@ class DAVIAConfig(TabularConfig):
             "threshold_growth": self.threshold_growth >= 1,
             "horizon": self.horizon >= 1,
         }
-        for name, ok in checks.items():
-            if not ok:
-                raise ValueError(f"DAVIAConfig.{name} = {getattr(self, name)!r} is invalid")
+        require_valid(self, checks)
 
     def communication_threshold(self, episodes: np.ndarray) -> np.ndarray:
         """lambda / rho^(N - 1 - k) for each agent's episode index k."""

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.signal import lfilter
 
-from algorithms.base import Algorithm, Problem
+from algorithms.base import Algorithm, Problem, require_valid
 from algorithms.dql import DQLAgents, DQLConfig, QLearner
 from algorithms.tabular import Episodes, discrete_sizes, td_errors
 
@@ -45,9 +45,7 @@ class EBCDQLConfig(DQLConfig):
             "beta": 0 < self.beta <= 1,
             "threshold_floor": self.threshold_floor >= 0,
         }
-        for name, ok in checks.items():
-            if not ok:
-                raise ValueError(f"EBCDQLConfig.{name} = {getattr(self, name)!r} is invalid")
+        require_valid(self, checks)
 
 
 def triggered(

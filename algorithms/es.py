@@ -30,7 +30,15 @@ import gymnasium as gym
 import numpy as np
 import torch
 
-from algorithms.base import AgentPool, Algorithm, EpisodeBatch, Learner, Problem, derive_seed
+from algorithms.base import (
+    AgentPool,
+    Algorithm,
+    EpisodeBatch,
+    Learner,
+    Problem,
+    derive_seed,
+    require_valid,
+)
 from algorithms.policies import MLPPolicy
 from algorithms.rollout import make_vector_env, rollout
 
@@ -67,11 +75,7 @@ class ESConfig:
             "optimizer": self.optimizer in ("adam", "momentum"),
             "hidden": all(int(width) > 0 for width in self.hidden),
         }
-        for name, ok in checks.items():
-            if not ok:
-                raise ValueError(
-                    f"{type(self).__name__}.{name} = {getattr(self, name)!r} is invalid"
-                )
+        require_valid(self, checks)
 
     def check(self, n_agents: int) -> None:
         """Raise if these settings cannot run with ``n_agents`` agents."""

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import gymnasium as gym
 import numpy as np
 
-from algorithms.base import AgentPool, EpisodeBatch, Problem, derive_seed
+from algorithms.base import AgentPool, EpisodeBatch, Problem, derive_seed, require_valid
 from algorithms.rollout import make_vector_env
 
 
@@ -47,11 +47,7 @@ class TabularConfig:
             "epsilon_decay": 0 < self.epsilon_decay <= 1,
             "epsilon_min": 0 <= self.epsilon_min <= self.epsilon,
         }
-        for name, ok in checks.items():
-            if not ok:
-                raise ValueError(
-                    f"{type(self).__name__}.{name} = {getattr(self, name)!r} is invalid"
-                )
+        require_valid(self, checks)
 
     def check(self, n_agents: int) -> None:
         """Raise if these settings cannot run with ``n_agents`` agents."""
