@@ -1,17 +1,27 @@
 """Scenario files, found by path or by name in a ``scenarios/`` folder.
 
-A scenario file is either a Python file that defines ``SCENARIO``, a :class:`netsim.Scenario`
-(importing it must not run anything: guard a script's own run with ``if __name__ == "__main__"``),
-or a TOML scenario or sweep config (see :mod:`netsim.config`). A name is looked up as ``NAME.py``,
-then ``NAME.toml``, in each folder in turn. A Python scenario may import helper modules beside it,
-whose names start with ``_`` so they are not listed as scenarios.
+A scenario file is one of:
+
+* a Python file that defines ``SCENARIO``, a :class:`netsim.Scenario`, and optionally ``QUICK``, a
+  smoke-sized form of it (``netsim run NAME --quick``);
+* a Python *script* that defines no ``SCENARIO`` but ``main(argv: list[str]) -> int``: a study that
+  is not a simulation (a Monte Carlo of a communication condition, say), run by ``netsim run NAME``
+  with the command's options passed on as arguments;
+* a TOML scenario or sweep config (see :mod:`netsim.config`).
+
+Importing a Python file must not run anything: guard a script's own run with
+``if __name__ == "__main__"``. A name is looked up as ``NAME.py``, then ``NAME.toml``, in each folder
+in turn. A Python file may import helper modules beside it, whose names start with ``_`` so they are
+not listed as scenarios.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import ModuleType
 
 from netsim.config import load_config
 from netsim.scenario import Scenario
@@ -20,6 +30,9 @@ SUFFIXES = (".py", ".toml")
 
 REPO_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 """The scenarios shipped beside the package (an editable install keeps them there)."""
+
+Script = Callable[[Sequence[str]], int]
+"""A script scenario's ``main``: its command-line arguments in, an exit status out."""
 
 
 def scenario_folders() -> list[Path]:
@@ -55,12 +68,52 @@ def find_scenario(name_or_path: str) -> Path:
     )
 
 
-def load_scenario(name_or_path: str) -> Scenario:
-    """The scenario a scenario file defines: a TOML config, or a Python file's ``SCENARIO``."""
+def load_scenario(name_or_path: str, *, quick: bool = False) -> Scenario:
+    """The scenario a scenario file defines: a TOML config, or a Python file's ``SCENARIO`` (its
+    ``QUICK`` when ``quick``)."""
     path = find_scenario(name_or_path)
     if path.suffix == ".toml":
+        if quick:
+            raise ValueError(
+                f"{path}: a config file has no quick form; shrink it with --trials and --episodes"
+            )
         return load_config(path)
+    module = _import(path)
+    if not isinstance(getattr(module, "SCENARIO", None), Scenario):
+        kind = (
+            "is a script (it defines main), not" if callable(_main(module)) else "does not define"
+        )
+        raise ValueError(f"scenario file {path} {kind} SCENARIO = netsim.Scenario(...)")
+    name = "QUICK" if quick else "SCENARIO"
+    scenario = getattr(module, name, None)
+    if not isinstance(scenario, Scenario):
+        raise ValueError(f"scenario file {path} defines no quick form (QUICK = netsim.Scenario)")
+    return scenario
+
+
+def load_script(name_or_path: str) -> Script | None:
+    """The ``main`` of a script scenario (a Python file with ``main`` and no ``SCENARIO``), or
+    None for a scenario that simulates."""
+    path = find_scenario(name_or_path)
+    if path.suffix != ".py":
+        return None
+    module = _import(path)
+    if isinstance(getattr(module, "SCENARIO", None), Scenario):
+        return None
+    return _main(module)
+
+
+def _main(module: ModuleType) -> Script | None:
+    main = getattr(module, "main", None)
+    return main if callable(main) else None
+
+
+def _import(path: Path) -> ModuleType:
+    """The module of Python file ``path``, imported once per process."""
     module_name = f"netsim_scenario_{path.stem}"
+    loaded = sys.modules.get(module_name)
+    if loaded is not None and Path(loaded.__file__ or "").resolve() == path.resolve():
+        return loaded
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None or spec.loader is None:
         raise ValueError(f"cannot import scenario file {path}")
@@ -69,7 +122,4 @@ def load_scenario(name_or_path: str) -> Scenario:
     if str(path.parent) not in sys.path:
         sys.path.append(str(path.parent))  # its helper modules, as when run as a script
     spec.loader.exec_module(module)
-    scenario = getattr(module, "SCENARIO", None)
-    if not isinstance(scenario, Scenario):
-        raise ValueError(f"scenario file {path} does not define SCENARIO = netsim.Scenario(...)")
-    return scenario
+    return module

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from algorithms import ALGORITHMS
 from netsim.bench import SUITES as BENCH_SUITES
 from netsim.builders import TOPOLOGIES
-from netsim.catalog import find_scenario, load_scenario, scenario_names
+from netsim.catalog import find_scenario, load_scenario, load_script, scenario_names
 from netsim.executors import BACKENDS
 from netsim.network import MODELS
 from netsim.results import Results
@@ -38,6 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--workers", type=_positive, help="worker processes, or local Ray CPUs (default: cores)"
     )
     run_parser.add_argument("--address", help="the Ray cluster to use (--backend ray), e.g. auto")
+    run_parser.add_argument(
+        "--quick", action="store_true", help="the scenario's smoke-sized form (its QUICK)"
+    )
 
     plot_parser = commands.add_parser("plot", help="draw the plots of a results directory")
     plot_parser.add_argument("directory", help="a results directory (finished or not)")
@@ -99,7 +102,10 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    scenario = load_scenario(args.scenario).with_overrides(
+    script = load_script(args.scenario)
+    if script is not None:
+        return script(_script_arguments(args))
+    scenario = load_scenario(args.scenario, quick=args.quick).with_overrides(
         trials=args.trials, episodes=args.episodes, seed=args.seed
     )
     print(
@@ -116,6 +122,23 @@ def _run(args: argparse.Namespace) -> int:
     )
     print(f"results: {results.directory.resolve()}")
     return _plot(results)
+
+
+def _script_arguments(args: argparse.Namespace) -> list[str]:
+    """The ``run`` options given on the command line, as arguments for a script scenario (which
+    refuses those it does not take)."""
+    given = {
+        name: value
+        for name, value in vars(args).items()
+        if name not in ("command", "scenario") and value not in (None, False)
+    }
+    if given.get("backend") == "processes":
+        del given["backend"]  # the default, not asked for
+    arguments: list[str] = []
+    for name, value in given.items():
+        flag = "--" + name.replace("_", "-")
+        arguments += [flag] if value is True else [flag, str(value)]
+    return arguments
 
 
 def _plot(results: Results) -> int:

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import netsim
-from netsim.catalog import load_scenario
+import netsim.cli
+from netsim.catalog import load_scenario, load_script
 from netsim.config import ConfigError, load_config, scenario_from_dict, scenario_from_toml
 from netsim.sweep import expand
 
@@ -265,7 +266,55 @@ def test_every_shipped_scenario_loads_and_helper_modules_are_not_listed():
     assert {"fig3_4_simple_grid", "fig3_5_frozen_lake", "quickstart"} <= set(names)
     assert not [name for name in names if name.startswith("_")]
     for name in names:
-        assert load_scenario(name).variants
+        if load_script(name) is None:
+            assert load_scenario(name).variants
     lake = load_scenario("fig3_5_frozen_lake")
     assert lake.cumulative_reward and lake.trials == 100 and lake.episodes == 1000
     assert {variant.env for variant in lake.variants} == {"netsim/FrozenLake5x5-v0"}
+
+
+QUICK_FILE = """
+import netsim
+import netsim.cli
+network = netsim.star(2, bandwidth_bps=1e6)
+SCENARIO = netsim.Scenario("full", [netsim.Variant("ES", "es", network)], episodes=50)
+QUICK = netsim.Scenario("smoke", [netsim.Variant("ES", "es", network)], episodes=2, trials=1)
+"""
+
+SCRIPT_FILE = """
+import argparse
+from pathlib import Path
+
+def main(argv):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--out")
+    args = parser.parse_args(argv)
+    Path(args.out).write_text("quick" if args.quick else "full")
+    return 3
+"""
+
+
+def test_quick_picks_a_scenario_files_smoke_form_and_says_when_there_is_none(tmp_path):
+    path = tmp_path / "study.py"
+    path.write_text(QUICK_FILE)
+    assert load_scenario(str(path)).name == "full"
+    assert load_scenario(str(path), quick=True).name == "smoke"
+    bare = tmp_path / "bare.py"
+    bare.write_text(QUICK_FILE.split("QUICK")[0])
+    with pytest.raises(ValueError, match=r"bare.py defines no quick form"):
+        load_scenario(str(bare), quick=True)
+    with pytest.raises(ValueError, match=r"config file has no quick form"):
+        load_scenario("bandwidth_sweep", quick=True)
+
+
+def test_a_script_scenario_runs_its_main_with_the_options_given(tmp_path):
+    path = tmp_path / "monte_carlo.py"
+    path.write_text(SCRIPT_FILE)
+    out = tmp_path / "written.txt"
+    assert netsim.cli.main(["run", str(path), "--quick", "--out", str(out)]) == 3
+    assert out.read_text() == "quick"
+    with pytest.raises(ValueError, match=r"monte_carlo.py is a script \(it defines main\)"):
+        load_scenario(str(path))
+    with pytest.raises(SystemExit):  # the script's own parser refuses what it does not take
+        netsim.cli.main(["run", str(path), "--out", str(out), "--episodes", "3"])
