@@ -12,11 +12,12 @@ or from a TOML config: ``netsim.run(netsim.load_config("scenarios/bandwidth_swee
 
 import netsim.envs  # noqa: F401  (registers the grid worlds with Gymnasium)
 from netsim.builders import TOPOLOGIES, line, star, two_tier
+from netsim.compute import ComputeSettings
 from netsim.config import ConfigError, load_config
 from netsim.messages import Framing, Kind, Message
 from netsim.network import MODELS, Network
-from netsim.processes import ComputeSettings
 from netsim.results import Results
+from netsim.rounds import RoundSettings
 from netsim.runner import run
 from netsim.scenario import NetworkSettings, Scenario, Variant
 from netsim.simulation import simulate
@@ -35,6 +36,7 @@ __all__ = [
     "Network",
     "NetworkSettings",
     "Results",
+    "RoundSettings",
     "Scenario",
     "Topology",
     "Variant",

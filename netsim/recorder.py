@@ -3,9 +3,14 @@
 One row per agent per episode: its discounted reward, whether it reported, the report's payload and
 wire bytes, the control bytes of its "nothing to send" notice, the downlink bytes of the policy it
 received, the bytes resent for lost packets of both, the simulated instant its report or notice
-reached the learner, the policy version it acted on, and whether an outage lost the round (the
+reached the learner, the policy version it acted on, whether an outage lost the round (the
 ``fail`` outage policy: its policy never came, so it ran no episode and its reward is NaN, or its
-report never reached the learner). Nothing per environment step is kept.
+report never reached the learner), whether its report missed its round's deadline (``late``), and,
+for a report the learner used, its ``staleness``: the learner's version at that update minus the
+version the agent played (NaN for a report not used, and where nothing was sent). A row whose
+episode was not played (a straggler skipping a ``deadline`` round) has a NaN reward. An ``episode``
+is a round, or under the ``async`` round policy the agent's own episode count. Nothing per
+environment step is kept.
 """
 
 from __future__ import annotations
@@ -37,10 +42,16 @@ class Recorder:
             "lost": np.zeros(rows, dtype=np.int8),
             "sim_time_s": np.full(rows, np.nan),
             "policy_version": np.zeros(rows, dtype=np.int64),
+            "late": np.zeros(rows, dtype=np.int8),
+            "staleness": np.full(rows, np.nan),
         }
 
-    def episodes_run(self, episode: int, batch: EpisodeBatch, policy_version: int) -> None:
-        rows = episode * self.n_agents + batch.agents
+    def episodes_run(
+        self, episodes: np.ndarray | int, batch: EpisodeBatch, policy_version: int
+    ) -> None:
+        """Record ``batch``, agent ``batch.agents[j]``'s episode at row ``episodes`` (or
+        ``episodes[j]``), played on learner version ``policy_version``."""
+        rows = np.asarray(episodes) * self.n_agents + batch.agents
         self.columns["reward"][rows] = batch.rewards
         self.columns["steps"][rows] = batch.steps
         self.columns["policy_version"][rows] = policy_version
@@ -66,6 +77,12 @@ class Recorder:
         self.columns["resent_wire_bytes"][row] += message.retransmitted_bytes
         self.columns["lost"][row] = int(message.failed)
         self.columns["sim_time_s"][row] = message.delivered_at_s
+
+    def report_late(self, episode: int, agent: int) -> None:
+        self.columns["late"][episode * self.n_agents + agent] = 1
+
+    def report_used(self, episode: int, agent: int, staleness: int) -> None:
+        self.columns["staleness"][episode * self.n_agents + agent] = staleness
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.columns)

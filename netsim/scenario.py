@@ -15,9 +15,10 @@ import gymnasium as gym
 import networkx as nx
 
 from algorithms import ALGORITHMS
+from netsim.compute import ComputeSettings
 from netsim.messages import Framing
 from netsim.network import OUTAGE_POLICIES, model_type
-from netsim.processes import ComputeSettings
+from netsim.rounds import RoundSettings
 from netsim.topology import Topology
 
 
@@ -58,6 +59,8 @@ class Variant:
     """Overrides of the algorithm's hyperparameters (its config dataclass's defaults otherwise)."""
     network: NetworkSettings = field(default_factory=NetworkSettings)
     compute: ComputeSettings = field(default_factory=ComputeSettings)
+    rounds: RoundSettings = field(default_factory=RoundSettings)
+    """The round policy: ``barrier`` (default), ``deadline`` or ``async``."""
 
     validated_topology: Topology = field(init=False, repr=False, compare=False)
     """The topology, validated, with its routes: built once, when the variant is."""
@@ -68,6 +71,8 @@ class Variant:
             object.__setattr__(self, "validated_topology", topology)
             algorithm = ALGORITHMS[self.algorithm]
             algorithm.make_config(dict(self.config)).check(topology.n_agents)
+            self.compute.step_times(topology.n_agents)
+            self.rounds.check(topology.n_agents)
             gym.spec(self.env)
             algorithm.check_environment(self.env)
         except (ValueError, TypeError, gym.error.Error) as error:
@@ -91,6 +96,7 @@ class Variant:
             "config": dataclasses.asdict(self.resolved_config()),
             "network": dataclasses.asdict(self.network),
             "compute": dataclasses.asdict(self.compute),
+            "rounds": dataclasses.asdict(self.rounds),
             "topology": nx.node_link_data(self.topology, edges="edges"),
         }
 

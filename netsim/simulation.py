@@ -13,8 +13,8 @@ import simpy
 from algorithms import ALGORITHMS, Problem
 from algorithms.base import AgentPool, Learner, derive_seed
 from netsim.network import Network
-from netsim.processes import BarrierRounds
 from netsim.recorder import Recorder
+from netsim.rounds import TrialParts, make_rounds
 from netsim.scenario import Variant
 
 TABLES = ("metrics", "links", "messages")
@@ -68,7 +68,8 @@ def simulate_from(
         trace=settings.trace,
     )
     recorder = Recorder(episodes, topology.n_agents)
-    rounds = BarrierRounds(env, network, learner, agents, recorder, variant.compute)
+    parts = TrialParts(env, network, learner, agents, recorder, variant.compute)
+    rounds = make_rounds(parts, variant.rounds)
     env.process(rounds.learner_process(episodes))
     with fewer_collections():
         env.run()

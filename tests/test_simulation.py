@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import netsim
-from netsim import ComputeSettings, NetworkSettings, Scenario, Variant, star
+from netsim import ComputeSettings, NetworkSettings, RoundSettings, Scenario, Variant, star
 
 
 def small_scenario(**changes) -> Scenario:
@@ -21,6 +21,21 @@ def small_scenario(**changes) -> Scenario:
             Variant("es fair lossy", "es", lossy_star, network=NetworkSettings(model="fair")),
             Variant("ebcdql windy", "ebcdql", star(3, 1e6, 0.01), env="netsim/WindyGrid-v0"),
             Variant("davia lake", "davia", star(3, 1e6, 0.01), env="netsim/FrozenLake5x5-v0"),
+            Variant(
+                "espc deadline stragglers",
+                "espc",
+                star(5, 1e6, 0.01),
+                config={"m": 2, "k": 3},
+                compute=ComputeSettings(step_time_s={"distribution": "expon", "scale": 1e-3}),
+                rounds=RoundSettings("deadline", deadline_s=0.035, late_reports="carry"),
+            ),
+            Variant(
+                "dql async",
+                "dql",
+                star(4, 1e6, 0.01),
+                env="netsim/SimpleGrid-v0",
+                rounds=RoundSettings("async", updates_every=2),
+            ),
         ],
         episodes=4,
         trials=2,
@@ -73,7 +88,7 @@ def test_table_has_one_row_per_variant_trial_episode_and_agent(tmp_path):
     table = netsim.run(
         small_scenario(), tmp_path, workers=1, progress=False, plots=False
     ).to_pandas()
-    assert len(table) == 2 * 4 * (4 + 6 + 4 + 3 + 3)  # trials x episodes x agents of each variant
+    assert len(table) == 2 * 4 * (4 + 6 + 4 + 3 + 3 + 5 + 4)  # trials x episodes x agents
     required = [
         "variant",
         "algorithm",

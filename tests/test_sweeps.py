@@ -11,7 +11,7 @@ import time
 
 import pandas as pd
 import pytest
-from test_simulation import small_scenario  # the same two-variant scenario
+from test_simulation import small_scenario  # the same scenario: every round policy, env, model
 
 import netsim
 import netsim.cli

@@ -1,0 +1,159 @@
+"""What every round policy shares: an agent's round trip, and the learner's update.
+
+An agent's round trip (report Algorithm 2, one agent, one episode):
+
+    receive the policy                                                  (downlink, PARAMS)
+    run the episode, taking steps * step_time_s[agent] of simulated compute
+    send the report if c_i^k = 1; else a header-only notice if the policy asks for one
+                                                                        (uplink, REPORT / CONTROL)
+
+Episodes are computed when their policy is sent, as one batch for every agent the policy is sent to
+that will play it (DESIGN.md, "Speed"); each agent's process then spends the precomputed duration in
+simulated time. A policy that an outage then loses (the ``fail`` outage policy) is not played, but
+the agent's state has advanced as if it had played and discarded the episode (its episode count, and
+ESPC's utility window): the price of computing a batch ahead of its arrivals.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import simpy
+
+from algorithms.base import AgentPool, Learner
+from netsim.compute import ComputeSettings
+from netsim.messages import Kind, Message
+from netsim.network import Network
+from netsim.recorder import Recorder
+from netsim.rounds.settings import RoundSettings
+
+
+@dataclass(frozen=True)
+class Planned:
+    """An agent's precomputed episode: how long it takes and what it sends."""
+
+    steps: int
+    report: bytes | None
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """What the learner got from one agent's episode (or learnt it will never get)."""
+
+    episode: int
+    """The row's episode index (a round, or the agent's own count under ``async``)."""
+    agent: int
+    version: int
+    """The learner version the agent played."""
+    message: Message | None
+    """The report or notice that came up (possibly ``failed``), or None if the policy was lost."""
+    late: bool = False
+    """It missed its round's deadline (``deadline`` only)."""
+
+    @property
+    def report(self) -> bytes | None:
+        """The report's payload, if a report reached the learner."""
+        message = self.message
+        if message is None or message.failed or message.kind is not Kind.REPORT:
+            return None
+        return message.payload
+
+
+@dataclass(frozen=True)
+class TrialParts:
+    """The moving parts of one trial that a round policy drives."""
+
+    env: simpy.Environment
+    network: Network
+    learner: Learner
+    agents: AgentPool
+    recorder: Recorder
+    compute: ComputeSettings
+
+
+class Rounds(ABC):
+    """A round policy: the learner's process, over the shared round-trip and update steps."""
+
+    def __init__(self, parts: TrialParts, settings: RoundSettings) -> None:
+        self.env = parts.env
+        self.network = parts.network
+        self.learner = parts.learner
+        self.agents = parts.agents
+        self.recorder = parts.recorder
+        self.settings = settings
+        self.n_agents = parts.network.topology.n_agents
+        self.step_times = parts.compute.step_times(self.n_agents)
+        self.update_time_s = parts.compute.update_time_s
+        self.version = 0
+        """The learner's version: the number of updates it has made."""
+
+    @abstractmethod
+    def learner_process(self, episodes: int) -> Generator[simpy.Event, Any, None]:
+        """The learner's SimPy process for a run of ``episodes`` episodes per agent."""
+
+    def plan(
+        self, payload: bytes, agents: np.ndarray, episodes: np.ndarray | int, version: int
+    ) -> dict[int, Planned]:
+        """Compute one episode of each of ``agents`` on ``payload``, the learner's ``version``, as
+        one batch; record them at rows ``episodes``."""
+        if not len(agents):
+            return {}
+        batch = self.agents.run_episodes(payload, agents)
+        self.recorder.episodes_run(episodes, batch, version)
+        return {
+            int(agent): Planned(int(steps), report)
+            for agent, steps, report in zip(batch.agents, batch.steps, batch.reports, strict=True)
+        }
+
+    def download(
+        self, agent: int, episode: int, payload: bytes
+    ) -> Generator[simpy.Event, Any, Message]:
+        """Send the policy to ``agent``; record it at row ``episode``."""
+        received = yield self.network.to_agent(agent, Kind.PARAMS, payload)
+        self.recorder.policy_received(episode, agent, received)
+        return received
+
+    def play(self, agent: int, planned: Planned) -> simpy.Timeout:
+        """The simulated time of ``agent``'s episode."""
+        return self.env.timeout(planned.steps * self.step_times[agent])
+
+    def upload(
+        self, agent: int, episode: int, report: bytes | None
+    ) -> Generator[simpy.Event, Any, Message]:
+        """Send ``report``, or a header-only notice (control traffic) when it is None."""
+        kind, payload = (Kind.CONTROL, b"") if report is None else (Kind.REPORT, report)
+        sent = yield self.network.to_learner(agent, kind, payload)
+        self.recorder.uplink_arrived(episode, agent, sent)
+        return sent
+
+    def round_trip(
+        self, agent: int, episode: int, payload: bytes, planned: Planned
+    ) -> Generator[simpy.Event, Any, Arrival]:
+        """Download, play, and report or notify: an agent that must always answer."""
+        version = self.version
+        received = yield from self.download(agent, episode, payload)
+        if received.failed:
+            return Arrival(episode, agent, version, None)  # no policy: the agent sits it out
+        yield self.play(agent, planned)
+        sent = yield from self.upload(agent, episode, planned.report)
+        return Arrival(episode, agent, version, sent)
+
+    def update(self, arrivals: Sequence[Arrival]) -> Generator[simpy.Event, Any, None]:
+        """Spend the update time, then update from the reports among ``arrivals`` (in episode,
+        then agent order, whatever order they came in), recording each one's staleness: the
+        learner's version minus the version its agent played."""
+        yield self.env.timeout(self.update_time_s)
+        used = sorted(
+            (arrival for arrival in arrivals if arrival.report is not None),
+            key=lambda arrival: (arrival.episode, arrival.agent),
+        )
+        for arrival in used:
+            self.recorder.report_used(
+                arrival.episode, arrival.agent, self.version - arrival.version
+            )
+        self.learner.update([arrival.report for arrival in used if arrival.report is not None])
+        self.version += 1

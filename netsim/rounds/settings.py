@@ -1,0 +1,51 @@
+"""Which round policy a variant runs, and its parameters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+POLICIES = ("barrier", "deadline", "async")
+LATE_REPORTS = ("drop", "carry")
+
+
+@dataclass(frozen=True)
+class RoundSettings:
+    """How the learner decides what to update from and when (see :mod:`netsim.rounds`)."""
+
+    policy: Literal["barrier", "deadline", "async"] = "barrier"
+    """``barrier``: wait for every agent; ``deadline``: aggregate what arrived ``deadline_s``
+    after the broadcast; ``async``: update after every ``updates_every`` arrivals."""
+    deadline_s: float | None = None
+    """``deadline``: seconds from the broadcast to the aggregation (required, > 0)."""
+    late_reports: Literal["drop", "carry"] = "drop"
+    """``deadline``: a report that misses its round's deadline is dropped, or carried into the
+    aggregation of the round in which it arrives."""
+    updates_every: int = 1
+    """``async``: k, the arrivals (reports or notices) per update; 1 <= k <= n."""
+
+    def __post_init__(self) -> None:
+        if self.policy not in POLICIES:
+            raise ValueError(f"unknown round policy {self.policy!r}; known: {', '.join(POLICIES)}")
+        if self.late_reports not in LATE_REPORTS:
+            raise ValueError(
+                f"RoundSettings.late_reports = {self.late_reports!r}; "
+                f"known: {', '.join(LATE_REPORTS)}"
+            )
+        if self.policy == "deadline":
+            if self.deadline_s is None or not self.deadline_s > 0:
+                raise ValueError(
+                    f"the deadline round policy needs deadline_s > 0, not {self.deadline_s!r}"
+                )
+        elif self.deadline_s is not None:
+            raise ValueError(f"deadline_s is set but the round policy is {self.policy!r}")
+        if not self.updates_every >= 1:
+            raise ValueError(f"RoundSettings.updates_every = {self.updates_every!r} must be >= 1")
+
+    def check(self, n_agents: int) -> None:
+        """Raise if these settings cannot run with ``n_agents`` agents."""
+        if self.policy == "async" and self.updates_every > n_agents:
+            raise ValueError(
+                f"RoundSettings.updates_every = {self.updates_every} exceeds the "
+                f"{n_agents} agents: the learner would never update"
+            )
