@@ -2,8 +2,8 @@
 
 One row per agent per episode: its discounted reward, whether it reported, the report's payload and
 wire bytes, the control bytes of its "nothing to send" notice, the downlink bytes of the policy it
-received, the bytes resent for lost packets of both, the simulated instant its report or notice
-reached the learner, the policy version it acted on, whether an outage lost the round (the
+received, the bytes resent for lost packets of both, the simulated instants its episode ended
+(``episode_end_s``) and its report or notice reached the learner (``sim_time_s``), the policy version it acted on, whether an outage lost the round (the
 ``fail`` outage policy: its policy never came, so it ran no episode and its reward is NaN, or its
 report never reached the learner), whether its report missed its round's deadline (``late``), and,
 for a report the learner used, its ``staleness``: the learner's version at that update minus the
@@ -40,6 +40,7 @@ class Recorder:
             "downlink_wire_bytes": np.zeros(rows, dtype=np.int64),
             "resent_wire_bytes": np.zeros(rows, dtype=np.int64),
             "lost": np.zeros(rows, dtype=np.int8),
+            "episode_end_s": np.full(rows, np.nan),
             "sim_time_s": np.full(rows, np.nan),
             "policy_version": np.zeros(rows, dtype=np.int64),
             "late": np.zeros(rows, dtype=np.int8),
@@ -77,6 +78,9 @@ class Recorder:
         self.columns["resent_wire_bytes"][row] += message.retransmitted_bytes
         self.columns["lost"][row] = int(message.failed)
         self.columns["sim_time_s"][row] = message.delivered_at_s
+
+    def episode_ended(self, episode: int, agent: int, time_s: float) -> None:
+        self.columns["episode_end_s"][episode * self.n_agents + agent] = time_s
 
     def report_late(self, episode: int, agent: int) -> None:
         self.columns["late"][episode * self.n_agents + agent] = 1

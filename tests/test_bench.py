@@ -2,6 +2,7 @@
 
 import copy
 
+import numpy as np
 import pytest
 
 from netsim.bench import learning, scale
@@ -10,8 +11,24 @@ from netsim.cli import main
 
 def test_learning_bench_runs_simulator_and_bare_loop_to_the_same_policy(capsys):
     ratios = learning.main(n_agents=3, episodes=2, warmup=1, repeats=1)
-    assert set(ratios) == {"simulator / bare batched loop", "naive per-agent loop / simulator"}
+    assert set(ratios) == {
+        "simulator / bare batched loop",
+        "naive loop, PyTorch policy / simulator",
+        "naive loop, numpy policy / simulator",
+    }
     assert "us/agent-step" in capsys.readouterr().out
+
+
+def test_the_naive_loops_pytorch_policy_acts_as_our_mlp():
+    _, agents = learning.trained(2, warmup=1, seed=3)
+    rng = np.random.default_rng(0)
+    params = agents.policy.initial_params(rng)
+    ours = learning.numpy_actor(agents.policy, params)
+    theirs = learning.torch_actor(agents.policy, params)
+    observations = rng.normal(size=(200, 4)).astype(np.float32)
+    actions = [ours(observation) for observation in observations]
+    assert actions == [theirs(observation) for observation in observations]
+    assert 0 < sum(actions) < len(actions)  # both actions occur: the comparison can fail
 
 
 def test_the_simulator_contender_is_the_bare_loop_plus_the_network():

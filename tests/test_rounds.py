@@ -100,6 +100,9 @@ def test_under_a_deadline_silent_agents_send_nothing_and_rounds_last_the_deadlin
         [0.01, 0.76, 1.51]
     )
     assert [reporters(update) for update in learner.updates] == [[0], [0], [0]]
+    silent = metrics.xs(1, level="agent")  # played, finished, and sent nothing
+    assert silent["episode_end_s"].to_numpy() == pytest.approx([0.01, 0.76, 1.51])
+    assert silent["sim_time_s"].isna().all()
 
 
 def test_async_records_how_stale_each_report_was():

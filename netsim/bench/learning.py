@@ -10,14 +10,17 @@ more episodes, timed side by side, interleaved, best of ``repeats``:
 * **bare batched loop**: the same learner and agent pool called in a plain loop: broadcast,
   batched episodes, update; no SimPy, no network, no records. It must do the same arithmetic: the
   bench checks that both end with the same policy after the same agent-steps;
-* **naive per-agent loop**: one Gymnasium environment per agent, one policy evaluation per agent
-  per step, the way a framework without batching runs ES. Its environments start from their own
-  states, so it is compared by cost per agent-step.
+* **naive per-agent loops**: one Gymnasium environment per agent, one policy evaluation per agent
+  per step, the way a framework without batching runs ES: with a PyTorch ``nn.Sequential`` policy,
+  as the report's first framework did (section 3.3.1: "many instances of a single environment", a
+  policy "implemented in PyTorch"), and with our numpy MLP evaluated for one agent. Their
+  environments start from their own states, so they are compared by cost per agent-step.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from functools import partial
 
 import gymnasium as gym
@@ -26,6 +29,7 @@ import torch
 
 from algorithms import ALGORITHMS, Problem
 from algorithms.es import REPORT, ESAgents, ESLearner
+from algorithms.policies import MLPPolicy
 from netsim.bench.timing import best_of
 from netsim.builders import star
 from netsim.scenario import Variant
@@ -36,6 +40,10 @@ MAX_STEPS = 500
 """Cart Pole v1's episode limit."""
 
 State = tuple[ESLearner, ESAgents]
+NAIVE_TORCH = "naive loop, PyTorch policy"
+NAIVE_NUMPY = "naive loop, numpy policy"
+Actor = Callable[[np.ndarray], int]
+"""One agent's policy: an observation in, an action out."""
 
 
 def trained(n_agents: int, warmup: int, seed: int) -> State:
@@ -69,8 +77,33 @@ def bare_batched_loop(state: State, episodes: int) -> tuple[int, bytes]:
     return steps, learner.policy_payload()
 
 
-def naive_per_agent_loop(state: State, episodes: int, seed: int) -> tuple[int, bytes]:
-    """Agent-steps of ES run agent by agent, step by step, and the policy it ends with."""
+def numpy_actor(policy: MLPPolicy, params: np.ndarray) -> Actor:
+    """The policy of one parameter vector, as our batched numpy MLP for a batch of one."""
+    act = policy.batch(params[None])
+    return lambda observation: int(act(observation[None])[0])
+
+
+def torch_actor(policy: MLPPolicy, params: np.ndarray) -> Actor:
+    """The same policy as a PyTorch ``nn.Sequential`` of ``Linear`` and ``Tanh`` layers, whose
+    parameters (each layer's weights, then biases) are laid out as ours."""
+    layers: list[torch.nn.Module] = []
+    for fan_in, fan_out in zip(policy.sizes[:-1], policy.sizes[1:], strict=True):
+        layers += [torch.nn.Linear(fan_in, fan_out), torch.nn.Tanh()]
+    network = torch.nn.Sequential(*layers[:-1])
+    torch.nn.utils.vector_to_parameters(torch.from_numpy(params.copy()), network.parameters())
+
+    def act(observation: np.ndarray) -> int:
+        with torch.no_grad():
+            return int(network(torch.as_tensor(observation, dtype=torch.float32)).argmax())
+
+    return act
+
+
+def naive_per_agent_loop(
+    state: State, episodes: int, seed: int, actor: Callable[[MLPPolicy, np.ndarray], Actor]
+) -> tuple[int, bytes]:
+    """Agent-steps of ES run agent by agent, step by step, each agent acting through ``actor``,
+    and the policy it ends with."""
     learner, agents = state
     envs = [gym.make(ENV) for _ in range(agents.n_agents)]
     policy, sigma, gamma = agents.policy, agents.config.sigma, agents.config.gamma
@@ -83,13 +116,11 @@ def naive_per_agent_loop(state: State, episodes: int, seed: int) -> tuple[int, b
             noise = agents.noise.perturbations(
                 np.array([agent]), np.array([episode]), policy.n_params
             )
-            act = policy.batch(theta + sigma * noise)
+            act = actor(policy, theta + sigma * noise[0])
             observation, _ = env.reset(seed=seed * 100_003 + episode * agents.n_agents + agent)
             total, discount, done = 0.0, 1.0, False
             while not done:
-                observation, reward, terminated, truncated, _ = env.step(
-                    int(act(observation[None])[0])
-                )
+                observation, reward, terminated, truncated, _ = env.step(act(observation))
                 total += discount * float(reward)
                 discount *= gamma
                 done = terminated or truncated
@@ -112,7 +143,8 @@ def main(
         {
             "simulator": lambda: simulator(fresh(), episodes, seed),
             "bare batched loop": lambda: bare_batched_loop(fresh(), episodes),
-            "naive per-agent loop": lambda: naive_per_agent_loop(fresh(), episodes, seed),
+            NAIVE_TORCH: lambda: naive_per_agent_loop(fresh(), episodes, seed, torch_actor),
+            NAIVE_NUMPY: lambda: naive_per_agent_loop(fresh(), episodes, seed, numpy_actor),
         },
         repeats,
         desc="bench learning",
@@ -137,12 +169,11 @@ def main(
         )
     ratios = {
         "simulator / bare batched loop": sim_s / bare_s,
-        "naive per-agent loop / simulator": per_step["naive per-agent loop"]
-        / per_step["simulator"],
+        **{
+            f"{naive} / simulator": per_step[naive] / per_step["simulator"]
+            for naive in (NAIVE_TORCH, NAIVE_NUMPY)
+        },
     }
-    print(f"  simulator / bare batched loop:     {ratios['simulator / bare batched loop']:6.3f}x")
-    print(
-        "  naive per-agent loop / simulator:  "
-        f"{ratios['naive per-agent loop / simulator']:6.1f}x per agent-step"
-    )
+    for name, ratio in ratios.items():
+        print(f"  {name + ':':<44} {ratio:6.2f}x")
     return ratios

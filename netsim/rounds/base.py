@@ -117,9 +117,10 @@ class Rounds(ABC):
         self.recorder.policy_received(episode, agent, received)
         return received
 
-    def play(self, agent: int, planned: Planned) -> simpy.Timeout:
-        """The simulated time of ``agent``'s episode."""
-        return self.env.timeout(planned.steps * self.step_times[agent])
+    def play(self, agent: int, episode: int, planned: Planned) -> Generator[simpy.Event, Any, None]:
+        """Spend the simulated time of ``agent``'s episode; record when it ended."""
+        yield self.env.timeout(planned.steps * self.step_times[agent])
+        self.recorder.episode_ended(episode, agent, self.env.now)
 
     def upload(
         self, agent: int, episode: int, report: bytes | None
@@ -138,7 +139,7 @@ class Rounds(ABC):
         received = yield from self.download(agent, episode, payload)
         if received.failed:
             return Arrival(episode, agent, version, None)  # no policy: the agent sits it out
-        yield self.play(agent, planned)
+        yield from self.play(agent, episode, planned)
         sent = yield from self.upload(agent, episode, planned.report)
         return Arrival(episode, agent, version, sent)
 

@@ -110,7 +110,7 @@ class DeadlineRounds(Rounds):
     def episode(
         self, agent: int, version: int, planned: Planned
     ) -> Generator[simpy.Event, Any, None]:
-        yield self.play(agent, planned)
+        yield from self.play(agent, version, planned)
         self.playing[agent] = False
         if planned.report is not None:
             self.env.process(self.report(agent, version, planned.report))
