@@ -114,17 +114,21 @@ def pareto_figure(final: pd.DataFrame) -> Figure:
     return fig
 
 
-def link_load_figure(load: pd.DataFrame, links: int = 4) -> Figure:
-    """Link utilisation over time, one panel per variant: for each of its ``links`` busiest directed
-    links (most bytes carried over all trials), the utilisation of each time bin (the ``link_load``
-    table: carried bits / (bandwidth x bin width)), mean across trials with the 10th-90th
-    percentile band, as a step function of the bin's start."""
+def link_load_figure(load: pd.DataFrame, links: int = 4, columns: int = 3) -> Figure:
+    """Link utilisation over time, one panel per variant (``columns`` to a row): for each of its
+    ``links`` busiest directed links (most bytes carried over all trials), the utilisation of each
+    time bin (the ``link_load`` table: carried bits / (bandwidth x bin width)), mean across trials
+    with the 10th-90th percentile band, as a step function of the bin's start."""
     variants = list(pd.unique(load["variant"]))
+    columns = min(columns, len(variants))
+    n_rows = -(-len(variants) // columns)
     fig = Figure(
-        figsize=(_PANEL_SIZE_IN[0], _PANEL_SIZE_IN[1] * len(variants)), layout="constrained"
+        figsize=(_PANEL_SIZE_IN[0] * columns, _PANEL_SIZE_IN[1] * n_rows), layout="constrained"
     )
-    axes = np.atleast_1d(fig.subplots(len(variants), 1, squeeze=False)[:, 0])
-    for ax, variant in zip(axes, variants, strict=True):
+    axes = fig.subplots(n_rows, columns, squeeze=False).ravel()
+    for ax in axes[len(variants) :]:
+        ax.set_axis_off()
+    for ax, variant in zip(axes, variants, strict=False):
         rows = load[load["variant"] == variant].assign(
             link=lambda frame: frame["src"] + " -> " + frame["dst"]
         )

@@ -136,3 +136,15 @@ def test_a_trial_gives_a_link_load_table_when_its_network_asks() -> None:
     np.testing.assert_allclose(binned.to_numpy(), links["carried_bytes"].to_numpy(), rtol=1e-9)
     quiet = netsim.Variant("es", "es", variant.topology)
     assert "link_load" not in simulate(quiet, 1, np.random.SeedSequence(0))
+
+
+def test_results_plot_draws_the_utilisation_of_a_run_that_recorded_it(tmp_path) -> None:
+    settings = netsim.NetworkSettings(load_bin_s=0.05)
+    graph = netsim.star(2, bandwidth_bps=1e5, latency_s=0.01)
+    scenario = netsim.Scenario(
+        "load", [netsim.Variant("es", "es", graph, network=settings)], episodes=2, trials=2
+    )
+    results = netsim.run(scenario, tmp_path / "run", backend="serial", plots=False)
+    written = results.plot()
+    assert written[-1].name == "link_load.png" and written[-1].stat().st_size > 10_000
+    assert len(results.table("link_load")["trial"].unique()) == 2
