@@ -16,7 +16,6 @@ from analysis.targets import pareto_front
 
 _PANEL_SIZE_IN = (5.6, 4.4)
 _BAND_ALPHA = 0.15
-_STYLES = ("-", "--", ":", "-.")
 _SWEEP_PANELS = (
     ("time_s", "time to target", "simulated seconds", True),
     ("episodes", "episodes to target", "episodes", False),
@@ -26,57 +25,56 @@ _SWEEP_PANELS = (
 
 def sweep_figure(summary: pd.DataFrame, value_label: str) -> Figure:
     """Time, episodes and bytes on the wire to the target against the swept value (log axis), one
-    line per series through the median across trials, the 10th-90th percentile band shaded
-    (:func:`analysis.sweep.sweep_summary` gives ``summary``). A median of ``inf`` (fewer than half
-    the trials reached the target) is drawn as a hollow triangle on the panel's top edge; a band
-    ending in ``inf`` is cut at the top edge. Series of one environment share a line style."""
-    fig = Figure(figsize=(_PANEL_SIZE_IN[0] * 3, _PANEL_SIZE_IN[1] + 1.2), layout="constrained")
-    axes = fig.subplots(1, 3)
-    styles = {env: _STYLES[i % len(_STYLES)] for i, env in enumerate(pd.unique(summary["env"]))}
-    for ax, (measure, title, unit, log_y) in zip(axes, _SWEEP_PANELS, strict=True):
-        _draw_sweep_panel(ax, summary, measure, styles, log_y)
-        ax.set(title=title, xlabel=value_label, ylabel=unit, xscale="log")
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4))
+    row of panels per environment, one line per series through the median across trials, the
+    10th-90th percentile band shaded (:func:`analysis.sweep.sweep_summary` gives ``summary``).
+
+    A median of ``inf`` (fewer than half the trials reached the target) is drawn as a hollow
+    triangle on the panel's top edge, with no band; a band whose 90th percentile is ``inf`` is cut
+    at the top edge. The legend gives each series' trials that reached the target, over all
+    values (under the barrier round policy they are the same at every value)."""
+    envs = list(pd.unique(summary["env"]))
+    width_in, height_in = _PANEL_SIZE_IN
+    fig = Figure(figsize=(width_in * 3, height_in * len(envs)), layout="constrained")
+    axes = fig.subplots(len(envs), 3, squeeze=False)
+    for row, env in zip(axes, envs, strict=True):
+        rows = summary[summary["env"] == env]
+        for ax, (measure, title, unit, log_y) in zip(row, _SWEEP_PANELS, strict=True):
+            _draw_sweep_panel(ax, rows, measure, log_y)
+            ax.set(title=f"{env}: {title}", xlabel=value_label, ylabel=unit, xscale="log")
+        row[0].legend(fontsize="small")
     return fig
 
 
-def _draw_sweep_panel(
-    ax: Axes, summary: pd.DataFrame, measure: str, styles: dict[str, str], log_y: bool
-) -> None:
+def _draw_sweep_panel(ax: Axes, summary: pd.DataFrame, measure: str, log_y: bool) -> None:
     finite = summary[[f"{measure}_p10", f"{measure}_median", f"{measure}_p90"]].to_numpy()
     finite = finite[np.isfinite(finite)]
     top = (finite.max() * (3.0 if log_y else 1.15)) if finite.size else 1.0
     for series, rows in summary.groupby("series", sort=False):
         median = rows[f"{measure}_median"].to_numpy()
+        reached = np.isfinite(median)
+        label = f"{series} ({rows['reached'].sum()}/{rows['trials'].sum()} reached)"
         (line,) = ax.plot(
-            rows["value"],
-            np.where(np.isfinite(median), median, np.nan),
-            styles[rows["env"].iloc[0]],
-            marker="o",
-            markersize=4,
-            label=str(series),
+            rows["value"], np.where(reached, median, np.nan), marker="o", ms=4, label=label
         )
         ax.fill_between(
             rows["value"],
             np.minimum(rows[f"{measure}_p10"], top),
             np.minimum(rows[f"{measure}_p90"], top),
+            where=reached,
             color=line.get_color(),
             alpha=_BAND_ALPHA,
         )
-        never = ~np.isfinite(median)
         ax.plot(
-            rows["value"][never],
-            np.full(never.sum(), top),
+            rows["value"][~reached],
+            np.full((~reached).sum(), top),
             "^",
             markerfacecolor="none",
             color=line.get_color(),
-            clip_on=False,
         )
     if log_y:
         ax.set_yscale("log")
-    ax.set_ylim(top=top)
-    ax.grid(alpha=0.3, which="both")
+    ax.set_ylim(top=top * (1.3 if log_y else 1.03))
+    ax.grid(alpha=0.3)
 
 
 def pareto_figure(final: pd.DataFrame) -> Figure:
