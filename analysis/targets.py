@@ -90,14 +90,20 @@ def final_reward_and_bytes(df: pd.DataFrame, window: int = 10) -> pd.DataFrame:
 
 
 def pareto_front(
-    points: pd.DataFrame, reward: str = "final_reward", cost: str = "wire_bytes"
+    points: pd.DataFrame,
+    reward: str = "final_reward",
+    cost: str = "wire_bytes",
+    tolerance: float = 1e-9,
 ) -> pd.Series:
     """Whether each row of ``points`` is on the Pareto front of high ``reward`` and low ``cost``:
-    no other row has reward >= and cost <= with at least one strict. Rows that tie on both are
-    all on it. Returns a boolean Series aligned with ``points``."""
+    no other row has reward >= and cost <= with at least one strict. Rewards closer than
+    ``tolerance`` times the largest absolute reward (at least ``tolerance``) count as equal, so
+    that two means of the same optimum that differ in their last bits do not rank. Rows that tie
+    on both are all on it. Returns a boolean Series aligned with ``points``."""
     r = points[reward].to_numpy(dtype=float)
     c = points[cost].to_numpy(dtype=float)
-    at_least_as_good = (r[None, :] >= r[:, None]) & (c[None, :] <= c[:, None])
-    strictly_better = (r[None, :] > r[:, None]) | (c[None, :] < c[:, None])
+    slack = tolerance * max(1.0, float(np.abs(r).max(initial=0.0)))
+    at_least_as_good = (r[None, :] >= r[:, None] - slack) & (c[None, :] <= c[:, None])
+    strictly_better = (r[None, :] > r[:, None] + slack) | (c[None, :] < c[:, None])
     dominated = (at_least_as_good & strictly_better).any(axis=1)
     return pd.Series(~dominated, index=points.index, name="pareto")

@@ -251,6 +251,9 @@ def test_pareto_front_keeps_the_undominated_and_ties() -> None:
     )
     # c is beaten by b (more reward, fewer bytes), d by a (same bytes, more reward); b and e tie
     assert pareto_front(points).to_dict() == dict(zip("abcdef", [1, 1, 0, 0, 1, 1], strict=True))
+    # the same optimum, summed in another order, is the same reward: more bytes lose
+    same = pd.DataFrame({"final_reward": [-5.217, -5.217 + 1e-13], "wire_bytes": [1.0, 2.0]})
+    assert pareto_front(same).tolist() == [True, False]
 
 
 def _points() -> pd.DataFrame:
