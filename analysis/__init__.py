@@ -1,11 +1,26 @@
 """Analysis of a netsim results table: the report's metrics (SPEC.md section 1) and their plots.
 
-from analysis import plot_run, summarise
+from analysis import plot_run, summarise, target_summary, time_to_target
 summarise(results.to_pandas(), "frequency")  # variant, episode, mean, p10, p90
 plot_run(results.to_pandas(), Path("plots"))
+target_summary(time_to_target(results.to_pandas(), target=-5.5))  # time, episodes, bytes
 """
 
 from analysis.aggregate import METRICS, per_trial, reward_against_time, summarise
 from analysis.plots import plot_run
+from analysis.sweep import rankings, sweep_summary
+from analysis.targets import final_reward_and_bytes, pareto_front, target_summary, time_to_target
 
-__all__ = ["METRICS", "per_trial", "plot_run", "reward_against_time", "summarise"]
+__all__ = [
+    "METRICS",
+    "final_reward_and_bytes",
+    "pareto_front",
+    "per_trial",
+    "plot_run",
+    "rankings",
+    "reward_against_time",
+    "summarise",
+    "sweep_summary",
+    "target_summary",
+    "time_to_target",
+]

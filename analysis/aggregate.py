@@ -2,7 +2,8 @@
 
 The results table has one row per (variant, trial, episode, agent) with at least the columns
 ``variant``, ``trial``, ``episode``, ``agent``, ``reward``, ``sent``, ``payload_bytes``,
-``wire_bytes``, ``control_wire_bytes`` and ``sim_time_s``. Every function keeps the variants in the
+``wire_bytes``, ``control_wire_bytes``, ``downlink_wire_bytes``, ``resent_wire_bytes`` and
+``sim_time_s``. Every function keeps the variants in the
 order they first appear in the table; trials and episodes come out in ascending order.
 """
 
@@ -33,15 +34,23 @@ def per_trial(df: pd.DataFrame) -> pd.DataFrame:
     - ``round_end_s = max_i sim_time_s_i`` (when the round's last uplink reached the learner),
     - ``uplink_wire_bytes = sum_i (wire_bytes_i + control_wire_bytes_i)`` (reports and
       "nothing to send" notices on the wire, headers included),
+    - ``total_wire_bytes = sum_i (wire_bytes_i + control_wire_bytes_i + downlink_wire_bytes_i +
+      resent_wire_bytes_i)`` (every message of the round once, end to end, both directions, with
+      the resent copies of lost packets),
     - ``cumulative_reward = sum_{j <= k} mu_reward(j)`` (running sum over the trial's episodes).
     """
-    frame = _ordered(df).assign(uplink_wire_bytes=df["wire_bytes"] + df["control_wire_bytes"])
+    uplink = df["wire_bytes"] + df["control_wire_bytes"]
+    frame = _ordered(df).assign(
+        uplink_wire_bytes=uplink,
+        total_wire_bytes=uplink + df["downlink_wire_bytes"] + df["resent_wire_bytes"],
+    )
     rounds = frame.groupby(_TRIAL_KEYS, observed=True).agg(
         mu_reward=("reward", "mean"),
         frequency=("sent", "mean"),
         size_bytes=("payload_bytes", "mean"),
         round_end_s=("sim_time_s", "max"),
         uplink_wire_bytes=("uplink_wire_bytes", "sum"),
+        total_wire_bytes=("total_wire_bytes", "sum"),
     )
     rounds = rounds.reset_index()
     rounds["cumulative_reward"] = rounds.groupby(["variant", "trial"], observed=True)[
@@ -69,32 +78,35 @@ def summarise(df: pd.DataFrame, metric: str) -> pd.DataFrame:
     return _unordered(summary.reset_index())
 
 
-def reward_against_time(df: pd.DataFrame, points: int = 200) -> pd.DataFrame:
+def reward_against_time(
+    df: pd.DataFrame, points: int = 200, time_s: np.ndarray | None = None
+) -> pd.DataFrame:
     """Reward against simulated time: columns ``variant``, ``time_s``, ``mean``, ``p10``, ``p90``.
 
-    Per variant the grid is ``points`` equally spaced times from 0 to T, T the largest final
-    ``round_end_s`` over the variant's trials. Trial l's reward at time t is the step function
+    Every trial's curve is resampled on one time grid, so trials (and, with ``time_s``, variants)
+    can be compared point by point. The grid is ``time_s`` (ascending simulated seconds) for every
+    variant if given; else, per variant, ``points`` equally spaced times from 0 to T, T the largest
+    final ``round_end_s`` over the variant's trials. Trial l's reward at time t is the step function
     ``r_l(t) = mu_reward`` of the latest round with ``round_end_s <= t`` (NaN before its first round
     ends); a trial that has finished all its rounds keeps its last reward, as its final policy
-    would, so a fast trial (short episodes) does not cut the others' curves short. ``mean``, ``p10`` and ``p90`` are taken over r_1(t)..r_L(t) as in :func:`summarise`; they
-    are NaN at times before every trial has finished a round.
+    would, so a fast trial (short episodes) does not cut the others' curves short. ``mean``,
+    ``p10`` and ``p90`` are taken over r_1(t)..r_L(t) as in :func:`summarise`; they are NaN at
+    times before every trial has finished a round.
     """
-    if points < 2:
+    if time_s is None and points < 2:
         raise ValueError(f"points is {points}; it must be >= 2")
     rounds = per_trial(df)
-    curves = [
-        _variant_against_time(rounds[rounds["variant"] == name], points)
-        for name in rounds["variant"].unique()
-    ]
+    curves = []
+    for name in rounds["variant"].unique():
+        variant = rounds[rounds["variant"] == name]
+        grid = np.linspace(0.0, variant["round_end_s"].max(), points) if time_s is None else time_s
+        curves.append(_variant_against_time(variant, np.asarray(grid, dtype=float)))
     return pd.concat(curves, ignore_index=True)
 
 
-def _variant_against_time(rounds: pd.DataFrame, points: int) -> pd.DataFrame:
-    """:func:`reward_against_time` for the per-trial rounds of one variant."""
-    trials = [trial for _, trial in rounds.groupby("trial")]
-    end_s = max(trial["round_end_s"].max() for trial in trials)
-    time_s = np.linspace(0.0, end_s, points)
-    rewards = np.vstack([_step_curve(trial, time_s) for trial in trials])
+def _variant_against_time(rounds: pd.DataFrame, time_s: np.ndarray) -> pd.DataFrame:
+    """:func:`reward_against_time` for the per-trial rounds of one variant, on grid ``time_s``."""
+    rewards = np.vstack([_step_curve(trial, time_s) for _, trial in rounds.groupby("trial")])
     return pd.DataFrame(
         {
             "variant": rounds["variant"].iloc[0],

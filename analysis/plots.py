@@ -49,9 +49,9 @@ def plot_run(df: pd.DataFrame, out_dir: Path, cumulative: bool = False) -> list[
         ax = fig.subplots()
         _draw_panel(ax, panel)
         ax.legend()
-        written.append(_save(fig, out_dir / panel.file_name))
-    written.append(_save(_reward_vs_time_figure(df), out_dir / "reward_vs_time.png"))
-    written.append(_save(_panels_figure(panels), out_dir / "panels.png"))
+        written.append(save(fig, out_dir / panel.file_name))
+    written.append(save(_reward_vs_time_figure(df), out_dir / "reward_vs_time.png"))
+    written.append(save(_panels_figure(panels), out_dir / "panels.png"))
     return written
 
 
@@ -87,11 +87,11 @@ def _panels(df: pd.DataFrame, cumulative: bool) -> list[_Panel]:
 
 def _draw_panel(ax: Axes, panel: _Panel) -> None:
     """Draw one per-episode panel onto ``ax``."""
-    _draw_bands(ax, panel.summary, x="episode")
+    draw_bands(ax, panel.summary, x="episode")
     ax.set(title=panel.title, xlabel="episode", ylabel=panel.ylabel)
 
 
-def _draw_bands(ax: Axes, summary: pd.DataFrame, x: str, steps: bool = False) -> None:
+def draw_bands(ax: Axes, summary: pd.DataFrame, x: str, steps: bool = False) -> None:
     """Per variant, the ``mean`` column as a line and ``p10``..``p90`` as a band, against ``x``;
     with ``steps``, each value holds until the next ``x`` (a step function)."""
     for name, rows in summary.groupby("variant", sort=False):
@@ -113,7 +113,7 @@ def _reward_vs_time_figure(df: pd.DataFrame) -> Figure:
     """Mean reward against simulated time (the network's measure of learning speed)."""
     fig = Figure(figsize=_PANEL_SIZE_IN)
     ax = fig.subplots()
-    _draw_bands(ax, reward_against_time(df), x="time_s", steps=True)
+    draw_bands(ax, reward_against_time(df), x="time_s", steps=True)
     ax.set(
         title="Mean reward against simulated time",
         xlabel="simulated time (s)",
@@ -135,7 +135,7 @@ def _panels_figure(panels: list[_Panel]) -> Figure:
     return fig
 
 
-def _save(fig: Figure, path: Path) -> Path:
+def save(fig: Figure, path: Path) -> Path:
     """Write ``fig`` to ``path`` as PNG and return ``path``."""
     fig.savefig(path, dpi=_DPI, bbox_inches="tight")
     return path

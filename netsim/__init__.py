@@ -7,7 +7,7 @@ The Python API::
     results = netsim.run(scenario)
     results.to_pandas(); results.plot()
 
-or from a TOML config: ``netsim.run(netsim.load_config("scenarios/bandwidth_sweep.toml"))``.
+or from a TOML config: ``netsim.run(netsim.load_config("scenarios/cartpole_bandwidth_grid.toml"))``.
 """
 
 import netsim.envs  # noqa: F401  (registers the grid worlds with Gymnasium)

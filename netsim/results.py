@@ -45,12 +45,20 @@ class Results:
 
     def plot(self, out: str | Path | None = None) -> list[Path]:
         """Draw the report's panels and reward against simulated time into ``out`` (default
-        ``plots/`` in the run directory), the reward panel cumulative if the scenario asks for it;
-        returns the files written."""
-        from analysis.plots import plot_run  # analysis sits above netsim: imported on use
+        ``plots/`` in the run directory), the reward panel cumulative if the scenario asks for it,
+        and link utilisation over time (``link_load.png``) if the run recorded it; returns the
+        files written."""
+        # analysis sits above netsim: imported on use
+        from analysis.network_plots import link_load_figure
+        from analysis.plots import plot_run, save
 
-        return plot_run(
+        out_dir = Path(out) if out else self.directory / "plots"
+        written = plot_run(
             self.to_pandas(),
-            Path(out) if out else self.directory / "plots",
+            out_dir,
             cumulative=bool(self.config.get("cumulative_reward", False)),
         )
+        if "link_load" in self.tables():
+            load = link_load_figure(self.table("link_load"))
+            written.append(save(load, out_dir / "link_load.png"))
+        return written

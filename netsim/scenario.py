@@ -34,9 +34,14 @@ class NetworkSettings:
     """What a transfer on a link in an outage does: ``wait`` until it is back, or ``fail`` (lost)."""
     trace: bool = False
     """Record every message (src, dst, kind, bytes, start, end, queueing delay) in a table."""
+    load_bin_s: float | None = None
+    """Record the bytes every directed link carries per bin of this many simulated seconds, and
+    its utilisation (table ``link_load``; :mod:`netsim.network.load`); off when None."""
 
     def __post_init__(self) -> None:
         model_type(self.model)  # raises on an unknown name
+        if self.load_bin_s is not None and not self.load_bin_s > 0:
+            raise ValueError(f"load_bin_s = {self.load_bin_s!r} must be > 0 seconds, or None")
         if self.on_outage not in OUTAGE_POLICIES:
             raise ValueError(
                 f"unknown outage policy {self.on_outage!r}; known: {', '.join(OUTAGE_POLICIES)}"

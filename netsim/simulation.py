@@ -17,10 +17,11 @@ from netsim.recorder import Recorder
 from netsim.rounds import TrialParts, make_rounds
 from netsim.scenario import Variant
 
-TABLES = ("metrics", "links", "messages")
+TABLES = ("metrics", "links", "messages", "link_load")
 """The tables a trial produces, by name: ``metrics``, one row per (episode, agent); ``links``, one
 row per directed link (:meth:`Network.link_table`); ``messages``, one row per message, only when the
-variant's network settings ask for a trace."""
+variant's network settings ask for a trace; ``link_load``, one row per (directed link, time bin),
+only when they ask for it (``load_bin_s``, :meth:`Network.load_table`)."""
 
 GC_YOUNG_THRESHOLD = 20_000
 """Allocations between collections of the youngest generation while a trial runs (Python's
@@ -66,6 +67,7 @@ def simulate_from(
         on_outage=settings.on_outage,
         seed=derive_seed(seed, NETWORK_SEED_KEY),
         trace=settings.trace,
+        load_bin_s=settings.load_bin_s,
     )
     recorder = Recorder(episodes, topology.n_agents)
     parts = TrialParts(env, network, learner, agents, recorder, variant.compute)
@@ -74,9 +76,9 @@ def simulate_from(
     with fewer_collections():
         env.run()
     tables = {"metrics": recorder.to_frame(), "links": network.link_table()}
-    trace = network.trace_table()
-    if trace is not None:
-        tables["messages"] = trace
+    for name, table in (("messages", network.trace_table()), ("link_load", network.load_table())):
+        if table is not None:
+            tables[name] = table
     return tables
 
 

@@ -6,7 +6,8 @@ Two variants ("zeta" first, so that alphabetical order would differ), 3 trials, 
 - agent 0 always sends, agent 1 sends when k + l is even; a report carries 100 (l + 1) payload bytes
   and 40 header bytes, a "nothing to send" notice 8 bytes;
 - the round ends at (k + 1) * ROUND_SCALE_S[l] * TIME_SCALE[v] seconds; the other agent's report
-  arrives at 0.9 of that.
+  arrives at 0.9 of that;
+- each agent downloads 500 wire bytes of policy per round, and agent i resends 5 i bytes.
 """
 
 from __future__ import annotations
@@ -18,7 +19,15 @@ import pandas as pd
 import pytest
 
 from analysis.aggregate import per_trial, reward_against_time, summarise
+from analysis.network_plots import pareto_figure, sweep_figure
 from analysis.plots import plot_run
+from analysis.sweep import rankings, sweep_summary
+from analysis.targets import (
+    final_reward_and_bytes,
+    pareto_front,
+    target_summary,
+    time_to_target,
+)
 
 MEAN_REWARD = {
     "zeta": [[1.0, 2.0, 3.0, 4.0], [3.0, 5.0, 7.0, 9.0], [2.0, 2.0, 2.0, 8.0]],
@@ -48,6 +57,7 @@ def _row(variant: str, trial: int, episode: int, agent: int) -> dict[str, object
         "wire_bytes": payload + 40 if sent else 0,
         "control_wire_bytes": 0 if sent else 8,
         "downlink_wire_bytes": 500,
+        "resent_wire_bytes": 5 * agent,
         "sim_time_s": round_end_s if agent == last_agent else 0.9 * round_end_s,
         "policy_version": episode,
     }
@@ -161,3 +171,132 @@ def test_plot_run_writes_five_non_empty_pngs(
     for path in written:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert path.stat().st_size > 1000
+
+
+def test_reward_against_time_on_a_common_grid(table: pd.DataFrame) -> None:
+    # alpha rounds end at [10, 20, 30, 40], [20, 40, 60, 80], [15, 30, 45, 60]
+    curve = reward_against_time(table, time_s=np.array([0.0, 5.0, 10.0, 40.0]))
+    zeta = curve[curve["variant"] == "zeta"].set_index("time_s")
+    alpha = curve[curve["variant"] == "alpha"].set_index("time_s")
+    np.testing.assert_allclose(alpha.index, zeta.index)
+    assert zeta.loc[5.0, "mean"] == pytest.approx((4.0 + 5.0 + 2.0) / 3)
+    assert np.isnan(alpha.loc[10.0, "mean"])  # trials 1 and 2 have not finished a round
+    assert alpha.loc[40.0, "mean"] == pytest.approx((0.0 + 20.0 - 2.0) / 3)
+
+
+def _round_bytes(trial: int, episode: int) -> int:
+    """Wire bytes of one round of the fixture: two reports (or a report and a notice), two
+    500-byte downloads and agent 1's 5 resent bytes."""
+    report = 100 * (trial + 1) + 40
+    second = report if (episode + trial) % 2 == 0 else 8
+    return report + second + 1000 + 5
+
+
+def test_per_trial_totals_every_wire_byte_of_a_round(table: pd.DataFrame) -> None:
+    rounds = per_trial(table)
+    zeta_1 = rounds[(rounds["variant"] == "zeta") & (rounds["trial"] == 1)]
+    np.testing.assert_array_equal(zeta_1["total_wire_bytes"], [1253, 1485, 1253, 1485])
+
+
+def test_time_to_target_is_the_first_round_whose_window_mean_reaches_it(
+    table: pd.DataFrame,
+) -> None:
+    # window 2, target 3: zeta smoothed [nan, 1.5, 2.5, 3.5], [nan, 4, 6, 8], [nan, 2, 2, 5];
+    # alpha [nan, 0, 0, 0], [nan, 15, 25, 35], [nan, -1.5, -2.5, -3.5]
+    reached = time_to_target(table, target=3.0, window=2).set_index(["variant", "trial"])
+    assert list(reached["reached"]) == [True, True, True, False, True, False]
+    np.testing.assert_allclose(reached["episodes"], [4, 2, 4, np.inf, 2, np.inf])
+    np.testing.assert_allclose(reached["time_s"], [4.0, 4.0, 6.0, np.inf, 40.0, np.inf])
+    zeta_1_bytes = _round_bytes(1, 0) + _round_bytes(1, 1)
+    assert reached.loc[("zeta", 1), "wire_bytes"] == zeta_1_bytes
+    assert reached.loc[("zeta", 0), "wire_bytes"] == sum(_round_bytes(0, k) for k in range(4))
+
+
+def test_a_window_of_one_is_the_raw_round_reward(table: pd.DataFrame) -> None:
+    reached = time_to_target(table, target=3.0, window=1).set_index(["variant", "trial"])
+    assert reached.loc[("zeta", 0), "time_s"] == 3.0  # rewards [1, 2, 3, 4]
+    assert reached.loc[("zeta", 1), "time_s"] == 2.0  # [3, ...] reached in round 0, ending at 2 s
+    with pytest.raises(ValueError, match="window"):
+        time_to_target(table, target=3.0, window=0)
+
+
+def test_target_summary_counts_the_trials_that_never_reach(table: pd.DataFrame) -> None:
+    summary = target_summary(time_to_target(table, 3.0, window=2)).set_index("variant")
+    assert list(summary.index) == ["zeta", "alpha"]
+    assert summary.loc["zeta", ["trials", "reached"]].tolist() == [3, 3]
+    assert summary.loc["alpha", ["trials", "reached"]].tolist() == [3, 1]
+    # zeta times [4, 4, 6]: quantiles are observed values, the median is when half have reached
+    assert summary.loc["zeta", ["time_s_p10", "time_s_median", "time_s_p90"]].tolist() == [4, 4, 6]
+    # alpha times [40, inf, inf]: fewer than half reach it, so the median is inf
+    alpha = summary.loc["alpha", ["time_s_p10", "time_s_median", "time_s_p90"]].tolist()
+    assert alpha == [40.0, np.inf, np.inf]
+
+
+def test_final_reward_and_bytes_per_trial(table: pd.DataFrame) -> None:
+    final = final_reward_and_bytes(table, window=2).set_index(["variant", "trial"])
+    assert final.loc[("zeta", 1), "final_reward"] == pytest.approx(8.0)  # mean of 7 and 9
+    assert final.loc[("alpha", 2), "final_reward"] == pytest.approx(-3.5)
+    assert final.loc[("zeta", 1), "wire_bytes"] == sum(_round_bytes(1, k) for k in range(4))
+    everything = final_reward_and_bytes(table, window=100).set_index(["variant", "trial"])
+    assert everything.loc[("zeta", 2), "final_reward"] == pytest.approx(3.5)  # all 4 rounds
+
+
+def test_pareto_front_keeps_the_undominated_and_ties() -> None:
+    points = pd.DataFrame(
+        {
+            "final_reward": [1.0, 2.0, 1.5, 0.5, 2.0, 3.0],
+            "wire_bytes": [10.0, 20.0, 30.0, 10.0, 20.0, 100.0],
+        },
+        index=list("abcdef"),
+    )
+    # c is beaten by b (more reward, fewer bytes), d by a (same bytes, more reward); b and e tie
+    assert pareto_front(points).to_dict() == dict(zip("abcdef", [1, 1, 0, 0, 1, 1], strict=True))
+    # the same optimum, summed in another order, is the same reward: more bytes lose
+    same = pd.DataFrame({"final_reward": [-5.217, -5.217 + 1e-13], "wire_bytes": [1.0, 2.0]})
+    assert pareto_front(same).tolist() == [True, False]
+
+
+def _points() -> pd.DataFrame:
+    """The fixture's variants as a two-point sweep of one environment."""
+    return pd.DataFrame(
+        {
+            "variant": ["zeta", "alpha"],
+            "series": ["Z", "A"],
+            "env": ["grid", "grid"],
+            "value": [1e3, 1e3],
+            "target": [3.0, 3.0],
+        }
+    )
+
+
+def test_sweep_rankings_by_time_and_by_episodes(table: pd.DataFrame) -> None:
+    summary = sweep_summary(table, _points(), window=2)
+    assert list(summary["series"]) == ["Z", "A"]
+    ranks = rankings(summary).set_index("series")
+    # median time: zeta 4 s, alpha inf; median episodes: zeta 4, alpha inf
+    assert ranks.loc["Z", ["rank_by_time", "rank_by_episodes"]].tolist() == [1, 1]
+    assert ranks.loc["A", ["rank_by_time", "rank_by_episodes"]].tolist() == [2, 2]
+    with pytest.raises(ValueError, match="lacks columns"):
+        sweep_summary(table, _points().drop(columns="env"))
+
+
+def test_sweep_ranks_by_time_and_by_episodes_can_differ(table: pd.DataFrame) -> None:
+    # window 1: zeta reaches 1 in round 0 of every trial, at 1, 2 and 1.5 s; alpha reaches -1 in
+    # round 0 of every trial too, but its rounds are 10 times longer: 10, 20 and 15 s
+    points = _points().assign(target=[1.0, -1.0])
+    ranks = rankings(sweep_summary(table, points, window=1)).set_index("series")
+    assert ranks["episodes_median"].tolist() == [1.0, 1.0]
+    assert ranks["time_s_median"].tolist() == [1.5, 15.0]
+    assert ranks["rank_by_episodes"].tolist() == [1, 1]  # a tie shares the rank
+    assert ranks["rank_by_time"].tolist() == [1, 2]
+
+
+def test_sweep_and_pareto_figures_draw(table: pd.DataFrame, tmp_path: Path) -> None:
+    # one series at two values, one of whose medians is inf (drawn on the top edge)
+    line = _points().assign(series="S", value=[1e3, 1e4])
+    summary = sweep_summary(table, line, window=2)
+    final = final_reward_and_bytes(table).merge(_points(), on="variant")
+    for fig in (sweep_figure(summary, "bandwidth"), pareto_figure(final)):
+        path = tmp_path / "figure.png"
+        fig.savefig(path)
+        assert path.stat().st_size > 10_000

@@ -45,7 +45,7 @@ def with_change(path: str, value) -> dict:
 
 
 def test_the_shipped_sweep_crosses_each_variant_with_every_bandwidth():
-    scenario = load_scenario("bandwidth_sweep")
+    scenario = load_scenario("cartpole_bandwidth_grid")
     assert [variant.name for variant in scenario.variants] == [
         f"{label} bandwidth_bps={bandwidth}"
         for label in ("ES n=20", "ESPC n=20 m=10")
@@ -256,7 +256,7 @@ def test_cli_lists_environments_topologies_and_toml_scenarios():
     )
     assert "environments:\n  CartPole-v1\n" in done.stdout
     assert "  two_tier(n_agents: int, n_edges: int, access_bandwidth_bps: PerAgent" in done.stdout
-    assert "bandwidth_sweep.toml" in done.stdout and "quickstart.py" in done.stdout
+    assert "cartpole_bandwidth_grid.toml" in done.stdout and "quickstart.py" in done.stdout
 
 
 def test_every_shipped_scenario_loads_and_helper_modules_are_not_listed():
@@ -305,7 +305,7 @@ def test_quick_picks_a_scenario_files_smoke_form_and_says_when_there_is_none(tmp
     with pytest.raises(ValueError, match=r"bare.py defines no quick form"):
         load_scenario(str(bare), quick=True)
     with pytest.raises(ValueError, match=r"config file has no quick form"):
-        load_scenario("bandwidth_sweep", quick=True)
+        load_scenario("cartpole_bandwidth_grid", quick=True)
 
 
 def test_a_script_scenario_runs_its_main_with_the_options_given(tmp_path):

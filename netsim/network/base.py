@@ -18,6 +18,7 @@ from typing import ClassVar
 
 import simpy
 
+from netsim.network.load import LinkLoad
 from netsim.network.transfer import LinkUse, Transfer
 from netsim.topology import Link
 
@@ -37,6 +38,8 @@ class BandwidthModel(ABC):
         self.fail_on_outage = on_outage == "fail"
         self.use: defaultdict[Link, LinkUse] = defaultdict(LinkUse)
         """What each directed link did so far."""
+        self.load: LinkLoad | None = None
+        """Where the model reports what each link carries when (set to record the load)."""
 
     @abstractmethod
     def start(self, transfer: Transfer) -> None:

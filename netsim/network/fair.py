@@ -33,6 +33,10 @@ when a flow's rate changes, not at every event near it, so ends can differ in th
 A link in an outage has no capacity: under ``wait`` its flows are fixed at rate 0 and load no other
 link until it is back; under ``fail`` they end, failed, when it goes down, and so does a flow whose
 route is down when its latency is paid. Outages do not delay a transfer's latency phase (our choice).
+
+A link's load over time (when recorded) is reported per flow and constant-rate segment: from a
+rate change (or the flow's start) to the next change or its end, with the bytes its remaining
+count fell by, so a flow's segments add up to what it carried.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from dataclasses import dataclass, field
 import simpy
 
 from netsim.network.base import BandwidthModel
+from netsim.network.load import LinkLoad
 from netsim.network.transfer import Transfer
 from netsim.topology import Link
 
@@ -63,6 +68,10 @@ class _Flow:
     limited: bool = False
     """Whether its rate is below its alone rate (sharing or an outage holds it back)."""
     updated_s: float = 0.0
+    rate_since_s: float = 0.0
+    """When the current rate was set: the start of the flow's current constant-rate segment."""
+    remaining_then: float = 0.0
+    """``remaining_bytes`` at ``rate_since_s``."""
     version: int = 0
     """Bumped on every rate change: an end predicted under an older rate is stale."""
 
@@ -105,7 +114,8 @@ class FairSharing(BandwidthModel):
 
     def start(self, transfer: Transfer) -> None:
         alone = min(link.bandwidth_bps for link in transfer.route)
-        flow = _Flow(transfer, float(transfer.sent_bytes), alone)
+        sent = float(transfer.sent_bytes)
+        flow = _Flow(transfer, sent, alone, remaining_then=sent)
         latency = sum(link.latency_s for link in transfer.route)
         if latency > 0:
             self.env.timeout(latency).callbacks.append(lambda _: self._join(flow))
@@ -133,6 +143,8 @@ class FairSharing(BandwidthModel):
         self._schedule_wake()
 
     def _leave(self, flow: _Flow, failed: bool = False) -> None:
+        if self.load is not None:
+            _report_segment(self.load, flow, self.env.now)
         carried = flow.transfer.sent_bytes - flow.remaining_bytes if failed else None
         for link in flow.transfer.route:
             state = self._links[link]
@@ -182,7 +194,10 @@ class FairSharing(BandwidthModel):
         return not state.limited and state.demand_bps <= link.bandwidth_bps and not link.outages
 
     def _set_rate(self, flow: _Flow, rate: float, now: float) -> None:
-        """Give ``flow`` a new rate from ``now`` and predict its end."""
+        """Give ``flow`` a new rate from ``now`` (its remaining bytes brought up to date) and
+        predict its end."""
+        if self.load is not None:
+            _report_segment(self.load, flow, now)
         flow.rate_bps = rate
         flow.version += 1
         if rate > 0:
@@ -319,3 +334,13 @@ class FairSharing(BandwidthModel):
             if state.busy_since_s is not None:
                 self.use[link].busy_s += self.env.now - state.busy_since_s
                 state.busy_since_s = None
+
+
+def _report_segment(load: LinkLoad, flow: _Flow, now: float) -> None:
+    """Report to ``load`` the bytes ``flow`` carried at its current rate since that rate was set,
+    on every link of its route, and start its next segment at ``now`` (its remaining bytes are up
+    to date). The segments of a flow add up to the bytes it carried, exactly."""
+    carried = flow.remaining_then - flow.remaining_bytes
+    for link in flow.transfer.route:
+        load.add(link, flow.rate_since_s, now, carried)
+    flow.rate_since_s, flow.remaining_then = now, flow.remaining_bytes

@@ -17,6 +17,7 @@ import simpy
 from netsim.messages import Framing, Kind, Message
 from netsim.network.base import BandwidthModel
 from netsim.network.fair import FairSharing
+from netsim.network.load import LinkLoad
 from netsim.network.loss import retransmitted_bytes
 from netsim.network.store_and_forward import StoreAndForward
 from netsim.network.transfer import Transfer
@@ -53,7 +54,9 @@ def model_type(name: str) -> type[BandwidthModel]:
 class Network:
     """Sends messages between the nodes of a topology.
 
-    ``seed`` drives packet loss, the network's only randomness.
+    ``seed`` drives packet loss, the network's only randomness. With ``trace`` every message is
+    recorded (:meth:`trace_table`); with ``load_bin_s`` the bytes every link carries per bin of that
+    many simulated seconds (:meth:`load_table`, :mod:`netsim.network.load`).
     """
 
     def __init__(
@@ -66,6 +69,7 @@ class Network:
         on_outage: str = "wait",
         seed: int | np.random.SeedSequence = 0,
         trace: bool = False,
+        load_bin_s: float | None = None,
     ) -> None:
         self.env = env
         self.topology = topology
@@ -73,6 +77,8 @@ class Network:
         self.framing = framing or Framing()
         self._rng = np.random.default_rng(seed)
         self._trace: list[tuple[Any, ...]] | None = [] if trace else None
+        if load_bin_s is not None:
+            self.model.load = LinkLoad(load_bin_s)
 
     def to_agent(self, agent: int, kind: Kind, payload: bytes) -> simpy.Event:
         """Send ``payload`` from the learner to agent ``agent``; fires with the Message."""
@@ -163,6 +169,15 @@ class Network:
                 }
             )
         return pd.DataFrame(rows)
+
+    def load_table(self) -> pd.DataFrame | None:
+        """One row per (directed link, time bin): bytes carried and utilisation (see
+        :mod:`netsim.network.load`), links in the order of :meth:`link_table`; None unless
+        recorded."""
+        load = self.model.load
+        if load is None:
+            return None
+        return load.table(list(self.topology.links.values()), self.env.now)
 
     def trace_table(self) -> pd.DataFrame | None:
         """One row per ended message, in order of ending; None unless traced."""

@@ -9,7 +9,8 @@ propagates for ``latency_s`` to the next node, which must receive it whole befor
 An outage on link h pauses its transmission (``wait``: the rest is sent once the link is back) or
 ends the transfer at the outage's start (``fail``: the link is then free for the next in line).
 Because service times are known on arrival, each link is kept as the instant it next falls free,
-and a transfer costs one SimPy event per hop.
+and a transfer costs one SimPy event per hop. A link's load over time (when recorded) is its
+sending stretches, each at full bandwidth.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections import defaultdict, deque
 import simpy
 
 from netsim.network.base import BandwidthModel
+from netsim.network.load import LinkLoad
 from netsim.network.transfer import Transfer
 from netsim.topology import Link
 
@@ -48,18 +50,23 @@ class StoreAndForward(BandwidthModel):
         begin = max(now, self._free_at_s[link])
         service_s = transfer.sent_bytes * 8 / link.bandwidth_bps
         failed_at = _first_outage(link, begin, begin + service_s) if self.fail_on_outage else None
-        leave = failed_at if failed_at is not None else _transmitted(link, begin, service_s)
+        sending = _sending(link, begin, service_s) if failed_at is None else [(begin, failed_at)]
+        leave = sending[-1][1]
         self._free_at_s[link] = leave
         self._count(link, now, leave, busy_s=service_s if failed_at is None else failed_at - begin)
         if failed_at is not None:
             partial = (failed_at - begin) * link.bandwidth_bps / 8
             self.use[link].carried_bytes += partial
+            if self.load is not None:
+                self.load.add(link, begin, failed_at, partial)
             carried = transfer.sent_bytes if hop else partial
             self.env.timeout(failed_at - now).callbacks.append(
                 lambda _: self.end(transfer, carried, failed=True)
             )
             return
         self.use[link].carried_bytes += transfer.sent_bytes
+        if self.load is not None:
+            _report_load(self.load, link, sending, transfer.sent_bytes)
 
         def arrived(_: simpy.Event) -> None:
             if hop + 1 == len(transfer.route):
@@ -80,9 +87,11 @@ class StoreAndForward(BandwidthModel):
         use.peak_transfers = max(use.peak_transfers, len(queue))
 
 
-def _transmitted(link: Link, begin: float, service_s: float) -> float:
-    """When ``service_s`` of sending, from ``begin``, is done on ``link``, pausing in outages."""
+def _sending(link: Link, begin: float, service_s: float) -> list[tuple[float, float]]:
+    """The stretches during which ``link`` sends ``service_s`` of transmission from ``begin``,
+    pausing in outages; the last one ends when the transmission is done."""
     time, remaining = begin, service_s
+    stretches = []
     for start, end in link.outages:
         if end <= time:
             continue
@@ -91,9 +100,23 @@ def _transmitted(link: Link, begin: float, service_s: float) -> float:
             continue
         if time + remaining <= start:
             break
+        stretches.append((time, start))
         remaining -= start - time
         time = end
-    return time + remaining
+    stretches.append((time, time + remaining))
+    return stretches
+
+
+def _report_load(
+    load: LinkLoad, link: Link, sending: list[tuple[float, float]], sent_bytes: float
+) -> None:
+    """Report each stretch of ``sending`` to ``load`` at the link's full rate, the last one
+    taking what is left, so the stretches add up to ``sent_bytes`` exactly."""
+    left = float(sent_bytes)
+    for index, (start, end) in enumerate(sending):
+        part = left if index == len(sending) - 1 else (end - start) * link.bandwidth_bps / 8
+        load.add(link, start, end, part)
+        left -= part
 
 
 def _first_outage(link: Link, begin: float, finish: float) -> float | None:

@@ -1,0 +1,109 @@
+"""Learning speed on the network's clock: when, after how many episodes and after how many bytes on
+the wire each trial reaches a target reward, and where each variant ends up for what it sent.
+
+Definitions (SPEC.md section 5, "time to reach a target reward, bytes on the wire to reach it"), on
+the rounds of :func:`analysis.aggregate.per_trial`, k = 0, 1, ... within a trial:
+
+- the *smoothed reward* of round k is the mean of ``mu_reward`` over rounds k - w + 1 .. k (a
+  trailing window of w = ``window`` rounds; undefined for the first w - 1 rounds, so one lucky
+  round never counts);
+- a trial *reaches* the target at the first round k whose smoothed reward is >= ``target``; then
+  ``time_s`` = that round's ``round_end_s`` (simulated seconds), ``episodes`` = k + 1 and
+  ``wire_bytes`` = the bytes on the wire of rounds 0..k (``total_wire_bytes``: every message's wire
+  bytes once, end to end, both directions, control notices and resent packets included);
+- a trial that never reaches it keeps ``reached = False`` and ``inf`` for all three: it is counted,
+  never dropped, and it sorts after every trial that did.
+
+Across trials, :func:`target_summary` gives quantiles by the inverted empirical CDF (numpy's
+``inverted_cdf``): the q-quantile is the smallest observed value with at least a fraction q of the
+trials at or below it. So the median time is the time by which half the trials have reached the
+target, and it is ``inf`` when fewer than half ever do; no interpolation mixes a finite time with
+an ``inf``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.aggregate import per_trial
+
+_MEASURES = ("time_s", "episodes", "wire_bytes")
+
+
+def time_to_target(df: pd.DataFrame, target: float, window: int = 5) -> pd.DataFrame:
+    """One row per (variant, trial): ``reached``, ``time_s``, ``episodes``, ``wire_bytes`` to reach
+    ``target`` (see the module docstring), variants in order of first appearance."""
+    if window < 1:
+        raise ValueError(f"window is {window}; it must be >= 1")
+    rounds = per_trial(df)
+    by_trial = rounds.groupby(["variant", "trial"], sort=False)
+    smoothed = by_trial["mu_reward"].transform(lambda r: r.rolling(window).mean())
+    rounds = rounds.assign(
+        smoothed=smoothed,
+        wire_bytes=by_trial["total_wire_bytes"].cumsum(),
+        episodes=by_trial.cumcount() + 1,
+    )
+    first = rounds[rounds["smoothed"] >= target].groupby(["variant", "trial"], sort=False).head(1)
+    trials = rounds[["variant", "trial"]].drop_duplicates().reset_index(drop=True)
+    hits = first.rename(columns={"round_end_s": "time_s"})[["variant", "trial", *_MEASURES]]
+    table = trials.merge(hits, on=["variant", "trial"], how="left")
+    table.insert(2, "reached", table["time_s"].notna())
+    return table.fillna({measure: np.inf for measure in _MEASURES}).astype(
+        {measure: float for measure in _MEASURES}
+    )
+
+
+def target_summary(reached: pd.DataFrame) -> pd.DataFrame:
+    """One row per variant of a :func:`time_to_target` table: ``trials``, ``reached`` (how many
+    trials did), and ``{measure}_p10`` / ``_median`` / ``_p90`` of ``time_s``, ``episodes`` and
+    ``wire_bytes`` across all its trials, by the inverted empirical CDF (module docstring)."""
+    rows = []
+    for variant, trials in reached.groupby("variant", sort=False):
+        row: dict[str, object] = {
+            "variant": variant,
+            "trials": len(trials),
+            "reached": int(trials["reached"].sum()),
+        }
+        for measure in _MEASURES:
+            values = trials[measure].to_numpy()
+            for name, q in (("p10", 0.1), ("median", 0.5), ("p90", 0.9)):
+                row[f"{measure}_{name}"] = float(np.quantile(values, q, method="inverted_cdf"))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def final_reward_and_bytes(df: pd.DataFrame, window: int = 10) -> pd.DataFrame:
+    """One row per (variant, trial): ``final_reward``, the mean ``mu_reward`` of the trial's last
+    ``window`` rounds (all of them if it has fewer), and ``wire_bytes``, the bytes on the wire of
+    all its rounds (``total_wire_bytes`` summed): the two axes of the Pareto view."""
+    if window < 1:
+        raise ValueError(f"window is {window}; it must be >= 1")
+    rounds = per_trial(df)
+    by_trial = rounds.groupby(["variant", "trial"], sort=False)
+    return pd.DataFrame(
+        {
+            "final_reward": by_trial["mu_reward"].apply(lambda r: r.tail(window).mean()),
+            "wire_bytes": by_trial["total_wire_bytes"].sum().astype(float),
+        }
+    ).reset_index()
+
+
+def pareto_front(
+    points: pd.DataFrame,
+    reward: str = "final_reward",
+    cost: str = "wire_bytes",
+    tolerance: float = 1e-9,
+) -> pd.Series:
+    """Whether each row of ``points`` is on the Pareto front of high ``reward`` and low ``cost``:
+    no other row has reward >= and cost <= with at least one strict. Rewards closer than
+    ``tolerance`` times the largest absolute reward (at least ``tolerance``) count as equal, so
+    that two means of the same optimum that differ in their last bits do not rank. Rows that tie
+    on both are all on it. Returns a boolean Series aligned with ``points``."""
+    r = points[reward].to_numpy(dtype=float)
+    c = points[cost].to_numpy(dtype=float)
+    slack = tolerance * max(1.0, float(np.abs(r).max(initial=0.0)))
+    at_least_as_good = (r[None, :] >= r[:, None] - slack) & (c[None, :] <= c[:, None])
+    strictly_better = (r[None, :] > r[:, None] + slack) | (c[None, :] < c[:, None])
+    dominated = (at_least_as_good & strictly_better).any(axis=1)
+    return pd.Series(~dominated, index=points.index, name="pareto")
