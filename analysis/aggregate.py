@@ -20,35 +20,50 @@ METRICS: dict[str, str] = {
 }
 """The metrics ``summarise`` knows, each mapped to the per-trial column it summarises."""
 
-_TRIAL_KEYS = ["variant", "trial", "episode"]
+ROUNDS = ("episode", "policy_version")
+"""What :func:`per_trial` can group a trial's rows by: the agents' episodes, or the learner's
+versions they played."""
 
 
-def per_trial(df: pd.DataFrame) -> pd.DataFrame:
-    """One row per (variant, trial, episode): the round's metrics within that trial.
+def per_trial(df: pd.DataFrame, by: str = "episode") -> pd.DataFrame:
+    """One row per (variant, trial, round): the round's metrics within that trial.
 
-    With agents i = 1..n of trial l in episode k:
+    A round is an ``episode`` (the report's x-axis), or with ``by="policy_version"`` a learner
+    version: the rows of agents that played it. The two agree under the ``barrier`` and
+    ``deadline`` round policies; under ``async`` an agent's k-th episode may be played on any
+    version, so curves against the learner's clock (simulated time, targets) go by version.
 
-    - ``mu_reward = (1/n) sum_i reward_i`` (the discounted return sum_t gamma^t r_t, averaged),
+    With the rows i = 1..n of a round (its agents):
+
+    - ``mu_reward = mean_i reward_i`` (the discounted return sum_t gamma^t r_t, averaged over the
+      agents that played: a row whose episode was not played, reward NaN, is left out),
     - ``frequency = (1/n) sum_i c_i`` (``sent``: messages per agent per episode),
     - ``size_bytes = (1/n) sum_i payload_bytes_i`` (0 for an agent that sent nothing),
-    - ``round_end_s = max_i sim_time_s_i`` (when the round's last uplink reached the learner),
+    - ``round_end_s = max_i sim_time_s_i`` over the rows whose uplink was not ``late`` (when the
+      round's last uplink that counted reached the learner; under ``barrier`` every one counts),
+    - ``played = the number of rows with a reward`` (episodes played in the round),
     - ``uplink_wire_bytes = sum_i (wire_bytes_i + control_wire_bytes_i)`` (reports and
       "nothing to send" notices on the wire, headers included),
     - ``total_wire_bytes = sum_i (wire_bytes_i + control_wire_bytes_i + downlink_wire_bytes_i +
       resent_wire_bytes_i)`` (every message of the round once, end to end, both directions, with
       the resent copies of lost packets),
-    - ``cumulative_reward = sum_{j <= k} mu_reward(j)`` (running sum over the trial's episodes).
+    - ``cumulative_reward = sum_{j <= k} mu_reward(j)`` (running sum over the trial's rounds).
     """
+    if by not in ROUNDS:
+        raise ValueError(f"per_trial groups by one of {ROUNDS}, not {by!r}")
     uplink = df["wire_bytes"] + df["control_wire_bytes"]
+    on_time = df["sim_time_s"] if "late" not in df else df["sim_time_s"].where(df["late"] == 0)
     frame = _ordered(df).assign(
         uplink_wire_bytes=uplink,
         total_wire_bytes=uplink + df["downlink_wire_bytes"] + df["resent_wire_bytes"],
+        on_time_s=on_time,
     )
-    rounds = frame.groupby(_TRIAL_KEYS, observed=True).agg(
+    rounds = frame.groupby(["variant", "trial", by], observed=True).agg(
         mu_reward=("reward", "mean"),
         frequency=("sent", "mean"),
         size_bytes=("payload_bytes", "mean"),
-        round_end_s=("sim_time_s", "max"),
+        round_end_s=("on_time_s", "max"),
+        played=("reward", "count"),
         uplink_wire_bytes=("uplink_wire_bytes", "sum"),
         total_wire_bytes=("total_wire_bytes", "sum"),
     )
@@ -89,13 +104,14 @@ def reward_against_time(
     final ``round_end_s`` over the variant's trials. Trial l's reward at time t is the step function
     ``r_l(t) = mu_reward`` of the latest round with ``round_end_s <= t`` (NaN before its first round
     ends); a trial that has finished all its rounds keeps its last reward, as its final policy
-    would, so a fast trial (short episodes) does not cut the others' curves short. ``mean``,
+    would, so a fast trial (short episodes) does not cut the others' curves short. Rounds are the
+    learner's versions (:func:`per_trial` ``by="policy_version"``). ``mean``,
     ``p10`` and ``p90`` are taken over r_1(t)..r_L(t) as in :func:`summarise`; they are NaN at
     times before every trial has finished a round.
     """
     if time_s is None and points < 2:
         raise ValueError(f"points is {points}; it must be >= 2")
-    rounds = per_trial(df)
+    rounds = per_trial(df, by="policy_version")
     curves = []
     for name in rounds["variant"].unique():
         variant = rounds[rounds["variant"] == name]

@@ -2,13 +2,15 @@
 the wire each trial reaches a target reward, and where each variant ends up for what it sent.
 
 Definitions (SPEC.md section 5, "time to reach a target reward, bytes on the wire to reach it"), on
-the rounds of :func:`analysis.aggregate.per_trial`, k = 0, 1, ... within a trial:
+the rounds of :func:`analysis.aggregate.per_trial` by learner version (the episodes, but under the
+``async`` round policy the versions agents played), k = 0, 1, ... within a trial:
 
 - the *smoothed reward* of round k is the mean of ``mu_reward`` over rounds k - w + 1 .. k (a
   trailing window of w = ``window`` rounds; undefined for the first w - 1 rounds, so one lucky
   round never counts);
 - a trial *reaches* the target at the first round k whose smoothed reward is >= ``target``; then
-  ``time_s`` = that round's ``round_end_s`` (simulated seconds), ``episodes`` = k + 1 and
+  ``time_s`` = that round's ``round_end_s`` (simulated seconds), ``episodes`` = the episodes
+  played in rounds 0..k per agent (k + 1 when every agent plays every round) and
   ``wire_bytes`` = the bytes on the wire of rounds 0..k (``total_wire_bytes``: every message's wire
   bytes once, end to end, both directions, control notices and resent packets included);
 - a trial that never reaches it keeps ``reached = False`` and ``inf`` for all three: it is counted,
@@ -36,13 +38,15 @@ def time_to_target(df: pd.DataFrame, target: float, window: int = 5) -> pd.DataF
     ``target`` (see the module docstring), variants in order of first appearance."""
     if window < 1:
         raise ValueError(f"window is {window}; it must be >= 1")
-    rounds = per_trial(df)
+    rounds = per_trial(df, by="policy_version")
+    agents = df.groupby(["variant", "trial"], sort=False)["agent"].nunique()
     by_trial = rounds.groupby(["variant", "trial"], sort=False)
+    per_agent = agents.reindex(pd.MultiIndex.from_frame(rounds[["variant", "trial"]])).to_numpy()
     smoothed = by_trial["mu_reward"].transform(lambda r: r.rolling(window).mean())
     rounds = rounds.assign(
         smoothed=smoothed,
         wire_bytes=by_trial["total_wire_bytes"].cumsum(),
-        episodes=by_trial.cumcount() + 1,
+        episodes=by_trial["played"].cumsum() / per_agent,
     )
     first = rounds[rounds["smoothed"] >= target].groupby(["variant", "trial"], sort=False).head(1)
     trials = rounds[["variant", "trial"]].drop_duplicates().reset_index(drop=True)

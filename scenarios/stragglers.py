@@ -9,12 +9,20 @@ updates after every n/2 arrivals and the stragglers' reports come in stale. The 
 simulated time plot shows which of them learns fastest; the metrics table's ``late`` and
 ``staleness`` columns show what each policy did with the slow agents' reports.
 
-    netsim run stragglers [--quick]  # or: python scenarios/stragglers.py [--quick ...]
+    python scenarios/stragglers.py [--quick] [--out DIR]  # run, then print the comparison
+    netsim run stragglers [--quick]                       # run only (the usual plots)
+
+The script prints, per variant, the simulated time and the episodes per agent to a smoothed reward
+of 195 (analysis.targets), and what the policy did with the reports: the share that came late and
+the mean and largest staleness of those used.
 """
 
 import sys
 
+import pandas as pd
+
 import netsim
+from analysis import target_summary, time_to_target
 
 FAST_STEP_S, SLOW_STEP_S = 1e-3, 1e-2
 DEADLINE_S = 0.6
@@ -59,7 +67,35 @@ def stragglers(name: str, n_agents: int, episodes: int, trials: int) -> netsim.S
 SCENARIO = stragglers("stragglers", n_agents=20, episodes=200, trials=10)
 QUICK = stragglers("stragglers_quick", n_agents=5, episodes=10, trials=2)
 
+TARGET = 195.0
+"""Cart Pole's solved threshold, as a smoothed reward (analysis.targets)."""
+
+
+def comparison(results: netsim.Results) -> pd.DataFrame:
+    """Per variant: time and episodes to TARGET (medians over trials, and how many reached it),
+    the share of reports that came late, and the staleness of the reports the learner used."""
+    metrics = results.to_pandas()
+    summary = target_summary(time_to_target(metrics, TARGET)).set_index("variant")
+    sent = metrics[metrics["sent"] == 1].groupby("variant", sort=False)
+    return pd.DataFrame(
+        {
+            "reached": summary["reached"].astype(str) + "/" + summary["trials"].astype(str),
+            "time_s": summary["time_s_median"],
+            "episodes": summary["episodes_median"],
+            "late": sent["late"].mean(),
+            "staleness_mean": sent["staleness"].mean(),
+            "staleness_max": sent["staleness"].max(),
+        }
+    )
+
+
 if __name__ == "__main__":
     from netsim.cli import main
 
-    sys.exit(main(["run", __file__, *sys.argv[1:]]))
+    status = main(["run", __file__, *sys.argv[1:]])
+    if status == 0:
+        quick = "--quick" in sys.argv[1:]
+        out = sys.argv[sys.argv.index("--out") + 1] if "--out" in sys.argv else None
+        name = (QUICK if quick else SCENARIO).name
+        print(comparison(netsim.Results(out or f"runs/{name}")).round(2).to_string())
+    sys.exit(status)

@@ -9,6 +9,7 @@ import pytest
 
 import netsim
 from algorithms.base import AgentPool, EpisodeBatch, Learner
+from analysis.aggregate import per_trial
 from netsim import ComputeSettings, RoundSettings, Variant, star
 from netsim.simulation import simulate_from
 
@@ -88,6 +89,10 @@ def test_a_deadline_drops_or_carries_exactly_the_late_reports(late_reports):
     )
     skipped = metrics.loc[(1, 2)]
     assert np.isnan(skipped.reward) and skipped.sent == 0 and skipped.downlink_wire_bytes > 0
+    # the learner's clock: a round ends with its last on-time report; agent 2 played 2 of 3
+    rounds = per_trial(metrics.reset_index().assign(variant="v", trial=0), by="policy_version")
+    assert rounds["round_end_s"].to_numpy() == pytest.approx([2.0, 5.5, 9.0])
+    assert rounds["played"].tolist() == [3, 2, 3]
 
 
 def test_under_a_deadline_silent_agents_send_nothing_and_rounds_last_the_deadline():
