@@ -12,7 +12,7 @@ QUICK_BUDGET = 14 * 30
 """The most variant-trial-episodes a quick form may run (each about a minute on 2 cores)."""
 
 
-@pytest.mark.parametrize("name", [*SWEEPS, "custom_topology"])
+@pytest.mark.parametrize("name", [*SWEEPS, "custom_topology", "stragglers"])
 def test_each_scenario_has_a_small_quick_form(name: str) -> None:
     full, quick = load_scenario(name), load_scenario(name, quick=True)
     assert quick.name != full.name  # their runs go to different directories
