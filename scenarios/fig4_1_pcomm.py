@@ -111,7 +111,8 @@ def main(argv: Sequence[str]) -> int:
     print(f"n = {N}, {samples:,} samples of z ~ N(0, 1), seed {args.seed}")
     print(f"mean squared error over m = 1..{N}: {np.mean(table.error**2):.3g}")
     print(
-        f"largest |mean - m/n|: {worst:.3g} (largest standard error {table.standard_error.max():.3g})"
+        f"largest |mean - m/n|: {worst:.3g} ({'within' if worst < 1e-3 else 'not within'} 1e-3; "
+        f"largest standard error {table.standard_error.max():.3g})"
     )
     print(f"quadrature: largest |E[p_comm] - m/n| = {quad_worst:.3g}")
     if repeats:
