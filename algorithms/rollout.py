@@ -27,6 +27,7 @@ so the pool refuses it.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.util
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -118,7 +119,13 @@ class RolloutPool:
     def _executor(self) -> ProcessPoolExecutor:
         if self.workers not in self._executors:
             context = multiprocessing.get_context("forkserver")
-            self._executors[self.workers] = ProcessPoolExecutor(self.workers, mp_context=context)
+            executor = ProcessPoolExecutor(self.workers, mp_context=context)
+            # A process that is itself a worker (netsim's trials run in a process pool) joins its
+            # children when it exits, without the interpreter's atexit hooks that would stop
+            # these: stop them in multiprocessing's own exit finalizers, ahead of the one that
+            # closes the executor's task queue (priority 10), or the stop signal is never sent.
+            multiprocessing.util.Finalize(None, executor.shutdown, exitpriority=100)
+            self._executors[self.workers] = executor
         return self._executors[self.workers]
 
     def rollout(self, actor: Actor, n_agents: int, gamma: float, seed: int) -> Rollout:

@@ -124,3 +124,41 @@ def test_a_native_vector_environment_is_not_pooled():
             es.make_config({"rollout_workers": 2}),
             Problem("CartPole-v1", 4, np.random.SeedSequence(0)),
         )
+
+
+NESTED = """
+import sys
+import netsim
+
+def scenario(rollout_workers):
+    network = netsim.star(4, bandwidth_bps=1e6, latency_s=0.01)
+    config = {"rollout_workers": rollout_workers, "hidden": (4,), "gamma": 0.99}
+    variant = netsim.Variant("ES", "es", network, env="Pendulum-v1", config=config)
+    return netsim.Scenario("nested", [variant], episodes=2, trials=2)
+
+if __name__ == "__main__":
+    netsim.run(scenario(2), sys.argv[1], backend="processes", workers=2, plots=False)
+"""
+
+
+def test_trials_in_worker_processes_with_pooled_rollouts_finish_with_the_serial_results(tmp_path):
+    """Each trial worker starts its own rollout pool; the workers must still exit (a nested pool
+    left running would keep its parent waiting forever), and the results equal a serial run's."""
+    import subprocess
+
+    script = tmp_path / "nested.py"
+    script.write_text(NESTED)
+    subprocess.run([sys.executable, str(script), str(tmp_path / "pooled")], check=True, timeout=300)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import nested
+    finally:
+        sys.path.remove(str(tmp_path))
+    serial = netsim.run(nested.scenario(1), tmp_path / "serial", backend="serial", plots=False)
+    columns = ["variant", "trial", "episode", "agent", "reward", "steps", "sent", "sim_time_s"]
+    pooled = netsim.Results(tmp_path / "pooled").to_pandas()[columns]
+    assert (
+        pooled.sort_values(columns[:4])
+        .reset_index(drop=True)
+        .equals(serial.to_pandas()[columns].sort_values(columns[:4]).reset_index(drop=True))
+    )
