@@ -12,7 +12,13 @@ Choices where the report is silent, stated here once:
   horizon of section 4.7 (4.6 gives neither);
 * Ant is Gymnasium's ``Ant-v5`` with its defaults (1000-step limit, contact forces in the
   observation: 105 inputs), its action tanh-scaled to the box [-1, 1]^8;
-* the quick forms keep every variant and cut trials and episodes, so a smoke run draws every curve.
+* the quick forms keep every variant and cut trials and episodes, so a smoke run draws every curve;
+* Ant's rollouts run where its trials run: ``netsim run`` already spreads trials over worker
+  processes, one per core, and on this 2-core machine adding a rollout pool inside each trial
+  worker made one episode of every fig4_6 variant slower (49.4 s against 36.6 s), while with
+  the serial backend a pool of 2 helped (29.9 s against 36.5 s); see docs/reproduction.md. So the
+  scenarios keep ``rollout_workers = 1``; set it to the core count for a run with fewer trials than
+  cores (``--backend serial``, or ``--trials 1`` of one variant).
 """
 
 from __future__ import annotations
