@@ -14,10 +14,22 @@ Compaction does not change any result: each agent's actions depend on its own pa
 observations only, and its episode on its own sub-environment, which its neighbours' actions do
 not touch (native vector Cart Pole draws randomness only when it resets a finished sub-environment;
 a sync vector environment gives every sub-environment its own generator).
+
+:class:`RolloutPool` spreads one batch's rollout over worker processes, for environments whose
+physics, not the policy, is the cost (MuJoCo Ant): the batch is cut into contiguous chunks of agents,
+each run to its end by one worker with its own sync vector environment, one round trip per chunk
+per episode. Agent j's sub-environment is reset with seed + j whichever chunk it is in, as a sync
+vector environment of the whole batch resets it, so a pooled rollout gives the serial one's results
+exactly; a native vector environment (Cart Pole's) draws every reset from one generator per batch,
+so the pool refuses it.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.util
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -55,10 +67,13 @@ class Rollout:
     steps: np.ndarray
 
 
-def rollout(envs: gym.vector.VectorEnv, actor: Actor, gamma: float, seed: int) -> Rollout:
+def rollout(
+    envs: gym.vector.VectorEnv, actor: Actor, gamma: float, seed: int | Sequence[int]
+) -> Rollout:
     """Run one episode in every sub-environment of ``envs``, agent j acting with row j of
-    ``actor``; the environments are reset with ``seed``."""
-    observations, _ = envs.reset(seed=seed)
+    ``actor``; the environments are reset with ``seed`` (one seed for the batch, or one each)."""
+    # a sync vector environment also takes one seed per sub-environment, as the pool passes them
+    observations, _ = envs.reset(seed=seed)  # type: ignore[arg-type]
     n = envs.num_envs
     returns = np.zeros(n, dtype=np.float64)
     steps = np.zeros(n, dtype=np.int64)
@@ -82,3 +97,59 @@ def rollout(envs: gym.vector.VectorEnv, actor: Actor, gamma: float, seed: int) -
             actions = actor(observations)
         else:
             actions[evaluated] = actor(observations[evaluated])
+
+
+class RolloutPool:
+    """:func:`rollout` of ``env_id`` over ``workers`` worker processes, one contiguous chunk of
+    agents each. The processes (``forkserver``: the parent may hold threads) and each one's
+    vector environments are kept for the life of the interpreter and shared by every pool of the
+    same size in it, so a worker process that runs many trials starts them once."""
+
+    _executors: dict[int, ProcessPoolExecutor] = {}
+
+    def __init__(self, env_id: str, workers: int) -> None:
+        if gym.spec(env_id).vector_entry_point is not None:
+            raise ValueError(
+                f"{env_id} has a native vector form, whose episodes depend on how a batch is cut; "
+                "its rollouts cannot be spread over worker processes"
+            )
+        self.env_id = env_id
+        self.workers = workers
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self.workers not in self._executors:
+            context = multiprocessing.get_context("forkserver")
+            executor = ProcessPoolExecutor(self.workers, mp_context=context)
+            # A process that is itself a worker (netsim's trials run in a process pool) joins its
+            # children when it exits, without the interpreter's atexit hooks that would stop
+            # these: stop them in multiprocessing's own exit finalizers, ahead of the one that
+            # closes the executor's task queue (priority 10), or the stop signal is never sent.
+            multiprocessing.util.Finalize(None, executor.shutdown, exitpriority=100)
+            self._executors[self.workers] = executor
+        return self._executors[self.workers]
+
+    def rollout(self, actor: Actor, n_agents: int, gamma: float, seed: int) -> Rollout:
+        """As ``rollout(make_vector_env(env_id, n_agents), actor, gamma, seed)``, in chunks."""
+        chunks = [rows for rows in np.array_split(np.arange(n_agents), self.workers) if len(rows)]
+        futures = [
+            self._executor().submit(
+                _rollout_chunk, self.env_id, actor.select(rows), gamma, (seed + rows).tolist()
+            )
+            for rows in chunks
+        ]
+        results = [future.result() for future in futures]
+        return Rollout(
+            np.concatenate([result.discounted_returns for result in results]),
+            np.concatenate([result.steps for result in results]),
+        )
+
+
+_worker_envs: dict[tuple[str, int], gym.vector.VectorEnv] = {}
+"""A worker process's vector environments, by environment and size."""
+
+
+def _rollout_chunk(env_id: str, actor: Actor, gamma: float, seeds: list[int]) -> Rollout:
+    key = (env_id, len(seeds))
+    if key not in _worker_envs:
+        _worker_envs[key] = make_vector_env(env_id, len(seeds))
+    return rollout(_worker_envs[key], actor, gamma, seeds)

@@ -260,14 +260,19 @@ def test_cli_lists_environments_topologies_and_toml_scenarios():
 
 
 def test_every_shipped_scenario_loads_and_helper_modules_are_not_listed():
-    from netsim.catalog import scenario_names
+    from netsim.catalog import _import, find_scenario, scenario_names
 
     names = scenario_names()
     assert {"fig3_4_simple_grid", "fig3_5_frozen_lake", "quickstart"} <= set(names)
     assert not [name for name in names if name.startswith("_")]
     for name in names:
         if load_script(name) is None:
-            assert load_scenario(name).variants
+            full = load_scenario(name)
+            assert full.variants
+            path = find_scenario(name)
+            if path.suffix == ".py" and hasattr(_import(path), "QUICK"):
+                quick = load_scenario(name, quick=True)
+                assert quick.variants and quick.name != full.name  # its own results folder
     lake = load_scenario("fig3_5_frozen_lake")
     assert lake.cumulative_reward and lake.trials == 100 and lake.episodes == 1000
     assert {variant.env for variant in lake.variants} == {"netsim/FrozenLake5x5-v0"}

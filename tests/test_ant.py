@@ -1,0 +1,38 @@
+"""ES and ESPC on MuJoCo Ant (report 4.7), when the ``mujoco`` extra is installed."""
+
+import numpy as np
+import pytest
+
+from algorithms import ALGORITHMS, Problem
+from algorithms.es import ESAgents
+
+pytest.importorskip("mujoco")
+
+ANT = {"hidden": (64, 64), "learning_rate": 0.005, "sigma": 0.02, "gamma": 0.99}
+
+
+def first_episode(rollout_workers: int) -> tuple[np.ndarray, list[bytes | None]]:
+    espc = ALGORITHMS["espc"]
+    config = espc.make_config({**ANT, "m": 2, "k": 5, "rollout_workers": rollout_workers})
+    problem = Problem("Ant-v5", 3, np.random.SeedSequence(5))
+    agents = espc.agents_type(config, problem)
+    batch = agents.run_episodes(espc.learner_type(config, problem).policy_payload(), np.arange(3))
+    return batch.rewards, batch.reports
+
+
+def test_ant_policy_is_105_inputs_to_8_tanh_actions():
+    agents = ESAgents(
+        ALGORITHMS["es"].make_config(ANT), Problem("Ant-v5", 1, np.random.SeedSequence(0))
+    )
+    assert agents.policy.sizes == (105, 64, 64, 8)
+    actions = agents.policy.act(
+        np.full((1, agents.policy.n_params), 5.0, np.float32), np.ones((1, 105))
+    )
+    assert np.all(np.abs(actions) <= 1.0)
+
+
+def test_ant_episodes_over_worker_processes_equal_the_serial_ones():
+    serial_rewards, serial_reports = first_episode(1)
+    pooled_rewards, pooled_reports = first_episode(2)
+    assert np.array_equal(serial_rewards, pooled_rewards)
+    assert serial_reports == pooled_reports
