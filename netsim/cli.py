@@ -1,5 +1,5 @@
-"""The ``netsim`` command: run (or resume) a scenario or sweep, plot stored results, list what is
-available, run the benchmark."""
+"""The ``netsim`` command: run (or resume) a scenario or sweep, plot or compare stored results,
+list what is available, run the benchmark."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import argparse
 import inspect
 import sys
 from collections.abc import Sequence
+
+import numpy as np
 
 from algorithms import ALGORITHMS
 from netsim.bench import SUITES as BENCH_SUITES
@@ -45,6 +47,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     plot_parser = commands.add_parser("plot", help="draw the plots of a results directory")
     plot_parser.add_argument("directory", help="a results directory (finished or not)")
 
+    compare_parser = commands.add_parser(
+        "compare",
+        help="compare the variants of a results directory over windows of episodes, and trial "
+        "by trial against a baseline",
+    )
+    compare_parser.add_argument("directory", help="a results directory (finished or not)")
+    compare_parser.add_argument(
+        "--windows",
+        type=_windows,
+        help="episode windows, e.g. 0-9,10-49,50-199 (default: the run's episodes in quarters)",
+    )
+    compare_parser.add_argument("--baseline", help="the variant to pair every other one against")
+    compare_parser.add_argument(
+        "--from-episode", type=_non_negative, default=0, help="paired comparison from this episode"
+    )
+
     commands.add_parser(
         "list", help="list algorithms, network models, environments, topologies and scenarios"
     )
@@ -74,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args)
         if args.command == "plot":
             return _plot(Results(args.directory))
+        if args.command == "compare":
+            return _compare(args)
         if args.command == "list":
             return _list()
         return _bench(args)
@@ -149,6 +169,21 @@ def _plot(results: Results) -> int:
     return 0
 
 
+def _compare(args: argparse.Namespace) -> int:
+    from analysis import paired_comparison, window_means
+
+    table = Results(args.directory).to_pandas()
+    edges = np.linspace(0, table["episode"].max() + 1, 5).astype(int)
+    quarters = [(int(a), int(b) - 1) for a, b in zip(edges[:-1], edges[1:], strict=True) if b > a]
+    windows = window_means(table, args.windows or quarters)
+    print(windows.round(4).to_string(index=False))
+    if args.baseline is not None:
+        print(f"\npaired by trial against {args.baseline!r}, episodes {args.from_episode} on:")
+        paired = paired_comparison(table, args.baseline, args.from_episode)
+        print(paired.to_string(index=False, float_format=lambda value: f"{value:.3g}"))
+    return 0
+
+
 def _list() -> int:
     print("algorithms:")
     for name in ALGORITHMS.names():
@@ -179,6 +214,17 @@ def environments() -> list[str]:
         "CartPole-v1",
         *sorted(env_id for env_id in gym.registry if env_id.startswith("netsim/")),
     ]
+
+
+def _windows(text: str) -> tuple[tuple[int, int], ...]:
+    try:
+        return tuple(
+            (int(first), int(last)) for first, last in (part.split("-") for part in text.split(","))
+        )
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give windows as FIRST-LAST episode pairs, e.g. 0-9,10-49"
+        ) from None
 
 
 def _sizes(text: str) -> tuple[int, ...]:

@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 
 from analysis.aggregate import per_trial, reward_against_time, summarise
+from analysis.compare import paired_comparison, window_means
 from analysis.network_plots import pareto_figure, sweep_figure
 from analysis.plots import plot_run
 from analysis.sweep import rankings, sweep_summary
@@ -300,3 +301,33 @@ def test_sweep_and_pareto_figures_draw(table: pd.DataFrame, tmp_path: Path) -> N
         path = tmp_path / "figure.png"
         fig.savefig(path)
         assert path.stat().st_size > 10_000
+
+
+def test_window_means_are_per_trial_means_then_percentiles(table: pd.DataFrame) -> None:
+    windows = window_means(table, [(0, 1), (2, 3)]).set_index(["variant", "first"])
+    # zeta, episodes 0-1: trials' means 1.5, 4.0, 2.0
+    zeta = windows.loc[("zeta", 0)]
+    assert zeta["trials"] == 3 and zeta["last"] == 1
+    assert zeta["reward_mean"] == pytest.approx(2.5)
+    assert zeta["reward_p10"] == pytest.approx(1.6) and zeta["reward_p90"] == pytest.approx(3.6)
+    # alpha, episodes 2-3: agent 1 sends when episode + trial is even
+    alpha = windows.loc[("alpha", 2)]
+    assert alpha["reward_mean"] == pytest.approx((0.0 + 35.0 - 3.5) / 3)
+    assert alpha["frequency"] == pytest.approx(np.mean([1.0, 0.5, 0.5, 1.0, 1.0, 0.5]))
+    with pytest.raises(ValueError, match="window 3-2 is empty"):
+        window_means(table, [(3, 2)])
+
+
+def test_paired_comparison_counts_trials_against_the_baseline(table: pd.DataFrame) -> None:
+    paired = paired_comparison(table, baseline="zeta").set_index("variant").loc["alpha"]
+    # per-trial means: zeta 2.5, 6.0, 3.5; alpha 0.0, 25.0, -2.5: differences -2.5, 19, -6
+    assert (paired["trials"], paired["better"], paired["worse"], paired["equal"]) == (3, 1, 2, 0)
+    assert paired["median_difference"] == pytest.approx(-2.5)
+    # exact signed-rank test, n = 3: W+ = 3 (the rank of |19|); P(W+ <= 3) = 5/8, two-sided 1
+    assert paired["wilcoxon_p"] == pytest.approx(1.0)
+    assert 0 < paired["mann_whitney_p"] <= 1
+    later = paired_comparison(table, baseline="zeta", from_episode=3).set_index("variant")
+    # episode 3 alone: zeta 4, 9, 8; alpha 0, 40, -4
+    assert later.loc["alpha", "median_difference"] == pytest.approx(-4.0)
+    with pytest.raises(ValueError, match="no variant 'omega'"):
+        paired_comparison(table, baseline="omega")

@@ -177,3 +177,16 @@ def test_plot_draws_a_stored_run_and_names_a_directory_that_is_not_one(tmp_path,
     assert (tmp_path / "run" / "plots" / "panels.png").stat().st_size > 0
     assert netsim.cli.main(["plot", str(tmp_path)]) == 2
     assert f"{tmp_path} holds no manifest.json: not a netsim run" in capsys.readouterr().err
+
+
+def test_compare_prints_window_means_and_a_paired_comparison(tmp_path, capsys):
+    quiet_run(small_scenario(), tmp_path / "run", backend="serial")
+    arguments = ["compare", str(tmp_path / "run"), "--windows", "0-1,2-3", "--baseline", "es"]
+    assert netsim.cli.main(arguments) == 0
+    out = capsys.readouterr().out
+    assert "reward_mean" in out and "paired by trial against 'es', episodes 0 on:" in out
+    assert "espc" in out and "wilcoxon_p" in out
+    assert netsim.cli.main(["compare", str(tmp_path / "run"), "--baseline", "nope"]) == 2
+    assert "no variant 'nope'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        netsim.cli.main(["compare", str(tmp_path / "run"), "--windows", "0-a"])

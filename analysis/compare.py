@@ -1,0 +1,89 @@
+"""Comparing variants over windows of episodes, and trial by trial.
+
+Variants of a scenario share their trials' seeds: trial t of every variant starts from the same
+policy and draws the same noise (common random numbers, :class:`netsim.Scenario`). So trials pair,
+and a paired test can separate variants whose 10th-90th percentile bands overlap because trials
+differ more from each other than variants do. On a trial's *window mean* (the mean of its per-round
+``mu_reward``, :func:`analysis.aggregate.per_trial`, over episodes a..b):
+
+- :func:`window_means`: per variant and window, the mean, 10th and 90th percentile across trials of
+  the window means (percentiles as ``numpy.percentile``), and the mean frequency and message size;
+- :func:`paired_comparison`: per variant against a baseline, over episodes ``from_episode`` to the
+  end: the trials in which it is better, worse, or equal, the median of the paired differences,
+  the two-sided Wilcoxon signed-rank p-value on them (``scipy.stats.wilcoxon``; NaN when every
+  difference is 0), and for contrast the unpaired two-sided Mann-Whitney U p-value
+  (``scipy.stats.mannwhitneyu``) that ignores the pairing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analysis.aggregate import per_trial
+
+
+def window_means(df: pd.DataFrame, windows: Sequence[tuple[int, int]]) -> pd.DataFrame:
+    """One row per (variant, window): ``first``, ``last`` (episodes, inclusive), ``trials``,
+    ``reward_mean``, ``reward_p10``, ``reward_p90``, ``frequency``, ``size_bytes``."""
+    rounds = per_trial(df)
+    rows = []
+    for variant, group in rounds.groupby("variant", sort=False):
+        for first, last in windows:
+            if first > last:
+                raise ValueError(f"window {first}-{last} is empty: give first <= last")
+            inside = group[group["episode"].between(first, last)]
+            if inside.empty:
+                raise ValueError(f"variant {variant!r} has no episode in window {first}-{last}")
+            per_trial_mean = inside.groupby("trial")["mu_reward"].mean().to_numpy()
+            rows.append(
+                {
+                    "variant": variant,
+                    "first": first,
+                    "last": last,
+                    "trials": len(per_trial_mean),
+                    "reward_mean": per_trial_mean.mean(),
+                    "reward_p10": np.percentile(per_trial_mean, 10),
+                    "reward_p90": np.percentile(per_trial_mean, 90),
+                    "frequency": inside["frequency"].mean(),
+                    "size_bytes": inside["size_bytes"].mean(),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def paired_comparison(df: pd.DataFrame, baseline: str, from_episode: int = 0) -> pd.DataFrame:
+    """One row per variant other than ``baseline``: ``trials`` (paired), ``better``, ``worse``,
+    ``equal``, ``median_difference``, ``wilcoxon_p``, ``mann_whitney_p`` (module docstring)."""
+    rounds = per_trial(df)
+    rounds = rounds[rounds["episode"] >= from_episode]
+    means = rounds.pivot_table("mu_reward", index="trial", columns="variant", sort=False)
+    if baseline not in means:
+        known = ", ".join(map(repr, means.columns))
+        raise ValueError(f"no variant {baseline!r} in the results; known: {known}")
+    rows = []
+    for variant in means.columns:
+        if variant == baseline:
+            continue
+        pair = means[[variant, baseline]].dropna()
+        difference = pair[variant] - pair[baseline]
+        rows.append(
+            {
+                "variant": variant,
+                "trials": len(pair),
+                "better": int((difference > 0).sum()),
+                "worse": int((difference < 0).sum()),
+                "equal": int((difference == 0).sum()),
+                "median_difference": difference.median(),
+                "wilcoxon_p": (
+                    stats.wilcoxon(pair[variant], pair[baseline]).pvalue
+                    if (difference != 0).any()
+                    else np.nan
+                ),
+                "mann_whitney_p": stats.mannwhitneyu(pair[variant], pair[baseline]).pvalue,
+            }
+        )
+    return pd.DataFrame(rows)
