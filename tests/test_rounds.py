@@ -11,6 +11,8 @@ import netsim
 from algorithms.base import AgentPool, EpisodeBatch, Learner
 from analysis.aggregate import per_trial
 from netsim import ComputeSettings, RoundSettings, Variant, star
+from netsim.rounds import ROUND_POLICIES
+from netsim.rounds.settings import POLICIES
 from netsim.simulation import simulate_from
 
 FAST = 1e12
@@ -215,6 +217,7 @@ def test_every_algorithm_learns_under_every_round_policy(algorithm, env, config,
 
 
 def test_round_and_compute_settings_name_what_is_wrong():
+    assert set(ROUND_POLICIES) == set(POLICIES)  # every policy a setting accepts has a process
     with pytest.raises(ValueError, match="deadline round policy needs deadline_s > 0"):
         RoundSettings("deadline")
     with pytest.raises(ValueError, match="deadline_s is set but the round policy is 'barrier'"):

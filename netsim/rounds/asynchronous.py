@@ -42,8 +42,7 @@ class AsyncRounds(Rounds):
         self.next_episode = np.zeros(self.n_agents, dtype=np.int64)
 
     def learner_process(self, episodes: int) -> Generator[simpy.Event, Any, None]:
-        owed = np.full(self.n_agents, episodes)
-        """Arrivals each agent still owes the learner."""
+        owed = np.full(self.n_agents, episodes)  # arrivals each agent still owes the learner
         in_flight = self.dispatch(np.arange(self.n_agents))
         group: list[Arrival] = []
         while owed.any():
