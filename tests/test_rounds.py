@@ -200,14 +200,14 @@ ALGORITHMS_AND_ENVS = [
     ("es", "CartPole-v1", {"hidden": (4,)}),
     ("espc", "CartPole-v1", {"hidden": (4,), "m": 2, "k": 2}),
 ]
-POLICIES = [
+EVERY_POLICY = [
     RoundSettings(),
     RoundSettings("deadline", deadline_s=0.05, late_reports="carry"),
     RoundSettings("async", updates_every=2),
 ]
 
 
-@pytest.mark.parametrize("rounds", POLICIES, ids=lambda rounds: rounds.policy)
+@pytest.mark.parametrize("rounds", EVERY_POLICY, ids=lambda rounds: rounds.policy)
 @pytest.mark.parametrize("algorithm, env, config", ALGORITHMS_AND_ENVS, ids=lambda x: str(x))
 def test_every_algorithm_learns_under_every_round_policy(algorithm, env, config, rounds):
     variant = Variant("v", algorithm, star(3, 1e6, 0.01), env=env, config=config, rounds=rounds)
