@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 from scipy import integrate, stats
 
 from algorithms.espc import communication_probability
@@ -71,19 +72,14 @@ def study(samples: int, seed: int, repeats: int) -> tuple[pd.DataFrame, pd.DataF
 
 
 def plot(table: pd.DataFrame, path: Path) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig = Figure(figsize=(6, 4))  # no pyplot: no display needed, the caller's backend untouched
+    ax = fig.subplots()
     ax.plot(table.m, table.monte_carlo, color="tab:blue", label="Monte Carlo E[p_comm]")
     ax.plot(table.m, table.m_over_n, "r:", label="m / n")
     ax.set(xlabel="m", ylabel="expected probability of communication", title="n = 50")
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
     return path
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 from scipy import stats
 
 from algorithms import ALGORITHMS, Problem
@@ -69,12 +70,8 @@ def study(repeats: int, seed: int) -> pd.DataFrame:
 
 
 def plot(table: pd.DataFrame, path: Path) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig = Figure(figsize=(6, 4))  # no pyplot: no display needed, the caller's backend untouched
+    ax = fig.subplots()
     ax.plot(table.m, table.p_comm, color="tab:blue", label="p_comm at z = 0")
     ax.plot(table.m, table.m / N, "r:", label="m / n")
     ax.errorbar(
@@ -89,7 +86,6 @@ def plot(table: pd.DataFrame, path: Path) -> Path:
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
     return path
 
 
