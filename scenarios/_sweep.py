@@ -17,7 +17,6 @@ k = 5). Choices of ours, where the report gives none: ESPC on Simple Grid takes 
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,16 +131,13 @@ def main(
     """``python scenarios/NAME.py [netsim run options]``: run (or resume) the sweep of scenario
     file ``path``, the quick one of ``scenarios`` (keyed by ``--quick``) if asked, then draw
     :func:`figures` and print where they went."""
-    from netsim.cli import main as netsim
+    from _runner import run_scenario_file
 
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--out")
-    options, _ = parser.parse_known_args(argv)
-    scenario, points = scenarios[options.quick]
-    status = netsim(["run", path, *argv])
-    if status:
+    (full, full_points), (quick, quick_points) = scenarios[False], scenarios[True]
+    status, ran, results = run_scenario_file(path, argv, full, quick)
+    if results is None:
         return status
-    for path in figures(options.out or Path("runs") / scenario.name, points, value_label):
-        print(f"figure:  {path.resolve()}")
+    points = quick_points if ran is quick else full_points
+    for figure in figures(results.directory, points, value_label):
+        print(f"figure:  {figure.resolve()}")
     return 0

@@ -56,20 +56,13 @@ QUICK = netsim.Scenario("custom_topology_quick", VARIANTS, episodes=30, trials=1
 def main(argv: list[str]) -> int:
     """Run (or resume) the scenario, then print every algorithm's time, episodes and bytes to
     reach the target reward (medians over trials; inf when fewer than half reach it)."""
-    import argparse
+    from _runner import run_scenario_file
 
     from analysis import target_summary, time_to_target
-    from netsim.cli import main as netsim_main
 
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--out")
-    options, _ = parser.parse_known_args(argv)
-    status = netsim_main(["run", __file__, *argv])
-    if status:
+    status, _, results = run_scenario_file(__file__, argv, SCENARIO, QUICK)
+    if results is None:
         return status
-    scenario = QUICK if options.quick else SCENARIO
-    results = netsim.Results(options.out or f"runs/{scenario.name}")
     summary = target_summary(time_to_target(results.to_pandas(), target=GRID_TARGET))
     columns = ["variant", "reached", "trials", "time_s_median", "episodes_median"]
     print(summary[[*columns, "wire_bytes_median"]].sort_values("time_s_median").to_string())

@@ -90,12 +90,9 @@ def comparison(results: netsim.Results) -> pd.DataFrame:
 
 
 if __name__ == "__main__":
-    from netsim.cli import main
+    from _runner import run_scenario_file
 
-    status = main(["run", __file__, *sys.argv[1:]])
-    if status == 0:
-        quick = "--quick" in sys.argv[1:]
-        out = sys.argv[sys.argv.index("--out") + 1] if "--out" in sys.argv else None
-        name = (QUICK if quick else SCENARIO).name
-        print(comparison(netsim.Results(out or f"runs/{name}")).round(2).to_string())
+    status, _, results = run_scenario_file(__file__, sys.argv[1:], SCENARIO, QUICK)
+    if results is not None:
+        print(comparison(results).round(2).to_string())
     sys.exit(status)
