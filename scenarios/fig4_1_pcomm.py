@@ -28,6 +28,7 @@ from matplotlib.figure import Figure
 from scipy import integrate, stats
 
 from algorithms.espc import communication_probability
+from analysis.plots import save
 
 N = 50
 NAME = "fig4_1_pcomm"
@@ -78,9 +79,7 @@ def plot(table: pd.DataFrame, path: Path) -> Path:
     ax.plot(table.m, table.m_over_n, "r:", label="m / n")
     ax.set(xlabel="m", ylabel="expected probability of communication", title="n = 50")
     ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    return path
+    return save(fig, path)
 
 
 def main(argv: Sequence[str]) -> int:

@@ -28,6 +28,7 @@ from scipy import stats
 
 from algorithms import ALGORITHMS, Problem
 from algorithms.espc import communication_probability
+from analysis.plots import save
 
 N = 50
 NAME = "fig4_7_first_episode"
@@ -84,9 +85,7 @@ def plot(table: pd.DataFrame, path: Path) -> Path:
     )
     ax.set(xlabel="m", ylabel="probability of communication", title="first episode, n = 50")
     ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    return path
+    return save(fig, path)
 
 
 def main(argv: Sequence[str]) -> int:
