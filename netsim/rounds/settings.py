@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
-POLICIES = ("barrier", "deadline", "async")
-LATE_REPORTS = ("drop", "carry")
+Policy = Literal["barrier", "deadline", "async"]
+LateReports = Literal["drop", "carry"]
+POLICIES: tuple[str, ...] = get_args(Policy)
+LATE_REPORTS: tuple[str, ...] = get_args(LateReports)
 
 
 @dataclass(frozen=True)
 class RoundSettings:
     """How the learner decides what to update from and when (see :mod:`netsim.rounds`)."""
 
-    policy: Literal["barrier", "deadline", "async"] = "barrier"
+    policy: Policy = "barrier"
     """``barrier``: wait for every agent; ``deadline``: aggregate what arrived ``deadline_s``
     after the broadcast; ``async``: update after every ``updates_every`` arrivals."""
     deadline_s: float | None = None
     """``deadline``: seconds from the broadcast to the aggregation (required, > 0)."""
-    late_reports: Literal["drop", "carry"] = "drop"
+    late_reports: LateReports = "drop"
     """``deadline``: a report that misses its round's deadline is dropped, or carried into the
     aggregation of the round in which it arrives."""
     updates_every: int = 1
