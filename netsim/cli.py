@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import re
 import sys
 from collections.abc import Sequence
 
@@ -42,6 +43,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     run_parser.add_argument("--address", help="the Ray cluster to use (--backend ray), e.g. auto")
     run_parser.add_argument(
         "--quick", action="store_true", help="the scenario's smoke-sized form (its QUICK)"
+    )
+    run_parser.add_argument(
+        "--reuse",
+        action="append",
+        metavar="DIR",
+        help="copy the trials another run directory finished with the same variant, episodes and "
+        "seed instead of running them (repeatable)",
+    )
+    run_parser.add_argument(
+        "--stop-starting-after",
+        type=_duration,
+        metavar="DURATION",
+        help="start no trial after this much wall time, e.g. 2h30m, 45m, 90s; running trials "
+        "finish and are stored, and the same command resumes",
     )
 
     plot_parser = commands.add_parser("plot", help="draw the plots of a results directory")
@@ -139,8 +154,15 @@ def _run(args: argparse.Namespace) -> int:
         workers=args.workers,
         address=args.address,
         plots=False,
+        reuse=args.reuse or (),
+        stop_starting_after_s=args.stop_starting_after,
     )
     print(f"results: {results.directory.resolve()}")
+    if not results.complete and args.stop_starting_after is not None:
+        print(
+            f"stopped starting trials after {args.stop_starting_after:g} s; "
+            "run the same command again to go on"
+        )
     return _plot(results)
 
 
@@ -157,7 +179,11 @@ def _script_arguments(args: argparse.Namespace) -> list[str]:
     arguments: list[str] = []
     for name, value in given.items():
         flag = "--" + name.replace("_", "-")
-        arguments += [flag] if value is True else [flag, str(value)]
+        if value is True:
+            arguments.append(flag)
+        else:
+            for each in value if isinstance(value, list) else [value]:
+                arguments += [flag, str(each)]
     return arguments
 
 
@@ -232,6 +258,23 @@ def _sizes(text: str) -> tuple[int, ...]:
     if len(sizes) < 2:
         raise argparse.ArgumentTypeError(f"{text!r}: give at least two sizes, e.g. 100,1000")
     return sizes
+
+
+_DURATION = re.compile(
+    r"(?:(?P<h>\d+(?:\.\d*)?)h)?(?:(?P<m>\d+(?:\.\d*)?)m)?(?:(?P<s>\d+(?:\.\d*)?)s?)?"
+)
+
+
+def _duration(text: str) -> float:
+    """Seconds in ``2h30m``, ``45m``, ``90s`` or ``90``."""
+    match = _DURATION.fullmatch(text.strip())
+    if not text.strip() or match is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration such as 2h30m, 45m or 90s")
+    hours, minutes, seconds = (float(match[part] or 0) for part in "hms")
+    total = 3600 * hours + 60 * minutes + seconds
+    if total <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: the duration must be positive")
+    return total
 
 
 def _positive(text: str) -> int:

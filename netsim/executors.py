@@ -4,14 +4,19 @@ One interface, :meth:`Executor.map_unordered`: apply a picklable function to eve
 ``(item, result)`` pairs as they complete, in no particular order. Results must therefore not
 depend on the order of completion; the runner makes sure of that by seeding each unit from its own
 identity and storing each unit under its own name.
+
+Items are drawn from their iterable only when a worker is free to take one (at most one in flight
+per worker), so an iterable that stops yielding (the runner's ``stop_starting_after``) stops new
+work without cutting any that has started.
 """
 
 from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from itertools import islice
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -26,17 +31,18 @@ class Executor(ABC):
 
     @abstractmethod
     def map_unordered(
-        self, function: Callable[[Item], Result], items: Sequence[Item]
+        self, function: Callable[[Item], Result], items: Iterable[Item]
     ) -> Iterator[tuple[Item, Result]]:
         """``(item, function(item))`` for every item, as each completes; an exception raised by
-        ``function`` is raised here, after the results that completed before it."""
+        ``function`` is raised here, after the results that completed before it. An item is
+        taken from ``items`` when a worker is free for it."""
 
 
 class Serial(Executor):
     """Every item in this process, in order."""
 
     def map_unordered(
-        self, function: Callable[[Item], Result], items: Sequence[Item]
+        self, function: Callable[[Item], Result], items: Iterable[Item]
     ) -> Iterator[tuple[Item, Result]]:
         for item in items:
             yield item, function(item)
@@ -49,16 +55,20 @@ class Processes(Executor):
         self.workers = workers
 
     def map_unordered(
-        self, function: Callable[[Item], Result], items: Sequence[Item]
+        self, function: Callable[[Item], Result], items: Iterable[Item]
     ) -> Iterator[tuple[Item, Result]]:
-        with ProcessPoolExecutor(max(1, min(self.workers, len(items)))) as pool:
-            futures = {pool.submit(function, item): item for item in items}
-            try:
-                for future in as_completed(futures):
-                    yield futures[future], future.result()
-            finally:
-                for future in futures:
-                    future.cancel()
+        queue = iter(items)
+        with ProcessPoolExecutor(self.workers) as pool:
+            running: dict[Future[Result], Item] = {
+                pool.submit(function, item): item for item in islice(queue, self.workers)
+            }
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    item, result = running.pop(future), future.result()
+                    for following in islice(queue, 1):  # the freed worker's next item, first
+                        running[pool.submit(function, following)] = following
+                    yield item, result
 
 
 class Ray(Executor):
@@ -75,7 +85,7 @@ class Ray(Executor):
         self.address = address
 
     def map_unordered(
-        self, function: Callable[[Item], Result], items: Sequence[Item]
+        self, function: Callable[[Item], Result], items: Iterable[Item]
     ) -> Iterator[tuple[Item, Result]]:
         try:
             import ray
@@ -91,11 +101,15 @@ class Ray(Executor):
         try:
             task = ray.remote(num_cpus=1)(_call)
             shared = ray.put(function)
-            pending = {task.remote(shared, item): item for item in items}
-            while pending:
-                (ready,), _ = ray.wait(list(pending), num_returns=1)
-                item = pending.pop(ready)
-                yield item, ray.get(ready)
+            slots = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+            queue = iter(items)
+            running = {task.remote(shared, item): item for item in islice(queue, slots)}
+            while running:
+                (ready,), _ = ray.wait(list(running), num_returns=1)
+                item, result = running.pop(ready), ray.get(ready)
+                for following in islice(queue, 1):
+                    running[task.remote(shared, following)] = following
+                yield item, result
         finally:
             if started:
                 ray.shutdown()

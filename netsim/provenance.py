@@ -15,6 +15,7 @@ PACKAGES = (
     "numpy",
     "torch",
     "gymnasium",
+    "mujoco",
     "simpy",
     "networkx",
     "scipy",

@@ -5,13 +5,26 @@ finishes (see :mod:`netsim.store`), so running the same scenario into the same d
 skips the finished units and runs the rest; a directory holding another configuration's results is
 refused. Trial t of every variant is seeded with ``SeedSequence(seed, spawn_key=(t,))``, so a
 unit's result depends on neither the executor nor the order in which units complete.
+
+Two things make a long study fit the time a researcher has:
+
+* ``reuse``: a unit is a function of its variant, its episode count and its seed alone, so a
+  finished unit of another run directory with the same three (as recorded in that directory's
+  manifest) is copied instead of run again: a baseline shared by two figures, or a study that
+  gained a variant, is computed once.
+* ``stop_starting_after_s``: no unit starts once that much wall time has passed; the units
+  running then finish and are stored, so a run cut into several sessions (a batch job's wall-time
+  limit) loses no computation. Run the same command again to go on.
 """
 
 from __future__ import annotations
 
+import json
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -22,7 +35,9 @@ from netsim.provenance import provenance
 from netsim.results import Results
 from netsim.scenario import Scenario
 from netsim.simulation import simulate
-from netsim.store import RunStore, Unit, part_name
+from netsim.store import RunStore, Unit, part_name, unit_of
+
+Item = TypeVar("Item")
 
 
 def trial_seed(scenario_seed: int, trial: int) -> np.random.SeedSequence:
@@ -53,23 +68,44 @@ def run(
     address: str | None = None,
     progress: bool = True,
     plots: bool = True,
+    reuse: Sequence[str | Path] = (),
+    stop_starting_after_s: float | None = None,
 ) -> Results:
     """Run every unfinished trial of every variant into ``out`` (default ``runs/NAME``) and draw
     the plots.
 
     ``backend`` is ``serial``, ``processes`` (default: ``workers`` processes, one per core by
     default; one worker runs in this process) or ``ray`` (``address`` of an existing cluster, or a
-    local instance); see :mod:`netsim.executors`."""
+    local instance); see :mod:`netsim.executors`. Finished trials of the run directories in
+    ``reuse`` that are the same computation are copied, not run (:func:`reusable_parts`); no
+    trial starts after ``stop_starting_after_s`` seconds (the result is then incomplete, and the
+    same call resumes it)."""
+    if stop_starting_after_s is not None and stop_starting_after_s <= 0:
+        raise ValueError(f"stop_starting_after_s = {stop_starting_after_s} must be positive")
+    started = time.monotonic()
     directory = Path(out) if out is not None else Path("runs") / scenario.name
     executor = make_executor(backend, workers, address)
+    sources = [RunStore(source) for source in reuse]
     units = [(v, t) for v in range(len(scenario.variants)) for t in range(scenario.trials)]
-    session = {**provenance(), "backend": backend, "workers": workers, "address": address}
+    session = {
+        **provenance(),
+        "backend": backend,
+        "workers": workers,
+        "address": address,
+        "reuse": [str(source.directory) for source in sources],
+    }
     store = RunStore.open(directory, _request(scenario, units), session)
+    for source in sources:
+        taken = _copy_reusable(source, store)
+        if progress:
+            print(f"{scenario.name}: {taken} trials taken from {source.directory}")
     finished = store.finished()
-    todo = [unit for unit in units if unit not in finished]
+    todo: Iterable[Unit] = [unit for unit in units if unit not in finished]
+    if stop_starting_after_s is not None:
+        todo = _until(started + stop_starting_after_s, todo)
     with tqdm(
         total=len(units),
-        initial=len(units) - len(todo),
+        initial=len(finished),
         desc=scenario.name,
         unit="trial",
         disable=not progress,
@@ -81,6 +117,50 @@ def run(
     if plots:
         results.plot()
     return results
+
+
+def reusable_parts(wanted: dict[str, Any], stored: dict[str, Any]) -> dict[Unit, Unit]:
+    """The units of request ``wanted`` that request ``stored`` also holds, as a map from each
+    wanted unit to the stored one: the same variant (every setting, its name included, as the
+    tables carry it), the same episode count and the same seed. Both requests are as run
+    directories record them (:attr:`RunStore.request`)."""
+    stored_units = {
+        _computation(stored, entry): unit_of(entry["part"]) for entry in stored["units"]
+    }
+    return {
+        unit_of(entry["part"]): stored_units[key]
+        for entry in wanted["units"]
+        if (key := _computation(wanted, entry)) in stored_units
+    }
+
+
+def _copy_reusable(source: RunStore, store: RunStore) -> int:
+    """Copy into ``store`` each unit it lacks that ``source`` finished as the same computation;
+    how many were copied."""
+    lacking, finished = store.unfinished(), source.finished()
+    copies = {
+        unit: source_unit
+        for unit, source_unit in reusable_parts(store.request, source.request).items()
+        if unit in lacking and source_unit in finished
+    }
+    for unit, source_unit in copies.items():
+        store.copy_from(source, source_unit, unit)
+    return len(copies)
+
+
+def _computation(request: dict[str, Any], entry: dict[str, Any]) -> str:
+    """What a unit of ``request`` computes, as a comparable string."""
+    scenario = request["scenario"]
+    variant = scenario["variants"][unit_of(entry["part"])[0]]
+    return json.dumps([variant, scenario["episodes"], entry["seed"]], sort_keys=True)
+
+
+def _until(deadline: float, items: Iterable[Item]) -> Iterator[Item]:
+    """``items`` up to the first one asked for at ``time.monotonic()`` >= ``deadline``."""
+    for item in items:
+        if time.monotonic() >= deadline:
+            return
+        yield item
 
 
 def _request(scenario: Scenario, units: list[Unit]) -> dict[str, Any]:

@@ -49,6 +49,14 @@ def part_name(unit: Unit) -> str:
     return f"v{variant:04d}-t{trial:04d}"
 
 
+def unit_of(part: str) -> Unit:
+    """The unit whose part is called ``part`` (the inverse of :func:`part_name`)."""
+    match = _PART_NAME.fullmatch(part)
+    if match is None:
+        raise ValueError(f"{part!r} is not a part name such as 'v0003-t0012'")
+    return int(match[1]), int(match[2])
+
+
 class RunStore:
     """An existing run directory (one holding a manifest)."""
 
@@ -105,12 +113,16 @@ class RunStore:
 
     def finished(self) -> set[Unit]:
         """The units whose part is complete."""
-        units = set()
-        for path in self._parts.glob("v*-t*"):
-            match = _PART_NAME.fullmatch(path.name)
-            if match and path.is_dir():
-                units.add((int(match[1]), int(match[2])))
-        return units
+        return {
+            unit_of(path.name)
+            for path in self._parts.glob("v*-t*")
+            if _PART_NAME.fullmatch(path.name) and path.is_dir()
+        }
+
+    def unfinished(self) -> set[Unit]:
+        """The units of the request (:meth:`open`'s ``request["units"]``) with no finished part."""
+        units = {unit_of(entry["part"]) for entry in self.request.get("units", [])}
+        return units - self.finished()
 
     def write(self, unit: Unit, tables: Mapping[str, pd.DataFrame]) -> None:
         """Store ``unit``'s tables as its part, atomically; a unit is written once."""
@@ -126,6 +138,24 @@ class RunStore:
         for name, frame in tables.items():
             frame.to_parquet(temporary / f"{name}.parquet", index=False)
         temporary.chmod(0o755)  # mkdtemp's 0o700 would hide results from a shared file system
+        temporary.rename(final)
+
+    def copy_from(self, source: RunStore, source_unit: Unit, unit: Unit) -> None:
+        """Store ``source``'s finished part of ``source_unit`` as this store's part of ``unit``,
+        atomically, as :meth:`write` stores one (the caller vouches that they are the same
+        computation: see :func:`netsim.runner.reusable_parts`)."""
+        final = self._parts / part_name(unit)
+        if final.exists():
+            raise FileExistsError(f"{final} exists: unit {unit} was already stored")
+        origin = source._parts / part_name(source_unit)
+        if source_unit not in source.finished():
+            raise FileNotFoundError(f"{origin} is not a finished part")
+        temporary = Path(
+            tempfile.mkdtemp(prefix=f"{_PARTIAL_PREFIX}{final.name}-", dir=self._parts)
+        )
+        for table in origin.glob("*.parquet"):
+            shutil.copyfile(table, temporary / table.name)
+        temporary.chmod(0o755)
         temporary.rename(final)
 
     def table_names(self) -> list[str]:

@@ -1,5 +1,6 @@
 """Runs and sweeps that survive: executors agree, parts are atomic, a killed run resumes, a
-directory holding other results is refused."""
+directory holding other results is refused, a run reuses another's trials and stops starting
+trials on time."""
 
 import json
 import os
@@ -8,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -16,6 +18,7 @@ from test_simulation import small_scenario  # the same scenario: every round pol
 import netsim
 import netsim.cli
 from netsim.catalog import load_scenario
+from netsim.executors import Processes, Ray, Serial
 from netsim.store import RunStore
 
 KEYS = ["variant", "trial", "episode", "agent"]
@@ -190,3 +193,106 @@ def test_compare_prints_window_means_and_a_paired_comparison(tmp_path, capsys):
     assert "no variant 'nope'" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         netsim.cli.main(["compare", str(tmp_path / "run"), "--windows", "0-a"])
+
+
+def counting_trials(monkeypatch) -> list[tuple[str, int]]:
+    """Patch the runner to note each (variant, trial) it actually computes."""
+    computed: list[tuple[str, int]] = []
+    original = netsim.runner.run_trial
+
+    def run_trial(scenario, unit):
+        computed.append((scenario.variants[unit[0]].name, unit[1]))
+        return original(scenario, unit)
+
+    monkeypatch.setattr(netsim.runner, "run_trial", run_trial)
+    return computed
+
+
+def test_reuse_copies_only_the_same_computation_and_gives_a_fresh_run_s_tables(
+    tmp_path, monkeypatch
+):
+    es, espc, fair, *_ = small_scenario().variants
+    first = small_scenario(variants=[es, espc], trials=2)
+    quiet_run(first, tmp_path / "first", backend="serial")
+    # the same es at another index, espc renamed (its tables carry the name), fair is new
+    second = small_scenario(variants=[fair, es, replace(espc, name="espc m=2")], trials=3)
+    computed = counting_trials(monkeypatch)
+    reused = quiet_run(second, tmp_path / "second", backend="serial", reuse=[tmp_path / "first"])
+    assert sorted(computed) == sorted(
+        [("es fair lossy", t) for t in range(3)] + [("es", 2)] + [("espc m=2", t) for t in range(3)]
+    )
+    for trial in range(2):  # v0000 of the first run is v0001 of the second
+        source = tmp_path / "first" / "parts" / f"v0000-t000{trial}" / "metrics.parquet"
+        copy = tmp_path / "second" / "parts" / f"v0001-t000{trial}" / "metrics.parquet"
+        assert copy.read_bytes() == source.read_bytes()
+    manifest = json.loads((tmp_path / "second" / "manifest.json").read_text())
+    assert manifest["sessions"][0]["reuse"] == [str(tmp_path / "first")]
+    fresh = quiet_run(second, tmp_path / "fresh", backend="serial")
+    for name in fresh.tables():
+        pd.testing.assert_frame_equal(sorted_table(reused, name), sorted_table(fresh, name))
+
+    computed.clear()  # other episodes or another seed are other computations
+    quiet_run(
+        replace(first, episodes=3), tmp_path / "e3", backend="serial", reuse=[tmp_path / "first"]
+    )
+    quiet_run(
+        replace(first, seed=12), tmp_path / "s12", backend="serial", reuse=[tmp_path / "first"]
+    )
+    assert len(computed) == 8
+    with pytest.raises(FileNotFoundError, match=r"nowhere holds no manifest.json"):
+        quiet_run(first, tmp_path / "third", reuse=[tmp_path / "nowhere"])
+    assert not (tmp_path / "third").exists()
+
+
+def test_no_trial_starts_after_the_limit_and_the_same_call_goes_on(tmp_path, monkeypatch):
+    clock = [0.0]  # each trial takes one second of a fake wall clock
+
+    class FakeTime:
+        @staticmethod
+        def monotonic() -> float:
+            return clock[0]
+
+    original = netsim.runner.run_trial
+
+    def one_second_trial(scenario, unit):
+        clock[0] += 1.0
+        return original(scenario, unit)
+
+    monkeypatch.setattr(netsim.runner, "time", FakeTime)
+    monkeypatch.setattr(netsim.runner, "run_trial", one_second_trial)
+    scenario = small_scenario(variants=small_scenario().variants[:3], trials=2)  # 6 trials
+    cut = quiet_run(scenario, tmp_path / "cut", backend="serial", stop_starting_after_s=2.5)
+    assert len(RunStore(tmp_path / "cut").finished()) == 3  # started at 0, 1 and 2 s
+    assert not cut.complete
+    resumed = quiet_run(scenario, tmp_path / "cut", backend="serial")
+    whole = quiet_run(scenario, tmp_path / "whole", backend="serial")
+    assert resumed.complete
+    pd.testing.assert_frame_equal(sorted_table(resumed, "metrics"), sorted_table(whole, "metrics"))
+    with pytest.raises(ValueError, match="stop_starting_after_s = 0 must be positive"):
+        quiet_run(scenario, tmp_path / "zero", stop_starting_after_s=0)
+
+
+@pytest.mark.parametrize("executor", ["serial", "processes", "ray"])
+def test_an_executor_takes_an_item_only_when_a_worker_is_free(executor, request):
+    if executor == "ray":
+        request.getfixturevalue("local_ray")
+    chosen = {"serial": Serial(), "processes": Processes(2), "ray": Ray(workers=2)}[executor]
+    taken: list[int] = []
+
+    def items():
+        for item in range(-6, 0):
+            taken.append(item)
+            yield item
+
+    results = chosen.map_unordered(abs, items())
+    first_item, first_result = next(results)
+    assert first_result == abs(first_item)
+    assert len(taken) <= {"serial": 1, "processes": 3, "ray": 3}[executor]
+    assert sorted([(first_item, first_result), *results]) == [(i, -i) for i in range(-6, 0)]
+
+
+def test_the_cli_takes_a_duration_and_refuses_a_malformed_one(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        netsim.cli.main(["run", "quickstart", "--stop-starting-after", "2 hours"])
+    assert "'2 hours' is not a duration such as 2h30m" in capsys.readouterr().err
+    assert netsim.cli._duration("2h30m") == 9000 and netsim.cli._duration("90") == 90
