@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+import netsim
 from algorithms import ALGORITHMS, Problem
 from algorithms.es import ESAgents
 
@@ -36,3 +37,16 @@ def test_ant_episodes_over_worker_processes_equal_the_serial_ones():
     pooled_rewards, pooled_reports = first_episode(2)
     assert np.array_equal(serial_rewards, pooled_rewards)
     assert serial_reports == pooled_reports
+
+
+def test_an_ant_trial_sends_the_float32_policy_down_and_12_byte_reports_up(tmp_path):
+    variant = netsim.Variant("ES", "es", netsim.star(3, 1e6, 0.01), env="Ant-v5", config=ANT)
+    scenario = netsim.Scenario("ant", [variant], episodes=2, trials=1, seed=0)
+    run = netsim.run(scenario, tmp_path, backend="serial", plots=False, progress=False)
+    metrics = run.to_pandas()
+    policy_bytes = 4 * ((105 + 1) * 64 + (64 + 1) * 64 + (64 + 1) * 8)  # float32 weights, biases
+    packets = -(-policy_bytes // 1460)  # 1500-byte MTU, 40-byte headers
+    assert len(metrics) == 6
+    assert (metrics.downlink_wire_bytes == policy_bytes + 40 * packets).all()
+    assert (metrics.payload_bytes == 12).all() and (metrics.sent == 1).all()
+    assert metrics.steps.between(1, 1000).all() and metrics.reward.notna().all()
