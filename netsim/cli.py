@@ -62,6 +62,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     plot_parser = commands.add_parser("plot", help="draw the plots of a results directory")
     plot_parser.add_argument("directory", help="a results directory (finished or not)")
 
+    status_parser = commands.add_parser(
+        "status",
+        help="how far a run directory has got: trials finished per variant, what a trial took, "
+        "and the computing left",
+    )
+    status_parser.add_argument("directory", help="a results directory (finished or not)")
+
     compare_parser = commands.add_parser(
         "compare",
         help="compare the variants of a results directory over windows of episodes, and trial "
@@ -109,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _plot(Results(args.directory))
         if args.command == "compare":
             return _compare(args)
+        if args.command == "status":
+            return _status(Results(args.directory))
         if args.command == "list":
             return _list()
         return _bench(args)
@@ -192,6 +201,26 @@ def _plot(results: Results) -> int:
         print(f"{results.directory}: not every trial has finished; plotting those that have")
     for plot in results.plot():
         print(f"plot:    {plot.resolve()}")
+    return 0
+
+
+def _status(results: Results) -> int:
+    progress = results.progress()
+    finished, trials = progress["finished"].sum(), progress["trials"].sum()
+    print(f"{results.directory}: {finished} of {trials} trials finished")
+    shown = progress[["variant", "finished", "trials"]].assign(
+        minutes_per_trial=progress["wall_s_per_trial"] / 60,
+        minutes_left=progress["remaining_wall_s"] / 60,
+    )
+    print(shown.to_string(index=False, float_format=lambda value: f"{value:.1f}"))
+    hours = progress["remaining_wall_s"].sum(skipna=False) / 3600
+    if finished < trials and np.isnan(hours):
+        print("left: unknown (no finished trial recorded what it took)")
+    elif finished < trials:
+        print(
+            f"left: about {hours:.1f} h of trial time (one core each), from the finished trials' "
+            "wall times; divide by the workers that run it"
+        )
     return 0
 
 

@@ -39,6 +39,37 @@ class Results:
         """Table ``name`` of every finished trial, in (variant, trial) order."""
         return self.store.read(name)
 
+    def trial_times(self) -> pd.DataFrame:
+        """What each finished trial took to compute, where its part recorded it (runs before
+        timing was recorded did not): ``variant`` (name), ``trial``, ``wall_s``, ``cpu_s``,
+        ``host``."""
+        times = self.store.timings()
+        names = [variant["name"] for variant in self.config["variants"]]
+        return times.assign(variant=[names[index] for index in times["variant"]])
+
+    def progress(self) -> pd.DataFrame:
+        """Per variant: trials ``finished`` of ``trials``, the mean wall time of its timed trials
+        (``wall_s_per_trial``) and ``remaining_wall_s``, the unfinished trials times that mean
+        (the mean over every timed trial for a variant with none timed; NaN if no trial is)."""
+        config = self.config
+        names = [variant["name"] for variant in config["variants"]]
+        finished = pd.Series(0, index=names)
+        for variant_index, _ in self.store.finished():
+            finished.iloc[variant_index] += 1
+        times = self.trial_times()
+        overall = times["wall_s"].mean() if "wall_s" in times else float("nan")
+        per_trial = (
+            times.groupby("variant")["wall_s"].mean().reindex(names)
+            if "wall_s" in times
+            else pd.Series(float("nan"), index=names)
+        ).fillna(overall)
+        table = pd.DataFrame(
+            {"finished": finished, "trials": config["trials"], "wall_s_per_trial": per_trial}
+        )
+        unfinished = table["trials"] - table["finished"]
+        table["remaining_wall_s"] = (unfinished * per_trial).where(unfinished > 0, 0.0)
+        return table.rename_axis("variant").reset_index()
+
     def to_pandas(self) -> pd.DataFrame:
         """The metrics table: one row per (variant, trial, episode, agent)."""
         return self.table("metrics")

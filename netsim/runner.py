@@ -20,6 +20,7 @@ Two things make a long study fit the time a researcher has:
 from __future__ import annotations
 
 import json
+import platform
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
@@ -45,10 +46,14 @@ def trial_seed(scenario_seed: int, trial: int) -> np.random.SeedSequence:
     return np.random.SeedSequence(scenario_seed, spawn_key=(trial,))
 
 
-def run_trial(scenario: Scenario, unit: Unit) -> dict[str, pd.DataFrame]:
+def run_trial(
+    scenario: Scenario, unit: Unit
+) -> tuple[dict[str, pd.DataFrame], dict[str, float | str]]:
     """The tables of one trial of one variant, by name, each labelled with variant, algorithm and
-    trial in its first columns."""
+    trial in its first columns; and what computing it took: ``wall_s``, ``cpu_s`` (of the process
+    that ran it; a rollout pool's worker processes are not counted) and ``host``."""
     _one_thread()
+    wall, cpu = time.perf_counter(), time.process_time()
     variant_index, trial = unit
     variant = scenario.variants[variant_index]
     tables = simulate(variant, scenario.episodes, trial_seed(scenario.seed, trial))
@@ -56,7 +61,12 @@ def run_trial(scenario: Scenario, unit: Unit) -> dict[str, pd.DataFrame]:
         frame.insert(0, "variant", variant.name)
         frame.insert(1, "algorithm", variant.algorithm)
         frame.insert(2, "trial", trial)
-    return tables
+    timing: dict[str, float | str] = {
+        "wall_s": time.perf_counter() - wall,
+        "cpu_s": time.process_time() - cpu,
+        "host": platform.node(),
+    }
+    return tables, timing
 
 
 def run(
@@ -110,8 +120,8 @@ def run(
         unit="trial",
         disable=not progress,
     ) as bar:
-        for unit, tables in executor.map_unordered(partial(run_trial, scenario), todo):
-            store.write(unit, tables)
+        for unit, (tables, timing) in executor.map_unordered(partial(run_trial, scenario), todo):
+            store.write(unit, tables, timing)
             bar.update()
     results = Results(directory)
     if plots:

@@ -5,6 +5,7 @@ Layout::
     DIR/manifest.json                  what was asked for (compared on resume) and every session
     DIR/parts/v0003-t0012/metrics.parquet
     DIR/parts/v0003-t0012/links.parquet   ... one Parquet file per table the unit returned
+    DIR/parts/v0003-t0012/timing.json     what computing it took (wall and CPU seconds, host)
     DIR/parts/.partial-v0003-t0012-*/     a part being written (never read; removed on resume)
 
 Contracts:
@@ -27,7 +28,8 @@ import json
 import re
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -35,6 +37,7 @@ import pandas as pd
 
 MANIFEST_FILE = "manifest.json"
 PARTS_DIR = "parts"
+TIMING_FILE = "timing.json"
 _PARTIAL_PREFIX = ".partial-"
 _PART_NAME = re.compile(r"v(\d+)-t(\d+)")
 _TABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -124,39 +127,57 @@ class RunStore:
         units = {unit_of(entry["part"]) for entry in self.request.get("units", [])}
         return units - self.finished()
 
-    def write(self, unit: Unit, tables: Mapping[str, pd.DataFrame]) -> None:
-        """Store ``unit``'s tables as its part, atomically; a unit is written once."""
-        final = self._parts / part_name(unit)
-        if final.exists():
-            raise FileExistsError(f"{final} exists: unit {unit} was already stored")
+    def write(
+        self,
+        unit: Unit,
+        tables: Mapping[str, pd.DataFrame],
+        timing: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Store ``unit``'s tables as its part, atomically, with what computing it took
+        (``timing``, e.g. wall and CPU seconds, kept as ``timing.json``); a unit is written once."""
         for name in tables:
             if not _TABLE_NAME.fullmatch(name):
                 raise ValueError(f"table name {name!r} is not an identifier")
-        temporary = Path(
-            tempfile.mkdtemp(prefix=f"{_PARTIAL_PREFIX}{final.name}-", dir=self._parts)
-        )
-        for name, frame in tables.items():
-            frame.to_parquet(temporary / f"{name}.parquet", index=False)
-        temporary.chmod(0o755)  # mkdtemp's 0o700 would hide results from a shared file system
-        temporary.rename(final)
+        with self._new_part(unit) as folder:
+            for name, frame in tables.items():
+                frame.to_parquet(folder / f"{name}.parquet", index=False)
+            if timing is not None:
+                (folder / TIMING_FILE).write_text(json.dumps(timing, default=str))
 
     def copy_from(self, source: RunStore, source_unit: Unit, unit: Unit) -> None:
-        """Store ``source``'s finished part of ``source_unit`` as this store's part of ``unit``,
-        atomically, as :meth:`write` stores one (the caller vouches that they are the same
-        computation: see :func:`netsim.runner.reusable_parts`)."""
-        final = self._parts / part_name(unit)
-        if final.exists():
-            raise FileExistsError(f"{final} exists: unit {unit} was already stored")
+        """Store ``source``'s finished part of ``source_unit`` (its tables and timing) as this
+        store's part of ``unit``, atomically, as :meth:`write` stores one. The caller vouches that
+        they are the same computation: see :func:`netsim.runner.reusable_parts`."""
         origin = source._parts / part_name(source_unit)
         if source_unit not in source.finished():
             raise FileNotFoundError(f"{origin} is not a finished part")
+        with self._new_part(unit) as folder:
+            for file in origin.iterdir():
+                shutil.copyfile(file, folder / file.name)
+
+    @contextmanager
+    def _new_part(self, unit: Unit) -> Iterator[Path]:
+        """A temporary folder to fill with ``unit``'s part, renamed to its final name (one atomic
+        ``rename``) once the ``with`` block ends without an error."""
+        final = self._parts / part_name(unit)
+        if final.exists():
+            raise FileExistsError(f"{final} exists: unit {unit} was already stored")
         temporary = Path(
             tempfile.mkdtemp(prefix=f"{_PARTIAL_PREFIX}{final.name}-", dir=self._parts)
         )
-        for table in origin.glob("*.parquet"):
-            shutil.copyfile(table, temporary / table.name)
-        temporary.chmod(0o755)
+        yield temporary
+        temporary.chmod(0o755)  # mkdtemp's 0o700 would hide results from a shared file system
         temporary.rename(final)
+
+    def timings(self) -> pd.DataFrame:
+        """What each finished unit that recorded it took: columns ``variant`` (index), ``trial``
+        and the keys of its ``timing`` (see :meth:`write`)."""
+        rows = []
+        for unit in sorted(self.finished()):
+            path = self._parts / part_name(unit) / TIMING_FILE
+            if path.is_file():
+                rows.append({"variant": unit[0], "trial": unit[1], **json.loads(path.read_text())})
+        return pd.DataFrame(rows, columns=None if rows else ["variant", "trial"])
 
     def table_names(self) -> list[str]:
         """Every table name some finished part holds."""

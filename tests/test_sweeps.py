@@ -225,6 +225,8 @@ def test_reuse_copies_only_the_same_computation_and_gives_a_fresh_run_s_tables(
         source = tmp_path / "first" / "parts" / f"v0000-t000{trial}" / "metrics.parquet"
         copy = tmp_path / "second" / "parts" / f"v0001-t000{trial}" / "metrics.parquet"
         assert copy.read_bytes() == source.read_bytes()
+        timing = source.with_name("timing.json")  # what it took, as it was measured then
+        assert copy.with_name("timing.json").read_text() == timing.read_text()
     manifest = json.loads((tmp_path / "second" / "manifest.json").read_text())
     assert manifest["sessions"][0]["reuse"] == [str(tmp_path / "first")]
     fresh = quiet_run(second, tmp_path / "fresh", backend="serial")
@@ -244,10 +246,12 @@ def test_reuse_copies_only_the_same_computation_and_gives_a_fresh_run_s_tables(
     assert not (tmp_path / "third").exists()
 
 
-def test_no_trial_starts_after_the_limit_and_the_same_call_goes_on(tmp_path, monkeypatch):
+def test_no_trial_starts_after_the_limit_and_the_same_call_goes_on(tmp_path, monkeypatch, capsys):
     clock = [0.0]  # each trial takes one second of a fake wall clock
 
-    class FakeTime:
+    class FakeTime:  # the runner's clock for its limit; its trials still time themselves
+        perf_counter, process_time = time.perf_counter, time.process_time
+
         @staticmethod
         def monotonic() -> float:
             return clock[0]
@@ -264,6 +268,17 @@ def test_no_trial_starts_after_the_limit_and_the_same_call_goes_on(tmp_path, mon
     cut = quiet_run(scenario, tmp_path / "cut", backend="serial", stop_starting_after_s=2.5)
     assert len(RunStore(tmp_path / "cut").finished()) == 3  # started at 0, 1 and 2 s
     assert not cut.complete
+    times = cut.trial_times()  # each part records what it took
+    assert times[["variant", "trial"]].values.tolist() == [["es", 0], ["es", 1], ["espc", 0]]
+    assert (times.wall_s > 0).all() and (times.cpu_s > 0).all() and times.host.notna().all()
+    progress = cut.progress().set_index("variant")
+    assert progress.finished.tolist() == [2, 1, 0] and (progress.trials == 2).all()
+    assert progress.remaining_wall_s.tolist() == pytest.approx(
+        [0.0, times.wall_s.iloc[2], 2 * times.wall_s.mean()]  # no es fair lossy timed: the mean
+    )
+    assert netsim.cli.main(["status", str(tmp_path / "cut")]) == 0
+    printed = capsys.readouterr().out
+    assert "3 of 6 trials finished" in printed and "left: about" in printed
     resumed = quiet_run(scenario, tmp_path / "cut", backend="serial")
     whole = quiet_run(scenario, tmp_path / "whole", backend="serial")
     assert resumed.complete
