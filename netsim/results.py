@@ -49,8 +49,9 @@ class Results:
 
     def progress(self) -> pd.DataFrame:
         """Per variant: trials ``finished`` of ``trials``, the mean wall time of its timed trials
-        (``wall_s_per_trial``) and ``remaining_wall_s``, the unfinished trials times that mean
-        (the mean over every timed trial for a variant with none timed; NaN if no trial is)."""
+        (``wall_s_per_trial``) and ``remaining_wall_s``, its number of unfinished trials times
+        that mean (for a variant with no timed trial, the mean over all timed trials; NaN if there
+        are none)."""
         config = self.config
         names = [variant["name"] for variant in config["variants"]]
         finished = pd.Series(0, index=names)
