@@ -29,7 +29,7 @@ class Results:
     @property
     def complete(self) -> bool:
         """Whether every trial of every variant has finished."""
-        return len(self.store.finished()) == len(self.store.request["units"])
+        return not self.store.unfinished()
 
     def tables(self) -> list[str]:
         """The names of the stored tables."""

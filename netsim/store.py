@@ -149,7 +149,7 @@ class RunStore:
         store's part of ``unit``, atomically, as :meth:`write` stores one. The caller vouches that
         they are the same computation: see :func:`netsim.runner.reusable_parts`."""
         origin = source._parts / part_name(source_unit)
-        if source_unit not in source.finished():
+        if not origin.is_dir():  # a final name is a finished part
             raise FileNotFoundError(f"{origin} is not a finished part")
         with self._new_part(unit) as folder:
             for file in origin.iterdir():
