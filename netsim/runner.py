@@ -89,7 +89,10 @@ def run(
     local instance); see :mod:`netsim.executors`. Finished trials of the run directories in
     ``reuse`` that are the same computation are copied, not run (:func:`reusable_parts`); no
     trial starts after ``stop_starting_after_s`` seconds (the result is then incomplete, and the
-    same call resumes it)."""
+    same call resumes it).
+
+    Trials are taken trial by trial across the variants (every variant's trial 0, then every
+    variant's trial 1, ...), so a run stopped early compares every variant on the same seeds."""
     if stop_starting_after_s is not None and stop_starting_after_s <= 0:
         raise ValueError(f"stop_starting_after_s = {stop_starting_after_s} must be positive")
     started = time.monotonic()
@@ -110,7 +113,7 @@ def run(
         if progress:
             print(f"{scenario.name}: {taken} trials taken from {source.directory}")
     finished = store.finished()
-    todo: Iterable[Unit] = [unit for unit in units if unit not in finished]
+    todo: Iterable[Unit] = sorted(set(units) - finished, key=lambda unit: (unit[1], unit[0]))
     if stop_starting_after_s is not None:
         todo = _until(started + stop_starting_after_s, todo)
     with tqdm(

@@ -265,20 +265,20 @@ def test_no_trial_starts_after_the_limit_and_the_same_call_goes_on(tmp_path, mon
     monkeypatch.setattr(netsim.runner, "time", FakeTime)
     monkeypatch.setattr(netsim.runner, "run_trial", one_second_trial)
     scenario = small_scenario(variants=small_scenario().variants[:3], trials=2)  # 6 trials
-    cut = quiet_run(scenario, tmp_path / "cut", backend="serial", stop_starting_after_s=2.5)
-    assert len(RunStore(tmp_path / "cut").finished()) == 3  # started at 0, 1 and 2 s
+    cut = quiet_run(scenario, tmp_path / "cut", backend="serial", stop_starting_after_s=1.5)
+    assert len(RunStore(tmp_path / "cut").finished()) == 2  # started at 0 and 1 s
     assert not cut.complete
-    times = cut.trial_times()  # each part records what it took
-    assert times[["variant", "trial"]].values.tolist() == [["es", 0], ["es", 1], ["espc", 0]]
+    times = cut.trial_times()  # each part records what it took; trial 0 of each variant first
+    assert times[["variant", "trial"]].values.tolist() == [["es", 0], ["espc", 0]]
     assert (times.wall_s > 0).all() and (times.cpu_s > 0).all() and times.host.notna().all()
     progress = cut.progress().set_index("variant")
-    assert progress.finished.tolist() == [2, 1, 0] and (progress.trials == 2).all()
+    assert progress.finished.tolist() == [1, 1, 0] and (progress.trials == 2).all()
     assert progress.remaining_wall_s.tolist() == pytest.approx(
-        [0.0, times.wall_s.iloc[2], 2 * times.wall_s.mean()]  # no es fair lossy timed: the mean
+        [*times.wall_s, 2 * times.wall_s.mean()]  # no es fair lossy timed: the mean
     )
     assert netsim.cli.main(["status", str(tmp_path / "cut")]) == 0
     printed = capsys.readouterr().out
-    assert "3 of 6 trials finished" in printed and "left: about" in printed
+    assert "2 of 6 trials finished" in printed and "left: about" in printed
     resumed = quiet_run(scenario, tmp_path / "cut", backend="serial")
     whole = quiet_run(scenario, tmp_path / "whole", backend="serial")
     assert resumed.complete
