@@ -197,11 +197,15 @@ def _script_arguments(args: argparse.Namespace) -> list[str]:
 
 
 def _plot(results: Results) -> int:
-    if not results.complete:
-        print(f"{results.directory}: not every trial has finished; plotting those that have")
+    _say_if_unfinished(results, "plotting")
     for plot in results.plot():
         print(f"plot:    {plot.resolve()}")
     return 0
+
+
+def _say_if_unfinished(results: Results, doing: str) -> None:
+    if not results.complete:
+        print(f"{results.directory}: not every trial has finished; {doing} those that have")
 
 
 def _status(results: Results) -> int:
@@ -227,7 +231,9 @@ def _status(results: Results) -> int:
 def _compare(args: argparse.Namespace) -> int:
     from analysis import paired_comparison, window_means
 
-    table = Results(args.directory).to_pandas()
+    results = Results(args.directory)
+    _say_if_unfinished(results, "comparing")
+    table = results.to_pandas()
     edges = np.linspace(0, table["episode"].max() + 1, 5).astype(int)
     quarters = [(int(a), int(b) - 1) for a, b in zip(edges[:-1], edges[1:], strict=True) if b > a]
     windows = window_means(table, args.windows or quarters)

@@ -188,7 +188,7 @@ def test_compare_prints_window_means_and_a_paired_comparison(tmp_path, capsys):
     assert netsim.cli.main(arguments) == 0
     out = capsys.readouterr().out
     assert "reward_mean" in out and "paired by trial against 'es', episodes 0 on:" in out
-    assert "espc" in out and "wilcoxon_p" in out
+    assert "espc" in out and "wilcoxon_p" in out and "not every trial" not in out
     assert netsim.cli.main(["compare", str(tmp_path / "run"), "--baseline", "nope"]) == 2
     assert "no variant 'nope'" in capsys.readouterr().err
     with pytest.raises(SystemExit):
@@ -279,6 +279,8 @@ def test_no_trial_starts_after_the_limit_and_the_same_call_goes_on(tmp_path, mon
     assert netsim.cli.main(["status", str(tmp_path / "cut")]) == 0
     printed = capsys.readouterr().out
     assert "2 of 6 trials finished" in printed and "left: about" in printed
+    assert netsim.cli.main(["compare", str(tmp_path / "cut"), "--windows", "0-3"]) == 0
+    assert "not every trial has finished; comparing those that have" in capsys.readouterr().out
     resumed = quiet_run(scenario, tmp_path / "cut", backend="serial")
     whole = quiet_run(scenario, tmp_path / "whole", backend="serial")
     assert resumed.complete
