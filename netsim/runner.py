@@ -112,13 +112,13 @@ def run(
         taken = _copy_reusable(source, store)
         if progress:
             print(f"{scenario.name}: {taken} trials taken from {source.directory}")
-    finished = store.finished()
-    todo: Iterable[Unit] = sorted(set(units) - finished, key=lambda unit: (unit[1], unit[0]))
+    unfinished = store.unfinished()
+    todo: Iterable[Unit] = sorted(unfinished, key=lambda unit: (unit[1], unit[0]))
     if stop_starting_after_s is not None:
         todo = _until(started + stop_starting_after_s, todo)
     with tqdm(
         total=len(units),
-        initial=len(finished),
+        initial=len(units) - len(unfinished),
         desc=scenario.name,
         unit="trial",
         disable=not progress,
