@@ -5,10 +5,11 @@ summarise(results.to_pandas(), "frequency")  # variant, episode, mean, p10, p90
 plot_run(results.to_pandas(), Path("plots"))
 target_summary(time_to_target(results.to_pandas(), target=-5.5))  # time, episodes, bytes
 paired_comparison(results.to_pandas(), baseline="ES n=25", from_episode=50)  # trial by trial
+frequency_against_rise(results.to_pandas(), lag=10, rise=50)  # does sending follow reward's rises?
 """
 
 from analysis.aggregate import METRICS, per_trial, reward_against_time, summarise
-from analysis.compare import paired_comparison, window_means
+from analysis.compare import frequency_against_rise, paired_comparison, window_means
 from analysis.plots import plot_run
 from analysis.sweep import rankings, sweep_summary
 from analysis.targets import final_reward_and_bytes, pareto_front, target_summary, time_to_target
@@ -16,6 +17,7 @@ from analysis.targets import final_reward_and_bytes, pareto_front, target_summar
 __all__ = [
     "METRICS",
     "final_reward_and_bytes",
+    "frequency_against_rise",
     "paired_comparison",
     "pareto_front",
     "per_trial",

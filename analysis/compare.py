@@ -12,7 +12,10 @@ differ more from each other than variants do. On a trial's *window mean* (the me
   end: the trials in which it is better, worse, or equal, the median of the paired differences,
   the two-sided Wilcoxon signed-rank p-value on them (``scipy.stats.wilcoxon``; NaN when every
   difference is 0), and for contrast the unpaired two-sided Mann-Whitney U p-value
-  (``scipy.stats.mannwhitneyu``) that ignores the pairing.
+  (``scipy.stats.mannwhitneyu``) that ignores the pairing;
+- :func:`frequency_against_rise`: per variant, whether its report frequency follows its own
+  reward's rises, the report's "communication tracks the learning as k increases" (report 4.9,
+  figures 4.10 and 4.11).
 """
 
 from __future__ import annotations
@@ -84,6 +87,56 @@ def paired_comparison(df: pd.DataFrame, baseline: str, from_episode: int = 0) ->
                     else np.nan
                 ),
                 "mann_whitney_p": stats.mannwhitneyu(pair[variant], pair[baseline]).pvalue,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def frequency_against_rise(
+    df: pd.DataFrame, lag: int = 10, rise: float = 50.0, flat: float = 1.0, from_episode: int = 0
+) -> pd.DataFrame:
+    """One row per variant: its frequency in rounds where its reward was rising, against flat.
+
+    With trial l's rounds k (:func:`per_trial`), the reward's rise over the last ``lag`` episodes
+    is ``delta_l(k) = mu_reward_l(k) - mu_reward_l(k - lag)``, defined for ``k >= lag``. Over the
+    rounds with ``k >= max(lag, from_episode)`` of every trial (``rounds`` of them):
+
+    - ``rising_frequency``: the mean ``frequency`` over the ``rising_rounds`` with ``delta > rise``;
+    - ``flat_frequency``: the mean ``frequency`` over the ``flat_rounds`` with ``|delta| <= flat``;
+    - ``correlation``: Pearson's correlation of ``frequency`` with ``delta`` over all ``rounds``
+      (NaN when either is constant, as ES's frequency of 1 is).
+
+    A mean over no round is NaN. The report's reason for the effect (4.9): a new utility enters its
+    own window's mean and variance with weight 1/k, so with a larger k, during a rise, it stands
+    further above them and is sent more often.
+    """
+    if lag < 1:
+        raise ValueError(f"lag is {lag}; the rise is taken over lag >= 1 episodes")
+    if rise < 0 or flat < 0:
+        raise ValueError(f"rise ({rise}) and flat ({flat}) are reward changes: give them >= 0")
+    rounds = per_trial(df)
+    rounds["delta"] = rounds["mu_reward"] - rounds.groupby(["variant", "trial"], sort=False)[
+        "mu_reward"
+    ].shift(lag)
+    start = max(lag, from_episode)
+    counted = rounds[(rounds["episode"] >= start) & rounds["delta"].notna()]
+    if counted.empty:
+        last = rounds["episode"].max()
+        raise ValueError(f"no round from episode {start} on (lag {lag}): the last is {last}")
+    rows = []
+    for variant, group in counted.groupby("variant", sort=False):
+        rising = group[group["delta"] > rise]
+        level = group[group["delta"].abs() <= flat]
+        constant = group["frequency"].nunique() < 2 or group["delta"].nunique() < 2
+        rows.append(
+            {
+                "variant": variant,
+                "rounds": len(group),
+                "rising_rounds": len(rising),
+                "rising_frequency": rising["frequency"].mean(),
+                "flat_rounds": len(level),
+                "flat_frequency": level["frequency"].mean(),
+                "correlation": np.nan if constant else group["frequency"].corr(group["delta"]),
             }
         )
     return pd.DataFrame(rows)

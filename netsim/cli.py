@@ -82,7 +82,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     compare_parser.add_argument("--baseline", help="the variant to pair every other one against")
     compare_parser.add_argument(
-        "--from-episode", type=_non_negative, default=0, help="paired comparison from this episode"
+        "--from-episode",
+        type=_non_negative,
+        default=0,
+        help="paired comparison (and --rise) from this episode",
+    )
+    compare_parser.add_argument(
+        "--rise",
+        type=_non_negative_float,
+        help="also each variant's frequency in rounds where a trial's reward rose by more than "
+        "RISE over the last --lag episodes, against rounds where it was flat (within --flat)",
+    )
+    compare_parser.add_argument(
+        "--lag", type=_positive, default=10, help="--rise: episodes the rise is taken over"
+    )
+    compare_parser.add_argument(
+        "--flat",
+        type=_non_negative_float,
+        default=1.0,
+        help="--rise: a flat round's largest change",
     )
 
     commands.add_parser(
@@ -229,7 +247,7 @@ def _status(results: Results) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from analysis import paired_comparison, window_means
+    from analysis import frequency_against_rise, paired_comparison, window_means
 
     results = Results(args.directory)
     _say_if_unfinished(results, "comparing")
@@ -242,6 +260,16 @@ def _compare(args: argparse.Namespace) -> int:
         print(f"\npaired by trial against {args.baseline!r}, episodes {args.from_episode} on:")
         paired = paired_comparison(table, args.baseline, args.from_episode)
         print(paired.to_string(index=False, float_format=lambda value: f"{value:.3g}"))
+    if args.rise is not None:
+        print(
+            f"\nfrequency where a trial's reward rose by > {args.rise:g} over the last {args.lag} "
+            f"episodes, and where it was flat (within {args.flat:g}), episodes "
+            f"{max(args.lag, args.from_episode)} on:"
+        )
+        tracking = frequency_against_rise(
+            table, lag=args.lag, rise=args.rise, flat=args.flat, from_episode=args.from_episode
+        )
+        print(tracking.round(3).to_string(index=False))
     return 0
 
 
@@ -323,6 +351,13 @@ def _non_negative(text: str) -> int:
     value = int(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"{value} must be at least 0")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    value = float(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"{value} must be a number at least 0")
     return value
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from analysis.aggregate import per_trial, reward_against_time, summarise
-from analysis.compare import paired_comparison, window_means
+from analysis.compare import frequency_against_rise, paired_comparison, window_means
 from analysis.network_plots import pareto_figure, sweep_figure
 from analysis.plots import plot_run
 from analysis.sweep import rankings, sweep_summary
@@ -331,3 +331,38 @@ def test_paired_comparison_counts_trials_against_the_baseline(table: pd.DataFram
     assert later.loc["alpha", "median_difference"] == pytest.approx(-4.0)
     with pytest.raises(ValueError, match="no variant 'omega'"):
         paired_comparison(table, baseline="omega")
+
+
+def test_frequency_against_rise_splits_rounds_by_the_rewards_change(table: pd.DataFrame) -> None:
+    tracking = frequency_against_rise(table, lag=1, rise=1.5, flat=0.5).set_index("variant")
+    # zeta's rises over one episode, episodes 1-3: trial 0 [1, 1, 1], 1 [2, 2, 2], 2 [0, 0, 6];
+    # frequency is 1 when episode + trial is even, else 0.5
+    deltas = [1, 1, 1, 2, 2, 2, 0, 0, 6]
+    frequencies = [0.5, 1, 0.5, 1, 0.5, 1, 0.5, 1, 0.5]
+    zeta = tracking.loc["zeta"]
+    assert (zeta["rounds"], zeta["rising_rounds"], zeta["flat_rounds"]) == (9, 4, 2)
+    assert zeta["rising_frequency"] == pytest.approx(0.75)  # trial 1's three rounds, trial 2's last
+    assert zeta["flat_frequency"] == pytest.approx(0.75)  # trial 2, episodes 1 and 2
+    assert zeta["correlation"] == pytest.approx(np.corrcoef(frequencies, deltas)[0, 1])
+    # alpha's rises: trial 0 [0, 0, 0], 1 [10, 10, 10], 2 [-1, -1, -1]: nothing is within 0.5 of
+    # flat but trial 0, and a fall is neither rising nor flat
+    alpha = tracking.loc["alpha"]
+    assert (alpha["rising_rounds"], alpha["flat_rounds"]) == (3, 3)
+    assert alpha["rising_frequency"] == pytest.approx((1 + 0.5 + 1) / 3)
+    later = frequency_against_rise(table, lag=2, rise=1.5, flat=0.5, from_episode=3)
+    # episode 3 alone, rise over 2 episodes: zeta 2, 4, 6, all rising
+    assert later.set_index("variant").loc["zeta", ["rounds", "rising_rounds"]].tolist() == [3, 3]
+
+
+def test_frequency_against_rise_is_nan_where_it_cannot_be_measured(table: pd.DataFrame) -> None:
+    constant = table.assign(sent=np.int8(1))  # everyone always sends, as under ES
+    tracking = frequency_against_rise(constant, lag=1, rise=100.0).set_index("variant")
+    assert np.isnan(tracking.loc["zeta", "correlation"])
+    assert tracking.loc["zeta", "rising_rounds"] == 0
+    assert np.isnan(tracking.loc["zeta", "rising_frequency"])
+    with pytest.raises(ValueError, match="no round from episode 4 on"):
+        frequency_against_rise(table, lag=4)
+    with pytest.raises(ValueError, match="lag is 0"):
+        frequency_against_rise(table, lag=0)
+    with pytest.raises(ValueError, match="give them >= 0"):
+        frequency_against_rise(table, rise=-1.0)

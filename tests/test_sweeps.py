@@ -189,10 +189,18 @@ def test_compare_prints_window_means_and_a_paired_comparison(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "reward_mean" in out and "paired by trial against 'es', episodes 0 on:" in out
     assert "espc" in out and "wilcoxon_p" in out and "not every trial" not in out
+    assert netsim.cli.main(["compare", str(tmp_path / "run"), "--rise", "0", "--lag", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "frequency where a trial's reward rose by > 0 over the last 1 episodes" in out
+    assert "rising_frequency" in out and "correlation" in out
+    assert netsim.cli.main(["compare", str(tmp_path / "run"), "--rise", "5", "--lag", "9"]) == 2
+    assert "no round from episode 9 on (lag 9)" in capsys.readouterr().err
     assert netsim.cli.main(["compare", str(tmp_path / "run"), "--baseline", "nope"]) == 2
     assert "no variant 'nope'" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         netsim.cli.main(["compare", str(tmp_path / "run"), "--windows", "0-a"])
+    with pytest.raises(SystemExit):
+        netsim.cli.main(["compare", str(tmp_path / "run"), "--rise", "-1"])
 
 
 def counting_trials(monkeypatch) -> list[tuple[str, int]]:
