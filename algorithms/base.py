@@ -20,9 +20,12 @@ import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from algorithms.journal import RolloutJournal
 
 
 def derive_seed(seed: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
@@ -53,6 +56,9 @@ class Problem:
     """n, the number of agents."""
     seed: np.random.SeedSequence
     """The trial's seed; each side derives its own streams from it with :func:`derive_seed`."""
+    journal: RolloutJournal | None = None
+    """Where the agents keep their costly batches of episodes, so that the trial run again after an
+    interruption replays them (:mod:`algorithms.journal`; ES and ESPC use it); None: nowhere."""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,9 @@ Choices where the report is silent, stated here once:
 * the optimiser ascends g: Adam with L2 (``torch.optim.Adam(weight_decay=l2)``, report 4.7) or SGD with
   momentum 0.9 (report 4.6);
 * the learner sums the reports in agent order, so its update does not depend on arrival order;
+* a batch's episodes go through the trial's rollout journal when it has one
+  (:mod:`algorithms.journal`): a trial run again after an interruption replays the batches it had
+  computed, and its results are those of an uninterrupted trial;
 * ``rollout_workers`` > 1 spreads each batch's episodes over that many worker processes
   (:class:`algorithms.rollout.RolloutPool`, for MuJoCo Ant): results are identical, only faster
   when cores would otherwise idle.
@@ -43,7 +46,7 @@ from algorithms.base import (
     require_valid,
 )
 from algorithms.policies import MLPPolicy
-from algorithms.rollout import RolloutPool, make_vector_env, rollout
+from algorithms.rollout import Rollout, RolloutPool, make_vector_env, rollout
 
 REPORT = struct.Struct("<IIf")
 """An ES report on the wire: agent id (uint32), the agent's episode index (uint32), F (float32)."""
@@ -173,6 +176,7 @@ class ESAgents(AgentPool):
         self.episodes = np.zeros(problem.n_agents, dtype=np.int64)
         """Each agent's count of finished episodes: with its id, the key of its next eps."""
         self.env_id = problem.env_id
+        self.journal = problem.journal
         self._envs: dict[int, gym.vector.VectorEnv] = {}
         self._pool = (
             RolloutPool(problem.env_id, config.rollout_workers)
@@ -196,11 +200,8 @@ class ESAgents(AgentPool):
         episodes = self.episodes[agents]
         noise = self.noise.perturbations(agents, episodes, self.policy.n_params)
         params = theta + self.config.sigma * noise
-        actor, seed = self.policy.batch(params), int(self._reset_seeds.integers(2**31))
-        if self._pool is None:
-            result = rollout(self._vector_env(len(agents)), actor, self.config.gamma, seed)
-        else:
-            result = self._pool.rollout(actor, len(agents), self.config.gamma, seed)
+        seed = int(self._reset_seeds.integers(2**31))
+        result = self._rollout(params, seed)
         returns = result.discounted_returns
         send = self.communicate(agents, returns, noise)
         reports = [
@@ -209,6 +210,20 @@ class ESAgents(AgentPool):
         ]
         self.episodes[agents] += 1
         return EpisodeBatch(agents, returns, result.steps, reports)
+
+    def _rollout(self, params: np.ndarray, seed: int) -> Rollout:
+        """One episode per row of ``params``, from the trial's journal when it kept this batch."""
+        gamma, size = self.config.gamma, len(params)
+
+        def compute() -> Rollout:
+            actor = self.policy.batch(params)
+            if self._pool is None:
+                return rollout(self._vector_env(size), actor, gamma, seed)
+            return self._pool.rollout(actor, size, gamma, seed)
+
+        if self.journal is None:
+            return compute()
+        return self.journal.rollout((self.env_id, self.config.hidden, gamma, seed, params), compute)
 
     def communicate(self, agents: np.ndarray, returns: np.ndarray, noise: np.ndarray) -> np.ndarray:
         """c_i^k for each agent of the batch. ES: every agent reports every episode."""

@@ -65,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     status_parser = commands.add_parser(
         "status",
         help="how far a run directory has got: trials finished per variant, what a trial took, "
-        "and the computing left",
+        "the computing left, and the trials an interrupted run left under way",
     )
     status_parser.add_argument("directory", help="a results directory (finished or not)")
 
@@ -243,6 +243,10 @@ def _status(results: Results) -> int:
             f"left: about {hours:.1f} h of trial time (one core each), from the finished trials' "
             "wall times; divide by the workers that run it"
         )
+    under_way = results.under_way()
+    if len(under_way):
+        print("under way (batches kept in their rollout journals, replayed when run again):")
+        print(under_way.to_string(index=False))
     return 0
 
 

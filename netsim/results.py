@@ -71,6 +71,17 @@ class Results:
         table["remaining_wall_s"] = (unfinished * per_trial).where(unfinished > 0, 0.0)
         return table.rename_axis("variant").reset_index()
 
+    def under_way(self) -> pd.DataFrame:
+        """The unfinished trials that a rollout journal holds batches of (an interrupted run:
+        running the same command again replays them): ``variant`` (name), ``trial`` and
+        ``batches_kept``."""
+        names = [variant["name"] for variant in self.config["variants"]]
+        rows = [
+            {"variant": names[variant], "trial": trial, "batches_kept": count}
+            for (variant, trial), count in self.store.journalled().items()
+        ]
+        return pd.DataFrame(rows, columns=["variant", "trial", "batches_kept"])
+
     def to_pandas(self) -> pd.DataFrame:
         """The metrics table: one row per (variant, trial, episode, agent)."""
         return self.table("metrics")

@@ -6,7 +6,7 @@ skips the finished units and runs the rest; a directory holding another configur
 refused. Trial t of every variant is seeded with ``SeedSequence(seed, spawn_key=(t,))``, so a
 unit's result depends on neither the executor nor the order in which units complete.
 
-Two things make a long study fit the time a researcher has:
+Three things make a long study fit the time a researcher has:
 
 * ``reuse``: a unit is a function of its variant, its episode count and its seed alone, so a
   finished unit of another run directory with the same three (as recorded in that directory's
@@ -15,6 +15,11 @@ Two things make a long study fit the time a researcher has:
 * ``stop_starting_after_s``: no unit starts once that much wall time has passed; the units
   running then finish and are stored, so a run cut into several sessions (a batch job's wall-time
   limit) loses no computation. Run the same command again to go on.
+* the rollout journal: a trial's costly batches of episodes (MuJoCo Ant's) are kept in the run
+  directory as they are computed (:mod:`algorithms.journal`, :attr:`RunStore.journals`), so a trial
+  that was killed (a session's end) replays them when it is run again, to the same result, and
+  goes on from where it was; the journal is removed once the trial is stored. Workers of a Ray
+  cluster (``address`` given) may not share the driver's file system, and keep none.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from algorithms.journal import RolloutJournal
 from netsim.executors import make_executor
 from netsim.provenance import provenance
 from netsim.results import Results
@@ -47,24 +53,29 @@ def trial_seed(scenario_seed: int, trial: int) -> np.random.SeedSequence:
 
 
 def run_trial(
-    scenario: Scenario, unit: Unit
-) -> tuple[dict[str, pd.DataFrame], dict[str, float | str]]:
+    scenario: Scenario, unit: Unit, journals: Path | None = None
+) -> tuple[dict[str, pd.DataFrame], dict[str, float | int | str]]:
     """The tables of one trial of one variant, by name, each labelled with variant, algorithm and
     trial in its first columns; and what computing it took: ``wall_s``, ``cpu_s`` (of the process
-    that ran it; a rollout pool's worker processes are not counted) and ``host``."""
+    that ran it; a rollout pool's worker processes are not counted), ``host``, and
+    ``replayed_batches``: the batches taken from its rollout journal, ``journals``/PART (None:
+    keep none; see :attr:`RunStore.journals`), whose seconds as measured when they were computed
+    are counted in ``wall_s`` and ``cpu_s``."""
     _one_thread()
     wall, cpu = time.perf_counter(), time.process_time()
     variant_index, trial = unit
     variant = scenario.variants[variant_index]
-    tables = simulate(variant, scenario.episodes, trial_seed(scenario.seed, trial))
+    kept = RolloutJournal(journals / part_name(unit)) if journals is not None else None
+    tables = simulate(variant, scenario.episodes, trial_seed(scenario.seed, trial), kept)
     for frame in tables.values():
         frame.insert(0, "variant", variant.name)
         frame.insert(1, "algorithm", variant.algorithm)
         frame.insert(2, "trial", trial)
-    timing: dict[str, float | str] = {
-        "wall_s": time.perf_counter() - wall,
-        "cpu_s": time.process_time() - cpu,
+    timing: dict[str, float | int | str] = {
+        "wall_s": time.perf_counter() - wall + (kept.replayed_wall_s if kept else 0.0),
+        "cpu_s": time.process_time() - cpu + (kept.replayed_cpu_s if kept else 0.0),
         "host": platform.node(),
+        "replayed_batches": kept.replayed if kept else 0,
     }
     return tables, timing
 
@@ -89,7 +100,8 @@ def run(
     local instance); see :mod:`netsim.executors`. Finished trials of the run directories in
     ``reuse`` that are the same computation are copied, not run (:func:`reusable_parts`); no
     trial starts after ``stop_starting_after_s`` seconds (the result is then incomplete, and the
-    same call resumes it).
+    same call resumes it). A trial cut short replays what its rollout journal kept (see the
+    module's documentation).
 
     Trials are taken trial by trial across the variants (every variant's trial 0, then every
     variant's trial 1, ...), so a run stopped early compares every variant on the same seeds."""
@@ -123,8 +135,11 @@ def run(
         unit="trial",
         disable=not progress,
     ) as bar:
-        for unit, (tables, timing) in executor.map_unordered(partial(run_trial, scenario), todo):
-            store.write(unit, tables, timing)
+        journals = None if backend == "ray" and address is not None else store.journals
+        for unit, (tables, timing) in executor.map_unordered(
+            partial(run_trial, scenario, journals=journals), todo
+        ):
+            store.write(unit, tables, timing)  # which also removes the unit's journal
             bar.update()
     results = Results(directory)
     if plots:

@@ -12,6 +12,7 @@ import simpy
 
 from algorithms import ALGORITHMS, Problem
 from algorithms.base import AgentPool, Learner, derive_seed
+from algorithms.journal import RolloutJournal
 from netsim.network import Network
 from netsim.recorder import Recorder
 from netsim.rounds import TrialParts, make_rounds
@@ -34,12 +35,16 @@ NETWORK_SEED_KEY = 1_000
 
 
 def simulate(
-    variant: Variant, episodes: int, seed: np.random.SeedSequence
+    variant: Variant,
+    episodes: int,
+    seed: np.random.SeedSequence,
+    journal: RolloutJournal | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """The tables of one trial of ``variant``, by name (see :data:`TABLES`)."""
+    """The tables of one trial of ``variant``, by name (see :data:`TABLES`); its agents keep their
+    costly batches in ``journal`` and replay those it holds (:mod:`algorithms.journal`)."""
     algorithm = ALGORITHMS[variant.algorithm]
     config = variant.resolved_config()
-    problem = Problem(variant.env, variant.n_agents, seed)
+    problem = Problem(variant.env, variant.n_agents, seed, journal)
     learner, agents = (
         algorithm.learner_type(config, problem),
         algorithm.agents_type(config, problem),

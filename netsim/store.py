@@ -7,6 +7,8 @@ Layout::
     DIR/parts/v0003-t0012/links.parquet   ... one Parquet file per table the unit returned
     DIR/parts/v0003-t0012/timing.json     what computing it took (wall and CPU seconds, host)
     DIR/parts/.partial-v0003-t0012-*/     a part being written (never read; removed on resume)
+    DIR/journal/v0003-t0012/*.npz         an unfinished unit's rollout journal (removed once the
+                                          unit is stored; see :mod:`algorithms.journal`)
 
 Contracts:
 
@@ -19,7 +21,9 @@ Contracts:
 * :meth:`RunStore.open` refuses, with a :class:`FileExistsError` naming the directory, a directory
   whose manifest records a different request, or a non-empty directory with no manifest; nothing
   in it is touched. One process writes a store at a time (the driver: workers return their tables
-  to it, so a cluster's workers need no shared file system).
+  to it, so a cluster's workers need no shared file system); the one exception is a unit's
+  journal, written by the worker computing the unit, which therefore needs the driver's file
+  system (the runner keeps none on a Ray cluster).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ import pandas as pd
 
 MANIFEST_FILE = "manifest.json"
 PARTS_DIR = "parts"
+JOURNAL_DIR = "journal"
 TIMING_FILE = "timing.json"
 _PARTIAL_PREFIX = ".partial-"
 _PART_NAME = re.compile(r"v(\d+)-t(\d+)")
@@ -66,6 +71,9 @@ class RunStore:
     def __init__(self, directory: str | Path) -> None:
         self.directory = Path(directory)
         self._parts = self.directory / PARTS_DIR
+        self.journals = self.directory.absolute() / JOURNAL_DIR
+        """Where unit (v, t)'s rollout journal is kept, as ``journals / part_name((v, t))``;
+        absolute, so that worker processes with another working directory find it."""
         manifest = self.directory / MANIFEST_FILE
         if not manifest.is_file():
             raise FileNotFoundError(f"{self.directory} holds no {MANIFEST_FILE}: not a netsim run")
@@ -80,7 +88,8 @@ class RunStore:
     ) -> RunStore:
         """The store in ``directory`` for ``request`` (JSON-ready: the resolved config, seeds,
         units), created if absent; ``session`` (who runs it, where, with what) is appended to the
-        manifest's ``sessions``. Leftover partial parts are removed.
+        manifest's ``sessions``. Leftover partial parts, and the journals of finished units, are
+        removed.
 
         Raises :class:`FileExistsError` if the directory holds another request's results, or
         files but no manifest."""
@@ -107,7 +116,10 @@ class RunStore:
         _write_atomically(directory / MANIFEST_FILE, json.dumps(manifest, indent=2))
         for leftover in (directory / PARTS_DIR).glob(_PARTIAL_PREFIX + "*"):
             shutil.rmtree(leftover)
-        return cls(directory)
+        store = cls(directory)
+        for unit in store.finished():
+            shutil.rmtree(store.journals / part_name(unit), ignore_errors=True)
+        return store
 
     @property
     def request(self) -> dict[str, Any]:
@@ -134,7 +146,8 @@ class RunStore:
         timing: Mapping[str, Any] | None = None,
     ) -> None:
         """Store ``unit``'s tables as its part, atomically, with what computing it took
-        (``timing``, e.g. wall and CPU seconds, kept as ``timing.json``); a unit is written once."""
+        (``timing``, e.g. wall and CPU seconds, kept as ``timing.json``); a unit is written once.
+        Its journal, no longer needed, is then removed."""
         for name in tables:
             if not _TABLE_NAME.fullmatch(name):
                 raise ValueError(f"table name {name!r} is not an identifier")
@@ -143,6 +156,7 @@ class RunStore:
                 frame.to_parquet(folder / f"{name}.parquet", index=False)
             if timing is not None:
                 (folder / TIMING_FILE).write_text(json.dumps(timing, default=str))
+        shutil.rmtree(self.journals / part_name(unit), ignore_errors=True)
 
     def copy_from(self, source: RunStore, source_unit: Unit, unit: Unit) -> None:
         """Store ``source``'s finished part of ``source_unit`` (its tables and timing) as this
@@ -178,6 +192,18 @@ class RunStore:
             if path.is_file():
                 rows.append({"variant": unit[0], "trial": unit[1], **json.loads(path.read_text())})
         return pd.DataFrame(rows, columns=None if rows else ["variant", "trial"])
+
+    def journalled(self) -> dict[Unit, int]:
+        """The unfinished units with a journal, and the batches each one's journal holds."""
+        unfinished = self.unfinished()
+        counts = {
+            unit_of(folder.name): sum(
+                not entry.name.startswith(".") for entry in folder.glob("*.npz")
+            )
+            for folder in (self.journals.glob("v*-t*") if self.journals.is_dir() else [])
+            if _PART_NAME.fullmatch(folder.name)
+        }
+        return {unit: count for unit, count in sorted(counts.items()) if unit in unfinished}
 
     def table_names(self) -> list[str]:
         """Every table name some finished part holds."""

@@ -1,11 +1,14 @@
 """ES and ESPC on MuJoCo Ant (report 4.7), when the ``mujoco`` extra is installed."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import netsim
 from algorithms import ALGORITHMS, Problem
 from algorithms.es import ESAgents
+from algorithms.journal import RolloutJournal
+from netsim.simulation import simulate
 
 pytest.importorskip("mujoco")
 
@@ -50,3 +53,16 @@ def test_an_ant_trial_sends_the_float32_policy_down_and_12_byte_reports_up(tmp_p
     assert (metrics.downlink_wire_bytes == policy_bytes + 40 * packets).all()
     assert (metrics.payload_bytes == 12).all() and (metrics.sent == 1).all()
     assert metrics.steps.between(1, 1000).all() and metrics.reward.notna().all()
+
+
+def test_an_ant_trial_resumed_from_its_journal_equals_the_uninterrupted_one(tmp_path):
+    # a fresh vector environment after the replayed batch must play as the used one would
+    variant = netsim.Variant(
+        "ESPC", "espc", netsim.star(2, 1e6, 0.01), env="Ant-v5", config={**ANT, "m": 1, "k": 3}
+    )
+    seed = np.random.SeedSequence(4)
+    simulate(variant, 1, seed, RolloutJournal(tmp_path, keep_after_s=0))
+    resumed = RolloutJournal(tmp_path, keep_after_s=0)
+    replayed = simulate(variant, 2, seed, resumed)["metrics"]
+    assert resumed.replayed == 1
+    pd.testing.assert_frame_equal(replayed, simulate(variant, 2, seed)["metrics"])

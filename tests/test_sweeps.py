@@ -208,9 +208,9 @@ def counting_trials(monkeypatch) -> list[tuple[str, int]]:
     computed: list[tuple[str, int]] = []
     original = netsim.runner.run_trial
 
-    def run_trial(scenario, unit):
+    def run_trial(scenario, unit, **options):
         computed.append((scenario.variants[unit[0]].name, unit[1]))
-        return original(scenario, unit)
+        return original(scenario, unit, **options)
 
     monkeypatch.setattr(netsim.runner, "run_trial", run_trial)
     return computed
@@ -266,9 +266,9 @@ def test_no_trial_starts_after_the_limit_and_the_same_call_goes_on(tmp_path, mon
 
     original = netsim.runner.run_trial
 
-    def one_second_trial(scenario, unit):
+    def one_second_trial(scenario, unit, **options):
         clock[0] += 1.0
-        return original(scenario, unit)
+        return original(scenario, unit, **options)
 
     monkeypatch.setattr(netsim.runner, "time", FakeTime)
     monkeypatch.setattr(netsim.runner, "run_trial", one_second_trial)
