@@ -92,8 +92,18 @@ def paired_comparison(df: pd.DataFrame, baseline: str, from_episode: int = 0) ->
     return pd.DataFrame(rows)
 
 
+RISE_LAG = 10
+""":func:`frequency_against_rise`'s default lag: episodes a rise is taken over."""
+FLAT_CHANGE = 1.0
+""":func:`frequency_against_rise`'s default flat: a flat round's largest change of reward."""
+
+
 def frequency_against_rise(
-    df: pd.DataFrame, lag: int = 10, rise: float = 50.0, flat: float = 1.0, from_episode: int = 0
+    df: pd.DataFrame,
+    lag: int = RISE_LAG,
+    rise: float = 50.0,
+    flat: float = FLAT_CHANGE,
+    from_episode: int = 0,
 ) -> pd.DataFrame:
     """One row per variant: its frequency in rounds where its reward was rising, against flat.
 

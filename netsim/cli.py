@@ -94,13 +94,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "RISE over the last --lag episodes, against rounds where it was flat (within --flat)",
     )
     compare_parser.add_argument(
-        "--lag", type=_positive, default=10, help="--rise: episodes the rise is taken over"
+        "--lag", type=_positive, help="--rise: episodes the rise is taken over (default 10)"
     )
     compare_parser.add_argument(
         "--flat",
         type=_non_negative_float,
-        default=1.0,
-        help="--rise: a flat round's largest change",
+        help="--rise: a flat round's largest change (default 1)",
     )
 
     commands.add_parser(
@@ -127,6 +126,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     bench_parser.add_argument("--rounds", type=_positive, help="scale: rounds (default 10)")
 
     args = parser.parse_args(argv)
+    if args.command == "compare" and args.rise is None:
+        alone = [flag for flag in ("lag", "flat") if getattr(args, flag) is not None]
+        if alone:
+            parser.error(f"--{' and --'.join(alone)} only apply with --rise")
     try:
         if args.command in ("run", "sweep"):
             return _run(args)
@@ -252,6 +255,7 @@ def _status(results: Results) -> int:
 
 def _compare(args: argparse.Namespace) -> int:
     from analysis import frequency_against_rise, paired_comparison, window_means
+    from analysis.compare import FLAT_CHANGE, RISE_LAG
 
     results = Results(args.directory)
     _say_if_unfinished(results, "comparing")
@@ -265,13 +269,15 @@ def _compare(args: argparse.Namespace) -> int:
         paired = paired_comparison(table, args.baseline, args.from_episode)
         print(paired.to_string(index=False, float_format=lambda value: f"{value:.3g}"))
     if args.rise is not None:
+        lag = RISE_LAG if args.lag is None else args.lag
+        flat = FLAT_CHANGE if args.flat is None else args.flat
         print(
-            f"\nfrequency where a trial's reward rose by > {args.rise:g} over the last {args.lag} "
-            f"episodes, and where it was flat (within {args.flat:g}), episodes "
-            f"{max(args.lag, args.from_episode)} on:"
+            f"\nfrequency where a trial's reward rose by > {args.rise:g} over the last {lag} "
+            f"episodes, and where it was flat (within {flat:g}), episodes "
+            f"{max(lag, args.from_episode)} on:"
         )
         tracking = frequency_against_rise(
-            table, lag=args.lag, rise=args.rise, flat=args.flat, from_episode=args.from_episode
+            table, lag=lag, rise=args.rise, flat=flat, from_episode=args.from_episode
         )
         print(tracking.round(3).to_string(index=False))
     return 0

@@ -191,7 +191,7 @@ def test_compare_prints_window_means_and_a_paired_comparison(tmp_path, capsys):
     assert "espc" in out and "wilcoxon_p" in out and "not every trial" not in out
     assert netsim.cli.main(["compare", str(tmp_path / "run"), "--rise", "0", "--lag", "1"]) == 0
     out = capsys.readouterr().out
-    assert "frequency where a trial's reward rose by > 0 over the last 1 episodes" in out
+    assert "rose by > 0 over the last 1 episodes, and where it was flat (within 1)" in out
     assert "rising_frequency" in out and "correlation" in out
     assert netsim.cli.main(["compare", str(tmp_path / "run"), "--rise", "5", "--lag", "9"]) == 2
     assert "no round from episode 9 on (lag 9)" in capsys.readouterr().err
@@ -201,6 +201,11 @@ def test_compare_prints_window_means_and_a_paired_comparison(tmp_path, capsys):
         netsim.cli.main(["compare", str(tmp_path / "run"), "--windows", "0-a"])
     with pytest.raises(SystemExit):
         netsim.cli.main(["compare", str(tmp_path / "run"), "--rise", "-1"])
+    with pytest.raises(SystemExit):
+        netsim.cli.main(["compare", str(tmp_path / "run"), "--lag", "3", "--flat", "2"])
+    assert "--lag and --flat only apply with --rise" in capsys.readouterr().err
+    assert netsim.cli.main(["compare", str(tmp_path / "run"), "--rise", "0"]) == 2  # lag 10
+    assert "no round from episode 10 on (lag 10): the last is 3" in capsys.readouterr().err
 
 
 def counting_trials(monkeypatch) -> list[tuple[str, int]]:
