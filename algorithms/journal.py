@@ -9,7 +9,9 @@ written under a temporary name and renamed, so a killed process leaves only whol
 run again recomputes everything else (the learner's updates, the agents' windows and random
 streams, the network), reaches every batch with the inputs it had the first time, and takes the
 kept result: its tables are those of a trial never interrupted, bit for bit. An entry whose inputs
-differ in one bit is another key, never a wrong answer.
+differ in one bit is another key, never a wrong answer. The key holds the inputs, not the code: after
+a change to how an episode is computed (the environment, its version, the rollout), remove the
+journal (``rm -r DIR/journal``) before running again.
 
 Only batches that took at least :data:`KEEP_AFTER_S` of wall time are kept: MuJoCo Ant's 50-agent
 episodes take tens of seconds each, Cart Pole's a few milliseconds, cheaper to compute again than
