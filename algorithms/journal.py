@@ -9,9 +9,11 @@ written under a temporary name and renamed, so a killed process leaves only whol
 run again recomputes everything else (the learner's updates, the agents' windows and random
 streams, the network), reaches every batch with the inputs it had the first time, and takes the
 kept result: its tables are those of a trial never interrupted, bit for bit. An entry whose inputs
-differ in one bit is another key, never a wrong answer. The key holds the inputs, not the code: after
-a change to how an episode is computed (the environment, its version, the rollout), remove the
-journal (``rm -r DIR/journal``) before running again.
+differ in one bit is another key, never a wrong answer. A journal also records the versions of the
+libraries that compute an episode (:data:`EPISODE_LIBRARIES`, in ``versions.json``); a run with
+other versions installed (a later session's fresh install) discards it, with a warning, and
+computes its batches again. It does not record netsim's own code: after changing how an episode is
+computed, remove the journal (``rm -r DIR/journal``) before running again.
 
 Only batches that took at least :data:`KEEP_AFTER_S` of wall time are kept: MuJoCo Ant's 50-agent
 episodes take tens of seconds each, Cart Pole's a few milliseconds, cheaper to compute again than
@@ -21,12 +23,15 @@ to keep. Which batches are kept never changes a result, only how much a rerun re
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
+import json
 import os
 import time
 import warnings
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -35,6 +40,10 @@ from algorithms.rollout import Rollout
 KEEP_AFTER_S = 1.0
 """A batch is kept when computing it took at least this many seconds of wall time."""
 
+EPISODE_LIBRARIES = ("numpy", "gymnasium", "mujoco")
+"""The packages whose installed versions a journal records, and must match to be replayed."""
+
+VERSIONS_FILE = "versions.json"
 _PARTIAL_PREFIX = ".partial-"
 
 
@@ -47,11 +56,14 @@ class RolloutJournal:
     def __init__(self, directory: str | Path, keep_after_s: float | None = None) -> None:
         self.directory = Path(directory)
         self.keep_after_s = KEEP_AFTER_S if keep_after_s is None else keep_after_s
+        self.versions = library_versions()
         self._kept = {
             path.stem
             for path in (self.directory.glob("*.npz") if self.directory.is_dir() else [])
             if not path.name.startswith(_PARTIAL_PREFIX)
         }
+        if self._kept:
+            self._discard_unless_same_versions()
         self.replayed = 0
         self.replayed_wall_s = 0.0
         self.replayed_cpu_s = 0.0
@@ -75,6 +87,24 @@ class RolloutJournal:
             self._keep(digest or _digest(inputs), result, wall, cpu)
         return result
 
+    def _discard_unless_same_versions(self) -> None:
+        """Remove the kept batches if they were computed with other library versions."""
+        record = self.directory / VERSIONS_FILE
+        try:
+            recorded = json.loads(record.read_text())
+        except (OSError, ValueError):
+            recorded = None
+        if recorded == self.versions:
+            return
+        warnings.warn(
+            f"{self.directory} was kept with {recorded or 'unrecorded versions'}, not "
+            f"{self.versions}: computing its {len(self._kept)} batches again",
+            stacklevel=3,
+        )
+        for digest in self._kept:
+            (self.directory / f"{digest}.npz").unlink(missing_ok=True)
+        self._kept.clear()
+
     def _read(self, digest: str) -> Rollout | None:
         path = self.directory / f"{digest}.npz"
         try:
@@ -92,19 +122,39 @@ class RolloutJournal:
         return result
 
     def _keep(self, digest: str, result: Rollout, wall_s: float, cpu_s: float) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        final = self.directory / f"{digest}.npz"
-        partial = final.with_name(f"{_PARTIAL_PREFIX}{final.name}")
-        with open(partial, "wb") as file:
-            np.savez(
+        if not self._kept:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._write(VERSIONS_FILE, lambda file: file.write(json.dumps(self.versions).encode()))
+        self._write(
+            f"{digest}.npz",
+            lambda file: np.savez(
                 file,
                 discounted_returns=result.discounted_returns,
                 steps=result.steps,
                 wall_s=wall_s,
                 cpu_s=cpu_s,
-            )
-        os.replace(partial, final)
+            ),
+        )
         self._kept.add(digest)
+
+    def _write(self, name: str, fill: Callable[[BinaryIO], object]) -> None:
+        """Write file ``name`` of the journal under a temporary name, then rename it."""
+        final = self.directory / name
+        partial = final.with_name(f"{_PARTIAL_PREFIX}{name}")
+        with open(partial, "wb") as file:
+            fill(file)
+        os.replace(partial, final)
+
+
+def library_versions() -> dict[str, str | None]:
+    """The installed version of each of :data:`EPISODE_LIBRARIES` (None: not installed)."""
+    versions: dict[str, str | None] = {}
+    for name in EPISODE_LIBRARIES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
 
 
 def _digest(inputs: Sequence[object]) -> str:

@@ -71,6 +71,26 @@ def test_a_quick_batch_is_not_kept_and_an_unreadable_one_is_computed_again(tmp_p
     assert calls == [1.0, 2.0, 3.0] and rewritten.discounted_returns[0] == 3.0
 
 
+def test_a_journal_kept_with_other_library_versions_is_discarded_with_a_warning(
+    tmp_path, monkeypatch
+):
+    calls: list[float] = []
+    kept = RolloutJournal(tmp_path, keep_after_s=0)
+    kept.rollout(("a", PARAMS), counted(calls, 1.0))
+    assert json.loads((tmp_path / "versions.json").read_text()) == kept.versions
+    assert set(kept.versions) == {"numpy", "gymnasium", "mujoco"}
+    assert kept.versions["numpy"] == np.__version__
+    upgraded = {**kept.versions, "mujoco": "99.0"}
+    monkeypatch.setattr(algorithms.journal, "library_versions", lambda: upgraded)
+    with pytest.warns(UserWarning, match=r"kept with .*'mujoco': '.*'.*computing its 1 batches"):
+        later = RolloutJournal(tmp_path, keep_after_s=0)
+    assert len(later) == 0 and not list(tmp_path.glob("*.npz"))
+    later.rollout(("a", PARAMS), counted(calls, 2.0))
+    assert calls == [1.0, 2.0]
+    assert json.loads((tmp_path / "versions.json").read_text()) == upgraded
+    assert len(RolloutJournal(tmp_path)) == 1  # kept under the new versions, and replayable
+
+
 @pytest.mark.parametrize("name", ["espc", "espc deadline stragglers"])
 def test_a_trial_run_again_on_its_journal_gives_the_uninterrupted_tables(tmp_path, name):
     (variant,) = [variant for variant in small_scenario().variants if variant.name == name]
