@@ -16,7 +16,7 @@ computes its batches again. It does not record netsim's own code: after changing
 computed, remove the journal (``rm -r DIR/journal``) before running again.
 
 Only batches that took at least :data:`KEEP_AFTER_S` of wall time are kept: MuJoCo Ant's 50-agent
-episodes take tens of seconds each, Cart Pole's a few milliseconds, cheaper to compute again than
+episodes take tens of seconds each, Cart Pole's well under one, cheaper to compute again than
 to keep. Which batches are kept never changes a result, only how much a rerun replays.
 """
 
