@@ -148,8 +148,13 @@ class RolloutJournal:
 
 def library_versions() -> dict[str, str | None]:
     """The installed version of each of :data:`EPISODE_LIBRARIES` (None: not installed)."""
+    return installed_versions(EPISODE_LIBRARIES)
+
+
+def installed_versions(names: Sequence[str]) -> dict[str, str | None]:
+    """The installed version of each distribution in ``names`` (None: not installed)."""
     versions: dict[str, str | None] = {}
-    for name in EPISODE_LIBRARIES:
+    for name in names:
         try:
             versions[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:

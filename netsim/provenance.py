@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
-import importlib.metadata
 import platform
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+from algorithms.journal import installed_versions
 
 PACKAGES = (
     "netsim",
@@ -31,17 +32,11 @@ SOURCE_TREE = Path(__file__).resolve().parents[1]
 def provenance() -> dict[str, Any]:
     """The time, Python, host, package versions and git commit (None outside a git checkout;
     ``git_dirty`` tells whether tracked files differed from it)."""
-    versions: dict[str, str | None] = {}
-    for package in PACKAGES:
-        try:
-            versions[package] = importlib.metadata.version(package)
-        except importlib.metadata.PackageNotFoundError:
-            versions[package] = None
     return {
         "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "python": sys.version.split()[0],
         "host": platform.node(),
-        "versions": versions,
+        "versions": installed_versions(PACKAGES),
         "git_commit": _git("rev-parse", "HEAD"),
         "git_dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
     }
