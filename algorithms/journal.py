@@ -30,6 +30,7 @@ import time
 import warnings
 import zipfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -45,6 +46,8 @@ EPISODE_LIBRARIES = ("numpy", "gymnasium", "mujoco")
 
 VERSIONS_FILE = "versions.json"
 _PARTIAL_PREFIX = ".partial-"
+_UNREADABLE = (OSError, KeyError, ValueError, zipfile.BadZipFile)
+"""What reading a damaged entry (a truncated or foreign file) raises."""
 
 
 class RolloutJournal:
@@ -111,7 +114,7 @@ class RolloutJournal:
             with np.load(path) as entry:
                 result = Rollout(entry["discounted_returns"], entry["steps"])
                 wall, cpu = float(entry["wall_s"]), float(entry["cpu_s"])
-        except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
+        except _UNREADABLE as error:
             warnings.warn(
                 f"{path} is unreadable ({error}); computing its batch again", stacklevel=3
             )
@@ -144,6 +147,31 @@ class RolloutJournal:
         with open(partial, "wb") as file:
             fill(file)
         os.replace(partial, final)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What a journal holds: whole ``batches``, and the wall seconds computing them took."""
+
+    batches: int
+    wall_s: float
+
+
+def kept(directory: str | Path) -> Kept:
+    """The batches journal ``directory`` holds and the wall time they cost, which running the
+    trial again saves (read only: unlike :class:`RolloutJournal` it neither checks the recorded
+    versions nor discards anything; an unreadable entry counts for nothing)."""
+    batches, wall_s = 0, 0.0
+    for path in Path(directory).glob("*.npz"):
+        if path.name.startswith(_PARTIAL_PREFIX):
+            continue
+        try:
+            with np.load(path) as entry:
+                wall_s += float(entry["wall_s"])
+        except _UNREADABLE:
+            continue
+        batches += 1
+    return Kept(batches, wall_s)
 
 
 def library_versions() -> dict[str, str | None]:

@@ -244,12 +244,15 @@ def _status(results: Results) -> int:
     elif finished < trials:
         print(
             f"left: about {hours:.1f} h of trial time (one core each), from the finished trials' "
-            "wall times; divide by the workers that run it"
+            "wall times less what the journals hold; divide by the workers that run it"
         )
     under_way = results.under_way()
     if len(under_way):
         print("under way (batches kept in their rollout journals, replayed when run again):")
-        print(under_way.to_string(index=False))
+        shown = under_way[["variant", "trial", "batches_kept"]].assign(
+            minutes_kept=under_way["wall_s_kept"] / 60
+        )
+        print(shown.to_string(index=False, float_format=lambda value: f"{value:.1f}"))
     return 0
 
 

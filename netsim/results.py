@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from algorithms.journal import kept
 from netsim.store import RunStore
 
 
@@ -49,9 +50,10 @@ class Results:
 
     def progress(self) -> pd.DataFrame:
         """Per variant: trials ``finished`` of ``trials``, the mean wall time of its timed trials
-        (``wall_s_per_trial``) and ``remaining_wall_s``, its number of unfinished trials times
+        (``wall_s_per_trial``) and ``remaining_wall_s``: its number of unfinished trials times
         that mean (for a variant with no timed trial, the mean over all timed trials; NaN if there
-        are none)."""
+        are none), less the wall time its trials under way hold in their journals (each at most
+        that mean; see :meth:`under_way`)."""
         config = self.config
         names = [variant["name"] for variant in config["variants"]]
         finished = pd.Series(0, index=names)
@@ -68,19 +70,34 @@ class Results:
             {"finished": finished, "trials": config["trials"], "wall_s_per_trial": per_trial}
         )
         unfinished = table["trials"] - table["finished"]
-        table["remaining_wall_s"] = (unfinished * per_trial).where(unfinished > 0, 0.0)
+        under_way = self.under_way()
+        done = (
+            under_way["wall_s_kept"]
+            .clip(upper=per_trial.reindex(under_way["variant"]).to_numpy())
+            .groupby(under_way["variant"])
+            .sum()
+            .reindex(names, fill_value=0.0)
+        )
+        table["remaining_wall_s"] = (unfinished * per_trial - done).where(unfinished > 0, 0.0)
         return table.rename_axis("variant").reset_index()
 
     def under_way(self) -> pd.DataFrame:
-        """The unfinished trials that a rollout journal holds batches of (an interrupted run:
-        running the same command again replays them): ``variant`` (name), ``trial`` and
-        ``batches_kept``."""
+        """The unfinished trials that a rollout journal holds batches of (an interrupted run, or
+        one running now: running the same command again replays them): ``variant`` (name),
+        ``trial``, ``batches_kept`` and ``wall_s_kept``, the wall time computing them took."""
         names = [variant["name"] for variant in self.config["variants"]]
-        rows = [
-            {"variant": names[variant], "trial": trial, "batches_kept": count}
-            for (variant, trial), count in self.store.journalled().items()
-        ]
-        return pd.DataFrame(rows, columns=["variant", "trial", "batches_kept"])
+        rows = []
+        for (variant, trial), folder in self.store.journalled().items():
+            journal = kept(folder)
+            rows.append(
+                {
+                    "variant": names[variant],
+                    "trial": trial,
+                    "batches_kept": journal.batches,
+                    "wall_s_kept": journal.wall_s,
+                }
+            )
+        return pd.DataFrame(rows, columns=["variant", "trial", "batches_kept", "wall_s_kept"])
 
     def to_pandas(self) -> pd.DataFrame:
         """The metrics table: one row per (variant, trial, episode, agent)."""

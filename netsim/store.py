@@ -193,17 +193,15 @@ class RunStore:
                 rows.append({"variant": unit[0], "trial": unit[1], **json.loads(path.read_text())})
         return pd.DataFrame(rows, columns=None if rows else ["variant", "trial"])
 
-    def journalled(self) -> dict[Unit, int]:
-        """The unfinished units with a journal, and the batches each one's journal holds."""
+    def journalled(self) -> dict[Unit, Path]:
+        """The unfinished units with a journal, and each one's journal folder."""
         unfinished = self.unfinished()
-        counts = {
-            unit_of(folder.name): sum(
-                not entry.name.startswith(".") for entry in folder.glob("*.npz")
-            )
+        folders = {
+            unit_of(folder.name): folder
             for folder in (self.journals.glob("v*-t*") if self.journals.is_dir() else [])
             if _PART_NAME.fullmatch(folder.name)
         }
-        return {unit: count for unit, count in sorted(counts.items()) if unit in unfinished}
+        return {unit: folder for unit, folder in sorted(folders.items()) if unit in unfinished}
 
     def table_names(self) -> list[str]:
         """Every table name some finished part holds."""

@@ -15,6 +15,7 @@ from algorithms.journal import RolloutJournal
 from algorithms.rollout import Rollout
 from netsim.runner import trial_seed
 from netsim.simulation import simulate
+from netsim.store import RunStore
 
 PARAMS = np.arange(6, dtype=np.float32).reshape(2, 3)
 
@@ -134,8 +135,9 @@ def test_a_run_interrupted_mid_trial_replays_its_journal_when_run_again(
     assert len(list(journal.glob("*.npz"))) == 4  # rounds 0 to 3 were computed
     assert netsim.cli.main(["status", str(out)]) == 0
     printed = capsys.readouterr().out.splitlines()
-    assert printed[-3].startswith("under way") and printed[-1].split() == ["espc", "0", "4"]
-    assert netsim.Results(out).under_way().values.tolist() == [["espc", 0, 4]]
+    assert printed[-3].startswith("under way") and printed[-1].split()[:3] == ["espc", "0", "4"]
+    under_way = netsim.Results(out).under_way()
+    assert under_way[["variant", "trial", "batches_kept"]].values.tolist() == [["espc", 0, 4]]
 
     resumed = netsim.run(scenario, out, backend="serial", progress=False, plots=False)
     timing = json.loads((out / "parts" / "v0000-t0000" / "timing.json").read_text())
@@ -150,3 +152,49 @@ def test_a_run_interrupted_mid_trial_replays_its_journal_when_run_again(
     (journal / "leftover.npz").write_bytes(b"")
     netsim.run(scenario, out, backend="serial", progress=False, plots=False)
     assert not journal.exists()
+
+
+def test_status_counts_what_a_trial_under_way_has_kept_as_done(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(algorithms.journal, "KEEP_AFTER_S", 0.0)
+    scenario = small_scenario(variants=small_scenario().variants[1:2], trials=2, episodes=6)
+    out = tmp_path / "out"
+    stored, updates_after = [], []
+    original_write, original_update = RunStore.write, ESLearner.update
+
+    def write_and_note(store, unit, *args, **kwargs):
+        stored.append(unit)
+        return original_write(store, unit, *args, **kwargs)
+
+    def update_then_stop_in_trial_1(learner, reports):
+        if stored:
+            updates_after.append(len(reports))
+            if len(updates_after) == 4:
+                raise Interrupted
+        original_update(learner, reports)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(RunStore, "write", write_and_note)
+        patch.setattr(ESLearner, "update", update_then_stop_in_trial_1)
+        with pytest.raises(Interrupted):
+            netsim.run(scenario, out, backend="serial", progress=False, plots=False)
+    results = netsim.Results(out)
+    under_way = results.under_way()
+    assert under_way[["variant", "trial", "batches_kept"]].values.tolist() == [["espc", 1, 4]]
+    kept_s = under_way.wall_s_kept.item()
+    progress = results.progress()
+    per_trial = progress.wall_s_per_trial.item()  # trial 0's, which computed 6 rounds to its 4
+    assert 0 < kept_s < per_trial
+    assert progress.remaining_wall_s.item() == pytest.approx(per_trial - kept_s)
+    assert netsim.cli.main(["status", str(out)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[-2].split() == ["variant", "trial", "batches_kept", "minutes_kept"]
+    assert printed[-1].split()[:3] == ["espc", "1", "4"]
+
+    entry = next((out / "journal" / "v0000-t0001").glob("*.npz"))
+    with np.load(entry) as fields:
+        slow = {**fields, "wall_s": np.float64(10 * per_trial)}  # a round that took long
+    np.savez(entry, **slow)
+    assert results.under_way().wall_s_kept.item() > per_trial
+    assert results.progress().remaining_wall_s.item() == 0  # never below nothing left
+    (out / "journal" / "v0000-t0001" / "damaged.npz").write_bytes(b"not a zip")
+    assert results.under_way().batches_kept.item() == 4  # an unreadable entry counts for nothing
