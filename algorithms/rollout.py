@@ -1,19 +1,23 @@
 """One episode for each of b agents, as one vectorised computation.
 
 The agents' environments are one Gymnasium vector environment (its native vector form where the
-environment has one, as Cart Pole does). Gymnasium vector environments reset a finished sub-environment
-on the *next* step ("next-step autoreset"), so an agent's rewards count only until its episode ends;
-stepping stops once every agent's episode has ended.
+environment has one, as Cart Pole does); an agent's rewards count until its episode ends, and
+stepping stops once every agent's episode has ended. A sync vector environment (every environment
+without a native vector form: the grids, MuJoCo Ant) steps only the running agents'
+sub-environments, each as its own ``step`` would, and leaves a finished one as it ended: on Ant,
+where an ant that falls ends its episode (ESPC's averaged 860-900 of 1000 steps in figure 4.11),
+this saves the physics of the steps after it (``netsim bench rollout``). A native
+vector environment is stepped whole: it resets a finished sub-environment on the *next* step
+("next-step autoreset") and steps it on its last action until the batch ends, for nothing.
 
 Finished agents are compacted out of the policy evaluation: once at most half of the agents the
 policy still evaluates are running (and there are at least :data:`COMPACT_MIN_AGENTS` of them), it
 is narrowed to the running ones, so the short early episodes of a large batch do not cost a full
-batch of policy evaluations per step. A vector environment cannot drop a sub-environment, so a
-finished one keeps stepping (on its last action) until the batch ends; its steps count for nothing.
-Compaction does not change any result: each agent's actions depend on its own parameters and
-observations only, and its episode on its own sub-environment, which its neighbours' actions do
-not touch (native vector Cart Pole draws randomness only when it resets a finished sub-environment;
-a sync vector environment gives every sub-environment its own generator).
+batch of policy evaluations per step. Neither changes any result: each agent's actions depend on
+its own parameters and observations only, and its episode on its own sub-environment, which its
+neighbours' actions do not touch (native vector Cart Pole draws randomness only when it resets a
+finished sub-environment; a sync vector environment gives every sub-environment its own
+generator, reseeded at every batch's reset).
 
 :class:`RolloutPool` spreads one batch's rollout over worker processes, for environments whose
 physics, not the policy, is the cost (MuJoCo Ant): the batch is cut into contiguous chunks of agents,
@@ -82,7 +86,7 @@ def rollout(
     actions = actor(observations)
     discount = 1.0
     while True:
-        observations, rewards, terminated, truncated, _ = envs.step(actions)
+        observations, rewards, terminated, truncated = _step(envs, actions, active, observations)
         np.add(returns, discount * rewards, out=returns, where=active)
         steps += active
         active &= ~(terminated | truncated)
@@ -97,6 +101,24 @@ def rollout(
             actions = actor(observations)
         else:
             actions[evaluated] = actor(observations[evaluated])
+
+
+def _step(
+    envs: gym.vector.VectorEnv, actions: np.ndarray, active: np.ndarray, observations: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One step of ``envs``: observations, rewards, terminated and truncated, per sub-environment.
+    A sync vector environment steps the ``active`` sub-environments only, as its own ``step``
+    steps each (row i of ``actions`` to sub-environment i, results into float64 rewards), and
+    writes their observations into ``observations``; a finished one keeps its last observation."""
+    if not isinstance(envs, gym.vector.SyncVectorEnv):
+        observations, rewards, terminated, truncated, _ = envs.step(actions)
+        return observations, rewards, terminated, truncated
+    rewards = np.zeros(envs.num_envs, dtype=np.float64)
+    terminated = np.zeros(envs.num_envs, dtype=bool)
+    truncated = np.zeros(envs.num_envs, dtype=bool)
+    for i in np.flatnonzero(active):
+        observations[i], rewards[i], terminated[i], truncated[i], _ = envs.envs[i].step(actions[i])
+    return observations, rewards, terminated, truncated
 
 
 class RolloutPool:

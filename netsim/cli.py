@@ -109,11 +109,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     bench_parser = commands.add_parser(
         "bench",
         help="the benchmark suite: the simulator against bare and naive loops (learning), the fair "
-        "model's cost per event (network), a trial at 100 to 10,000 agents (scale), or all",
+        "model's cost per event (network), a trial at 100 to 10,000 agents (scale), or all three; "
+        "or MuJoCo Ant's rollouts (rollout)",
     )
     bench_parser.add_argument("suite", nargs="?", choices=BENCH_SUITES, default="all")
     bench_parser.add_argument("--repeats", type=_positive, help="timed runs of each contender")
-    bench_parser.add_argument("--agents", type=_positive, help="learning: n (default 50)")
+    bench_parser.add_argument(
+        "--agents", type=_positive, help="learning: n (default 50); rollout: n (default 12)"
+    )
     bench_parser.add_argument(
         "--episodes", type=_positive, help="learning: timed episodes (default 10)"
     )
@@ -154,6 +157,7 @@ def _bench(args: argparse.Namespace) -> int:
         "learning": {"n_agents": args.agents, "episodes": args.episodes, "warmup": args.warmup},
         "network": {},
         "scale": {"sizes": args.sizes, "rounds": args.rounds},
+        "rollout": {"n_agents": args.agents},
     }
     options = {
         suite: {

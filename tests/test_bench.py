@@ -5,7 +5,7 @@ import copy
 import numpy as np
 import pytest
 
-from netsim.bench import learning, scale
+from netsim.bench import learning, rollout, scale
 from netsim.cli import main
 
 
@@ -56,3 +56,11 @@ def test_cli_refuses_a_single_scale_size(capsys):
     with pytest.raises(SystemExit):
         main(["bench", "scale", "--sizes", "100"])
     assert "at least two sizes" in capsys.readouterr().err
+
+
+def test_rollout_bench_checks_both_contenders_agree_and_prints_their_ratio(capsys):
+    pytest.importorskip("mujoco")
+    ratios = rollout.main(n_agents=2, spreads=(0.1,), repeats=1)
+    assert list(ratios) == ["rollout, spread 0.1: running only / whole vector step"]
+    assert ratios["rollout, spread 0.1: running only / whole vector step"] > 0
+    assert "episodes of" in capsys.readouterr().out

@@ -9,7 +9,10 @@ and noisy).
   to 10,000 agents against one to 100;
 * ``scale`` (:mod:`netsim.bench.scale`): cost per agent-episode and peak memory of a whole trial
   at n = 100, 1,000 and 10,000 agents, each in a fresh process;
-* ``all``: the three, then their ratios against the goals.
+* ``all``: the three, then their ratios against the goals;
+* ``rollout`` (:mod:`netsim.bench.rollout`, not in ``all``: it needs the ``mujoco`` extra): MuJoCo
+  Ant's batched episodes, stepping only the running agents' environments against Gymnasium's
+  whole vector step.
 """
 
 from __future__ import annotations
@@ -17,7 +20,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-SUITES = ("learning", "network", "scale", "all")
+ALL = ("learning", "network", "scale")
+"""The suites ``all`` runs."""
+
+SUITES = (*ALL, "all", "rollout")
 
 GOALS: dict[str, tuple[str, float]] = {
     "simulator / bare batched loop": ("<=", 1.1),
@@ -30,16 +36,17 @@ GOALS: dict[str, tuple[str, float]] = {
 def main(suite: str = "all", options: dict[str, dict[str, Any]] | None = None) -> int:
     """Run ``suite`` (one of :data:`SUITES`) and print its measurements and ratios; ``options``
     maps a suite's name to keyword arguments of its ``main``."""
-    from netsim.bench import learning, network, scale
+    from netsim.bench import learning, network, rollout, scale
 
     suites: dict[str, Callable[..., dict[str, float]]] = {
         "learning": learning.main,
         "network": network.main,
         "scale": scale.main,
+        "rollout": rollout.main,
     }
     if suite not in SUITES:
         raise ValueError(f"unknown benchmark suite {suite!r}; known: {', '.join(SUITES)}")
-    chosen = list(suites) if suite == "all" else [suite]
+    chosen = list(ALL) if suite == "all" else [suite]
     ratios: dict[str, float] = {}
     for name in chosen:
         ratios.update(suites[name](**(options or {}).get(name, {})))
