@@ -112,25 +112,37 @@ class Interrupted(Exception):
     """Stands for the end of a session, part-way through a trial."""
 
 
+def run_interrupted(scenario, out, monkeypatch, *, in_trial: int) -> None:
+    """Run ``scenario`` serially into ``out`` until its learner's fourth update (rounds 0 to 3
+    computed) in the trial that runs after ``in_trial`` trials have been stored."""
+    stored, updates = [], []
+    original_write, original_update = RunStore.write, ESLearner.update
+
+    def write_and_note(store, unit, *args, **kwargs):
+        stored.append(unit)
+        return original_write(store, unit, *args, **kwargs)
+
+    def update_then_stop(learner, reports):
+        if len(stored) == in_trial:
+            updates.append(len(reports))
+            if len(updates) == 4:
+                raise Interrupted
+        original_update(learner, reports)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(RunStore, "write", write_and_note)
+        patch.setattr(ESLearner, "update", update_then_stop)
+        with pytest.raises(Interrupted):
+            netsim.run(scenario, out, backend="serial", progress=False, plots=False)
+
+
 def test_a_run_interrupted_mid_trial_replays_its_journal_when_run_again(
     tmp_path, monkeypatch, capsys
 ):
     monkeypatch.setattr(algorithms.journal, "KEEP_AFTER_S", 0.0)  # keep Cart Pole's batches too
     scenario = small_scenario(variants=small_scenario().variants[1:2], trials=1, episodes=6)
     out = tmp_path / "out"
-    updates = []
-    original_update = ESLearner.update
-
-    def update_then_stop(learner, reports):
-        updates.append(len(reports))
-        if len(updates) == 4:
-            raise Interrupted
-        original_update(learner, reports)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(ESLearner, "update", update_then_stop)
-        with pytest.raises(Interrupted):
-            netsim.run(scenario, out, backend="serial", progress=False, plots=False)
+    run_interrupted(scenario, out, monkeypatch, in_trial=0)
     journal = out / "journal" / "v0000-t0000"
     assert len(list(journal.glob("*.npz"))) == 4  # rounds 0 to 3 were computed
     assert netsim.cli.main(["status", str(out)]) == 0
@@ -158,25 +170,7 @@ def test_status_counts_what_a_trial_under_way_has_kept_as_done(tmp_path, monkeyp
     monkeypatch.setattr(algorithms.journal, "KEEP_AFTER_S", 0.0)
     scenario = small_scenario(variants=small_scenario().variants[1:2], trials=2, episodes=6)
     out = tmp_path / "out"
-    stored, updates_after = [], []
-    original_write, original_update = RunStore.write, ESLearner.update
-
-    def write_and_note(store, unit, *args, **kwargs):
-        stored.append(unit)
-        return original_write(store, unit, *args, **kwargs)
-
-    def update_then_stop_in_trial_1(learner, reports):
-        if stored:
-            updates_after.append(len(reports))
-            if len(updates_after) == 4:
-                raise Interrupted
-        original_update(learner, reports)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(RunStore, "write", write_and_note)
-        patch.setattr(ESLearner, "update", update_then_stop_in_trial_1)
-        with pytest.raises(Interrupted):
-            netsim.run(scenario, out, backend="serial", progress=False, plots=False)
+    run_interrupted(scenario, out, monkeypatch, in_trial=1)
     results = netsim.Results(out)
     under_way = results.under_way()
     assert under_way[["variant", "trial", "batches_kept"]].values.tolist() == [["espc", 1, 4]]
