@@ -234,7 +234,8 @@ def _say_if_unfinished(results: Results, doing: str) -> None:
 
 
 def _status(results: Results) -> int:
-    progress = results.progress()
+    under_way = results.under_way()
+    progress = results.progress(under_way)
     finished, trials = progress["finished"].sum(), progress["trials"].sum()
     print(f"{results.directory}: {finished} of {trials} trials finished")
     shown = progress[["variant", "finished", "trials"]].assign(
@@ -250,7 +251,6 @@ def _status(results: Results) -> int:
             f"left: about {hours:.1f} h of trial time (one core each), from the finished trials' "
             "wall times less what the journals hold; divide by the workers that run it"
         )
-    under_way = results.under_way()
     if len(under_way):
         print("under way (batches kept in their rollout journals, replayed when run again):")
         shown = under_way[["variant", "trial", "batches_kept"]].assign(

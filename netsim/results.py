@@ -48,12 +48,14 @@ class Results:
         names = [variant["name"] for variant in self.config["variants"]]
         return times.assign(variant=[names[index] for index in times["variant"]])
 
-    def progress(self) -> pd.DataFrame:
+    def progress(self, under_way: pd.DataFrame | None = None) -> pd.DataFrame:
         """Per variant: trials ``finished`` of ``trials``, the mean wall time of its timed trials
         (``wall_s_per_trial``) and ``remaining_wall_s``: its number of unfinished trials times
         that mean (for a variant with no timed trial, the mean over all timed trials; NaN if there
         are none), less the wall time its trials under way hold in their journals (each at most
-        that mean; see :meth:`under_way`)."""
+        that mean). ``under_way`` is a table :meth:`under_way` returned, for a caller that shows
+        it too: the estimate then agrees with the journals it shows (they grow while a run goes
+        on) and reads them once; by default they are read here."""
         config = self.config
         names = [variant["name"] for variant in config["variants"]]
         finished = pd.Series(0, index=names)
@@ -70,7 +72,8 @@ class Results:
             {"finished": finished, "trials": config["trials"], "wall_s_per_trial": per_trial}
         )
         unfinished = table["trials"] - table["finished"]
-        under_way = self.under_way()
+        if under_way is None:
+            under_way = self.under_way()
         done = (
             under_way["wall_s_kept"]
             .clip(upper=per_trial.reindex(under_way["variant"]).to_numpy())

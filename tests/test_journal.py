@@ -179,6 +179,8 @@ def test_status_counts_what_a_trial_under_way_has_kept_as_done(tmp_path, monkeyp
     per_trial = progress.wall_s_per_trial.item()  # trial 0's, which computed 6 rounds to its 4
     assert 0 < kept_s < per_trial
     assert progress.remaining_wall_s.item() == pytest.approx(per_trial - kept_s)
+    nothing_kept = results.progress(under_way.iloc[:0])  # the table given is the one counted
+    assert nothing_kept.remaining_wall_s.item() == pytest.approx(per_trial)
     assert netsim.cli.main(["status", str(out)]) == 0
     printed = capsys.readouterr().out.splitlines()
     assert printed[-2].split() == ["variant", "trial", "batches_kept", "minutes_kept"]
