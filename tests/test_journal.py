@@ -1,6 +1,7 @@
 """The rollout journal: a trial cut short and run again replays its kept batches to the same result."""
 
 import json
+import shutil
 
 import numpy as np
 import pandas as pd
@@ -151,6 +152,10 @@ def test_a_run_interrupted_mid_trial_replays_its_journal_when_run_again(
     under_way = netsim.Results(out).under_way()
     assert under_way[["variant", "trial", "batches_kept"]].values.tolist() == [["espc", 0, 4]]
 
+    # run again from elsewhere, as a fresh clone that holds the committed journal would: no entry
+    # depends on where the run directory lies
+    shutil.move(out, tmp_path / "clone")
+    out, journal = tmp_path / "clone", tmp_path / "clone" / "journal" / "v0000-t0000"
     resumed = netsim.run(scenario, out, backend="serial", progress=False, plots=False)
     timing = json.loads((out / "parts" / "v0000-t0000" / "timing.json").read_text())
     assert timing["replayed_batches"] == 4 and timing["wall_s"] > 0
