@@ -1,6 +1,6 @@
-"""The fixed protocol every algorithm follows (report section 3.1, Algorithm 2).
+"""The fixed protocol every algorithm follows: a central side and a peer side.
 
-An algorithm is pure learning logic in two halves that share nothing but bytes:
+The **central side** (report section 3.1, Algorithm 2) is two halves that share nothing but bytes:
 
 * the :class:`Learner` encodes its policy for the downlink (:meth:`Learner.policy_payload`) and
   updates from the report payloads that reached it (:meth:`Learner.update`);
@@ -9,9 +9,21 @@ An algorithm is pure learning logic in two halves that share nothing but bytes:
   its discounted return, the steps it took, and the report it sends, or ``None`` when its
   communication condition c_i^k is 0.
 
-Neither half knows about time or the network: ``netsim`` decides when a payload arrives. Agents are
-batched because agents that start a round together share their parameters, so their rollouts are one
-vectorised computation (DESIGN.md, "Speed").
+The **peer side** (decentralised learning; D-PSGD, Lian et al. 2017, is the template) is one object,
+:class:`Peers`, for all n agents, each holding its own parameters. A round of agent i:
+
+    run an episode on its own parameters x_i        -> report z_i, or None      (run_episodes)
+    send z_i to its neighbours; learn from the reports they sent it             (learn)
+    every tau rounds: send its parameters to its neighbours        (share)
+                      x_i <- sum_j W_ij x_j over itself and them   (mix)
+
+None of it knows about time or the network: ``netsim``'s communication patterns decide who sends
+what to whom, and when it arrives. Agents are batched because agents that start a round together
+are one vectorised computation (DESIGN.md, "Speed").
+
+Every algorithm's config dataclass declares ``check(n_agents)``: it raises a ValueError naming the
+setting when the settings cannot run with that many agents (ESPC's m > n, say). An
+:class:`Algorithm` whose config lacks it is refused when it is made.
 """
 
 from __future__ import annotations
@@ -104,18 +116,78 @@ class AgentPool(ABC):
         whether and what to report."""
 
 
+class Peers(ABC):
+    """All n agents' side of a decentralised algorithm: each agent holds its own parameters."""
+
+    @abstractmethod
+    def __init__(self, config: Any, problem: Problem) -> None:
+        """``problem.n_agents`` fresh agents: ``config`` is the algorithm's config dataclass."""
+
+    @abstractmethod
+    def run_episodes(self, agents: np.ndarray) -> EpisodeBatch:
+        """Each agent in ``agents`` runs one episode on its own parameters and decides whether and
+        what to report to its neighbours. An agent's episode depends on its own state alone, not
+        on which other agents share the batch (a pattern batches whichever agents are ready)."""
+
+    @abstractmethod
+    def learn(self, agent: int, reports: Sequence[bytes]) -> None:
+        """``agent``'s local step after its episode, from the reports its neighbours sent it this
+        round (in the order of the neighbours' indices; possibly none) and its own episode."""
+
+    @abstractmethod
+    def share(self, agent: int) -> bytes:
+        """``agent``'s parameters x_i, encoded as they cross to a neighbour for mixing."""
+
+    @abstractmethod
+    def mix(self, agent: int, weights: Sequence[float], payloads: Sequence[bytes]) -> None:
+        """x_agent <- sum_j weights[j] * x_j, where ``payloads[j]`` is what :meth:`share` gave for
+        x_j (the agent's own share is among them, as the mixing matrix's diagonal)."""
+
+    @abstractmethod
+    def parameters(self, agent: int) -> np.ndarray:
+        """x_i as a flat float64 vector, for the consensus distance of the agents' parameters."""
+
+
 @dataclass(frozen=True)
 class Algorithm:
-    """A registry entry: an algorithm's name, its hyperparameters' type, and its two halves."""
+    """A registry entry: an algorithm's name, its hyperparameters' type, and its sides: the
+    central learner and agents, and, if it has a decentralised form, its peers."""
 
     name: str
     config_type: type
-    learner_type: type[Learner]
-    agents_type: type[AgentPool]
+    learner_type: type[Learner] | None
+    agents_type: type[AgentPool] | None
     summary: str
     environment_check: Callable[[str], object] | None = None
     """Raises if the algorithm cannot run on an environment id (tabular algorithms need discrete
     spaces); called when a variant is built, so a bad pairing fails before anything runs."""
+    peers_type: type[Peers] | None = None
+    """The decentralised form (None: the algorithm has none)."""
+
+    def __post_init__(self) -> None:
+        if not (dataclasses.is_dataclass(self.config_type) and isinstance(self.config_type, type)):
+            raise TypeError(f"algorithm {self.name!r}: its config_type must be a dataclass")
+        if not callable(getattr(self.config_type, "check", None)):
+            raise TypeError(
+                f"algorithm {self.name!r}: its config {self.config_type.__name__} declares no "
+                "check(n_agents) method (raise a ValueError when the settings cannot run with "
+                "that many agents; do nothing when any number will do)"
+            )
+        if (self.learner_type is None) != (self.agents_type is None):
+            raise TypeError(
+                f"algorithm {self.name!r}: give both a learner_type and an agents_type, or neither"
+            )
+        if self.learner_type is None and self.peers_type is None:
+            raise TypeError(f"algorithm {self.name!r} has neither a central nor a peer side")
+
+    @property
+    def sides(self) -> tuple[str, ...]:
+        """Which sides it has: ``central``, ``peers``, or both."""
+        return tuple(
+            side
+            for side, present in (("central", self.learner_type), ("peers", self.peers_type))
+            if present is not None
+        )
 
     def check_environment(self, env_id: str) -> None:
         """Raise a ValueError naming the environment if this algorithm cannot run on it."""
@@ -132,27 +204,3 @@ class Algorithm:
                 f"unknown {self.name} setting(s) {unknown}; known settings: {sorted(fields)}"
             )
         return self.config_type(**overrides)
-
-
-class Registry:
-    """Algorithms by name, so the CLI, scenarios and tests can say ``algorithm="espc"``."""
-
-    def __init__(self) -> None:
-        self._entries: dict[str, Algorithm] = {}
-
-    def register(self, algorithm: Algorithm) -> Algorithm:
-        if algorithm.name in self._entries:
-            raise ValueError(f"algorithm {algorithm.name!r} is already registered")
-        self._entries[algorithm.name] = algorithm
-        return algorithm
-
-    def __getitem__(self, name: str) -> Algorithm:
-        try:
-            return self._entries[name]
-        except KeyError:
-            raise ValueError(
-                f"unknown algorithm {name!r}; known: {', '.join(sorted(self._entries))}"
-            ) from None
-
-    def names(self) -> list[str]:
-        return sorted(self._entries)

@@ -16,8 +16,8 @@ from netsim.compute import ComputeSettings
 from netsim.config import ConfigError, load_config
 from netsim.messages import Framing, Kind, Message
 from netsim.network import MODELS, Network
+from netsim.patterns import PATTERNS, CentralSettings, GossipSettings, Pattern, PatternSettings
 from netsim.results import Results
-from netsim.rounds import RoundSettings
 from netsim.runner import run
 from netsim.scenario import NetworkSettings, Scenario, Variant
 from netsim.simulation import simulate
@@ -26,6 +26,11 @@ from netsim.whatif import time_transfers
 
 __all__ = [
     "MODELS",
+    "PATTERNS",
+    "CentralSettings",
+    "GossipSettings",
+    "Pattern",
+    "PatternSettings",
     "TOPOLOGIES",
     "ComputeSettings",
     "ConfigError",
@@ -36,7 +41,6 @@ __all__ = [
     "Network",
     "NetworkSettings",
     "Results",
-    "RoundSettings",
     "Scenario",
     "Topology",
     "Variant",

@@ -22,6 +22,8 @@ import networkx as nx
 import numpy as np
 import scipy.stats
 
+from algorithms.registry import Registry
+
 PerAgent: TypeAlias = float | Sequence[float] | Mapping[str, Any] | Any
 """A number, a sequence of one number per agent, or a distribution (see the module docstring)."""
 
@@ -145,23 +147,15 @@ def line(
     return graph
 
 
-TOPOLOGIES: dict[str, Callable[..., nx.Graph]] = {
-    "star": star,
-    "two_tier": two_tier,
-    "line": line,
-}
-"""Builders by name, for config files and ``netsim list``."""
+TOPOLOGIES: Registry[Callable[..., nx.Graph]] = Registry("topology builder")
+"""Builders by name, for config files and ``netsim list``; ``TOPOLOGIES.register`` adds one."""
+for _builder in (star, two_tier, line):
+    TOPOLOGIES.register(_builder.__name__, _builder)
 
 
 def build(name: str, **arguments: Any) -> nx.Graph:
     """The graph that builder ``name`` makes from ``arguments``."""
-    try:
-        builder = TOPOLOGIES[name]
-    except KeyError:
-        raise ValueError(
-            f"unknown topology builder {name!r}; known: {', '.join(sorted(TOPOLOGIES))}"
-        ) from None
-    return builder(**arguments)
+    return TOPOLOGIES[name](**arguments)
 
 
 def _with_learner() -> nx.Graph:

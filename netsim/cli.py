@@ -15,7 +15,7 @@ from algorithms import ALGORITHMS
 from netsim.bench import SUITES as BENCH_SUITES
 from netsim.builders import TOPOLOGIES
 from netsim.catalog import find_scenario, load_scenario, load_script, scenario_names
-from netsim.executors import BACKENDS
+from netsim.executors import EXECUTORS
 from netsim.network import MODELS
 from netsim.results import Results
 from netsim.runner import run
@@ -36,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run_parser.add_argument("--episodes", type=_positive, help="episodes per trial")
     run_parser.add_argument("--seed", type=_non_negative, help="the scenario's seed")
     run_parser.add_argument("--out", help="results directory (default runs/SCENARIO)")
-    run_parser.add_argument("--backend", choices=BACKENDS, default="processes")
+    run_parser.add_argument("--backend", choices=list(EXECUTORS), default="processes")
     run_parser.add_argument(
         "--workers", type=_positive, help="worker processes, or local Ray CPUs (default: cores)"
     )

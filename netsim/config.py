@@ -11,8 +11,9 @@ A config file::
     topology = { builder = "star", n_agents = 10, latency_s = 0.01 }
 
     [[variants]]                       # Variant fields: name, algorithm, env, config, topology,
-    name = "ES"                        # network, compute
+    name = "ES"                        # network, compute, pattern
     algorithm = "es"
+    pattern = { name = "central", policy = "async", updates_every = 5 }
 
     [[variants]]
     name = "ESPC m=5"
@@ -22,7 +23,8 @@ A config file::
     [grid]                             # optional: each variant at every combination
     "topology.bandwidth_bps" = [32e3, 1e6]
 
-``topology`` names a builder of :data:`netsim.TOPOLOGIES` and its arguments. Validation is
+``topology`` names a builder of :data:`netsim.TOPOLOGIES` and its arguments; ``pattern`` names a
+communication pattern of :data:`netsim.PATTERNS` and its settings dataclass's fields. Validation is
 generic: the accepted keys and their types come from the dataclasses' fields and type hints (and a
 builder's signature), so a field added to a dataclass is accepted without changes here. An unknown
 key gets a close-match suggestion; a wrong type, a missing field, or a value its dataclass refuses
@@ -33,7 +35,6 @@ from __future__ import annotations
 
 import collections.abc
 import dataclasses
-import difflib
 import enum
 import inspect
 import math
@@ -47,7 +48,9 @@ from typing import Any, Literal, Union
 import networkx as nx
 
 from algorithms import ALGORITHMS
+from algorithms.registry import unknown_name_message
 from netsim.builders import TOPOLOGIES
+from netsim.patterns import PATTERNS
 from netsim.scenario import Scenario, Variant
 from netsim.sweep import expand, merge
 
@@ -130,7 +133,18 @@ def _variant(data: dict[str, Any], where: str) -> Variant:
         config = _apply(ALGORITHMS[str(algorithm)].config_type, _table(value, where), where)
         return {key: getattr(config, key) for key in value}
 
-    return _apply(Variant, data, where, {"topology": _topology, "config": algorithm_config})
+    special = {"topology": _topology, "config": algorithm_config, "pattern": _pattern}
+    return _apply(Variant, data, where, special)
+
+
+def _pattern(value: Any, where: str) -> Any:
+    """A pattern's settings from ``{name = NAME, SETTING = VALUE, ...}``."""
+    arguments = dict(_table(value, where))
+    name = arguments.pop("name", None)
+    if not isinstance(name, str):
+        raise _Invalid(f"{where}.name", f"name a pattern: one of {', '.join(PATTERNS)}")
+    _check_choice(name, PATTERNS, "communication pattern", f"{where}.name")
+    return _apply(PATTERNS[name].settings_type, arguments, where)
 
 
 def _topology(value: Any, where: str) -> nx.Graph:
@@ -247,22 +261,12 @@ def _list(value: Any, hint: Any, where: str) -> list[Any]:
 def _check_keys(data: Mapping[str, Any], known: list[str], where: str) -> None:
     for key in data:
         if key not in known:
-            raise _Invalid(
-                where,
-                f"unknown key {key!r}{_suggestion(str(key), known)}; known: {', '.join(known)}",
-            )
+            raise _Invalid(where, unknown_name_message("key", key, known))
 
 
 def _check_choice(value: str, known: Collection[str], what: str, where: str) -> None:
     if value not in known:
-        raise _Invalid(
-            where, f"unknown {what} {value!r}{_suggestion(value, known)}; known: {', '.join(known)}"
-        )
-
-
-def _suggestion(word: str, known: Collection[str]) -> str:
-    close = difflib.get_close_matches(word, list(known), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+        raise _Invalid(where, unknown_name_message(what, value, list(known)))
 
 
 def _describe(hint: Any) -> str:

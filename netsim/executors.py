@@ -19,11 +19,10 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from itertools import islice
 from typing import Any, TypeVar
 
+from algorithms.registry import Registry
+
 Item = TypeVar("Item")
 Result = TypeVar("Result")
-
-BACKENDS = ("serial", "processes", "ray")
-"""Executor names, as ``netsim run --backend`` takes them."""
 
 
 class Executor(ABC):
@@ -118,20 +117,28 @@ class Ray(Executor):
 def make_executor(
     backend: str = "processes", workers: int | None = None, address: str | None = None
 ) -> Executor:
-    """The executor called ``backend`` (one of :data:`BACKENDS`).
+    """The executor called ``backend`` (one of :data:`EXECUTORS`).
 
     ``processes`` starts ``workers`` processes (default: one per core); with one worker it runs in
     this process, as ``serial`` does, rather than start a pool. ``address`` is Ray's only."""
-    if backend not in BACKENDS:
-        raise ValueError(f"unknown backend {backend!r}; known: {', '.join(BACKENDS)}")
+    make = EXECUTORS[backend]
     if workers is not None and workers < 1:
         raise ValueError(f"workers = {workers} must be at least 1")
     if address is not None and backend != "ray":
         raise ValueError(f"address {address!r} is for the ray backend, not {backend!r}")
-    if backend == "ray":
-        return Ray(workers, address)
+    return make(workers, address)
+
+
+def _processes(workers: int | None, _address: str | None) -> Executor:
     workers = workers or os.cpu_count() or 1
-    return Processes(workers) if backend == "processes" and workers > 1 else Serial()
+    return Processes(workers) if workers > 1 else Serial()
+
+
+EXECUTORS: Registry[Callable[[int | None, str | None], Executor]] = Registry("backend")
+"""Executors by name, as ``netsim run --backend`` takes them: ``factory(workers, address)``."""
+EXECUTORS.register("serial", lambda _workers, _address: Serial())
+EXECUTORS.register("processes", _processes)
+EXECUTORS.register("ray", Ray)
 
 
 def _call(function: Callable[[Any], Any], item: Any) -> Any:

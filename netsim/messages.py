@@ -17,14 +17,16 @@ from dataclasses import dataclass
 
 
 class Kind(enum.StrEnum):
-    """What a message is for; control traffic is never counted as a report."""
+    """What a message is for, whoever sends it to whom; control traffic is never counted as a
+    report. Its direction (up to the learner, down from it, or between peers) is the roles of its
+    two ends, not its kind."""
 
     PARAMS = "params"
-    """Learner to agent: the policy."""
+    """Parameters: the learner's policy to an agent, or an agent's own to a neighbour, to mix."""
     REPORT = "report"
-    """Agent to learner: the algorithm's z_i^k."""
+    """An agent's z_i^k, to the learner or to a neighbour."""
     CONTROL = "control"
-    """Agent to learner: a header-only "nothing to send" notice that ends a barrier round."""
+    """A header-only "nothing to send" notice, so that whoever waits for a report stops waiting."""
 
 
 @dataclass(frozen=True)

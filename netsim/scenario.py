@@ -18,7 +18,8 @@ from algorithms import ALGORITHMS
 from netsim.compute import ComputeSettings
 from netsim.messages import Framing
 from netsim.network import OUTAGE_POLICIES, model_type
-from netsim.rounds import RoundSettings
+from netsim.patterns import PatternSettings, pattern_of, pattern_settings
+from netsim.patterns.central import CentralSettings
 from netsim.topology import Topology
 
 
@@ -50,34 +51,39 @@ class NetworkSettings:
 
 @dataclass(frozen=True)
 class Variant:
-    """One curve of a study: an algorithm with its settings, an environment, and a network."""
+    """One curve of a study: an algorithm with its settings, an environment, a network, and the
+    communication pattern that says who sends what to whom over it."""
 
     name: str
     """Label in tables and plots."""
     algorithm: str
     """Registered algorithm name (``es``, ``espc``, ...)."""
     topology: nx.Graph
-    """Learner, agents and links (see :mod:`netsim.topology`); n is its number of agents."""
+    """Agents, routers, links, and the learner if the pattern has one (see
+    :mod:`netsim.topology`); n is its number of agents."""
     env: str = "CartPole-v1"
     """Gymnasium environment id."""
     config: Mapping[str, Any] = field(default_factory=dict)
     """Overrides of the algorithm's hyperparameters (its config dataclass's defaults otherwise)."""
     network: NetworkSettings = field(default_factory=NetworkSettings)
     compute: ComputeSettings = field(default_factory=ComputeSettings)
-    rounds: RoundSettings = field(default_factory=RoundSettings)
-    """The round policy: ``barrier`` (default), ``deadline`` or ``async``."""
+    pattern: PatternSettings | str = field(default_factory=CentralSettings)
+    """The communication pattern: its settings (:class:`CentralSettings`, the default, with its
+    round policy; :class:`GossipSettings`; a user's own), or a pattern's name for its default
+    settings (see :mod:`netsim.patterns`)."""
 
     validated_topology: Topology = field(init=False, repr=False, compare=False)
     """The topology, validated, with its routes: built once, when the variant is."""
 
     def __post_init__(self) -> None:
         try:
+            object.__setattr__(self, "pattern", pattern_settings(self.pattern))
             topology = Topology(self.topology)
             object.__setattr__(self, "validated_topology", topology)
             algorithm = ALGORITHMS[self.algorithm]
             algorithm.make_config(dict(self.config)).check(topology.n_agents)
             self.compute.step_times(topology.n_agents)
-            self.rounds.check(topology.n_agents)
+            pattern_of(self.settings).validate(self.settings, topology, algorithm)
             gym.spec(self.env)
             algorithm.check_environment(self.env)
         except (ValueError, TypeError, gym.error.Error) as error:
@@ -86,6 +92,12 @@ class Variant:
     @property
     def n_agents(self) -> int:
         return self.validated_topology.n_agents
+
+    @property
+    def settings(self) -> PatternSettings:
+        """The pattern's settings (``pattern``, a name resolved to its defaults)."""
+        assert isinstance(self.pattern, PatternSettings)  # __post_init__ resolved it
+        return self.pattern
 
     def resolved_config(self) -> Any:
         """The algorithm's full config dataclass for this variant."""
@@ -101,7 +113,7 @@ class Variant:
             "config": dataclasses.asdict(self.resolved_config()),
             "network": dataclasses.asdict(self.network),
             "compute": dataclasses.asdict(self.compute),
-            "rounds": dataclasses.asdict(self.rounds),
+            "pattern": {"name": self.settings.pattern, **dataclasses.asdict(self.settings)},
             "topology": nx.node_link_data(self.topology, edges="edges"),
         }
 

@@ -1,28 +1,31 @@
-"""One trial of one variant: build the network, the algorithm's two halves, the processes; run."""
+"""One trial of one variant: build the network, the algorithm's side its pattern drives, the
+pattern's processes; run."""
 
 from __future__ import annotations
 
 import contextlib
 import gc
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import simpy
 
 from algorithms import ALGORITHMS, Problem
-from algorithms.base import AgentPool, Learner, derive_seed
+from algorithms.base import derive_seed
 from algorithms.journal import RolloutJournal
 from netsim.network import Network
-from netsim.recorder import Recorder
-from netsim.rounds import TrialParts, make_rounds
+from netsim.patterns import Trial, pattern_of
 from netsim.scenario import Variant
 
-TABLES = ("metrics", "links", "messages", "link_load")
-"""The tables a trial produces, by name: ``metrics``, one row per (episode, agent); ``links``, one
-row per directed link (:meth:`Network.link_table`); ``messages``, one row per message, only when the
-variant's network settings ask for a trace; ``link_load``, one row per (directed link, time bin),
-only when they ask for it (``load_bin_s``, :meth:`Network.load_table`)."""
+TABLES = ("metrics", "consensus", "links", "messages", "link_load")
+"""The tables a trial produces, by name: ``metrics``, one row per (episode, agent), and, where the
+pattern has one (``gossip``), ``consensus``, one row per (round, agent) (see the patterns'
+recorders); ``links``, one row per directed link (:meth:`Network.link_table`); ``messages``, one row
+per message, only when the variant's network settings ask for a trace; ``link_load``, one row per
+(directed link, time bin), only when they ask for it (``load_bin_s``, :meth:`Network.load_table`).
+``docs/tables.md`` describes every column."""
 
 GC_YOUNG_THRESHOLD = 20_000
 """Allocations between collections of the youngest generation while a trial runs (Python's
@@ -42,25 +45,19 @@ def simulate(
 ) -> dict[str, pd.DataFrame]:
     """The tables of one trial of ``variant``, by name (see :data:`TABLES`); its agents keep their
     costly batches in ``journal`` and replay those it holds (:mod:`algorithms.journal`)."""
-    algorithm = ALGORITHMS[variant.algorithm]
-    config = variant.resolved_config()
     problem = Problem(variant.env, variant.n_agents, seed, journal)
-    learner, agents = (
-        algorithm.learner_type(config, problem),
-        algorithm.agents_type(config, problem),
+    side = pattern_of(variant.settings).make_side(
+        ALGORITHMS[variant.algorithm], variant.resolved_config(), problem
     )
-    return simulate_from(variant, episodes, seed, learner, agents)
+    return simulate_from(variant, episodes, seed, side)
 
 
 def simulate_from(
-    variant: Variant,
-    episodes: int,
-    seed: np.random.SeedSequence,
-    learner: Learner,
-    agents: AgentPool,
+    variant: Variant, episodes: int, seed: np.random.SeedSequence, side: Any
 ) -> dict[str, pd.DataFrame]:
-    """The tables of ``episodes`` rounds of ``variant`` played by ``learner`` and ``agents`` as
-    they are (the benchmark starts them from a trained policy); ``seed`` drives the network."""
+    """The tables of ``episodes`` rounds of ``variant`` played by ``side``, the algorithm's side
+    its pattern drives (``(learner, agents)`` for ``central``, peers for ``gossip``), as it is
+    (the benchmark starts it from a trained policy); ``seed`` drives the network."""
     topology = variant.validated_topology
     env = simpy.Environment()
     settings = variant.network
@@ -74,13 +71,12 @@ def simulate_from(
         trace=settings.trace,
         load_bin_s=settings.load_bin_s,
     )
-    recorder = Recorder(episodes, topology.n_agents)
-    parts = TrialParts(env, network, learner, agents, recorder, variant.compute)
-    rounds = make_rounds(parts, variant.rounds)
-    env.process(rounds.learner_process(episodes))
+    trial = Trial(env, network, variant.compute, episodes)
+    pattern = pattern_of(variant.settings)(trial, variant.settings, side)
+    pattern.start()
     with fewer_collections():
         env.run()
-    tables = {"metrics": recorder.to_frame(), "links": network.link_table()}
+    tables = {**pattern.tables(), "links": network.link_table()}
     for name, table in (("messages", network.trace_table()), ("link_load", network.load_table())):
         if table is not None:
             tables[name] = table

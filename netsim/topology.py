@@ -1,21 +1,24 @@
-"""Topologies: a NetworkX graph of a learner, agents and routers joined by links (SPEC.md section 5).
+"""Topologies: a NetworkX graph of agents, routers and at most one learner joined by links.
 
 A topology is any ``networkx.Graph`` (links full duplex: each direction its own capacity) or
 ``networkx.DiGraph`` (each edge one direction) whose
 
-* nodes carry ``role`` in {"learner", "agent", "router"}: exactly one learner, at least one agent;
+* nodes carry ``role`` in {"learner", "agent", "router"}: at least one agent, zero or one learner;
 * edges carry ``bandwidth_bps`` (bits per second, > 0) and ``latency_s`` (seconds, >= 0), and may
   carry ``loss`` (each packet's loss probability, in [0, 1), default 0) and ``outages`` (intervals
   ``(start_s, end_s)`` with ``0 <= start_s < end_s`` during which the link carries nothing).
 
 Agent i is the i-th agent node in the graph's node order. Routes are shortest paths by hop count
 (our choice; ties broken by NetworkX's deterministic search order), computed once.
+
+A topology does not know who talks to whom: a communication pattern states the node pairs it sends
+between, and :meth:`Topology.require` checks that each has a route, naming the first that has none.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -49,7 +52,8 @@ class Link:
 
 
 class Topology:
-    """A validated graph with its learner, its agents in order, and the route of every message."""
+    """A validated graph with its learner (or None), its agents in order, and the route of every
+    message."""
 
     def __init__(self, graph: nx.Graph, *, roles: bool = True) -> None:
         """Validate ``graph``; with ``roles=False`` (what-if timing between any nodes) node roles
@@ -63,26 +67,35 @@ class Topology:
         self.learner, self.agents = _roles(graph) if roles else (None, ())
         self._searches: dict[tuple[Hashable, bool], dict[Hashable, list[Hashable]]] = {}
         self._routes: dict[tuple[Hashable, Hashable], tuple[Link, ...]] = {}
-        self._downlinks = [self._agent_route(agent, towards_agent=True) for agent in self.agents]
-        self._uplinks = [self._agent_route(agent, towards_agent=False) for agent in self.agents]
 
     @property
     def n_agents(self) -> int:
         return len(self.agents)
 
     def downlink(self, agent: int) -> tuple[Link, ...]:
-        """The links from the learner to agent ``agent``, in order."""
-        return self._downlinks[agent]
+        """The route from the learner to agent number ``agent``."""
+        return self.route(self.learner, self.agents[agent])
 
     def uplink(self, agent: int) -> tuple[Link, ...]:
-        """The links from agent ``agent`` to the learner, in order."""
-        return self._uplinks[agent]
+        """The route from agent number ``agent`` to the learner."""
+        return self.route(self.agents[agent], self.learner)
+
+    def require(self, pairs: Iterable[tuple[Hashable, Hashable]], needed_by: str) -> None:
+        """Raise a ValueError naming the first of ``pairs`` (source, destination) that no route
+        joins, and ``needed_by``, what needs it (a communication pattern, say)."""
+        for src, dst in pairs:
+            try:
+                self.route(src, dst)
+            except ValueError as error:
+                raise ValueError(
+                    f"{needed_by} needs a path from {src!r} to {dst!r}: {error}"
+                ) from None
 
     def route(self, src: Hashable, dst: Hashable) -> tuple[Link, ...]:
         """The links from node ``src`` to node ``dst``, in order: a shortest path by hops, found by
         a breadth-first search from ``src``, or, towards the learner, from the learner over
-        reversed links (one search serves every agent). The simulator's downlinks and uplinks are
-        these routes, so a what-if transfer between the learner and an agent takes the same path."""
+        reversed links (one search serves every agent). Every message the simulator sends takes
+        this route, so a what-if transfer between two nodes takes the path a simulated message between them takes."""
         key = (src, dst)
         if key not in self._routes:
             for node in key:
@@ -109,18 +122,8 @@ class Topology:
             self._searches[key] = nx.single_source_shortest_path(graph, source)
         return self._searches[key]
 
-    def _agent_route(self, agent: Hashable, towards_agent: bool) -> tuple[Link, ...]:
-        src, dst = (self.learner, agent) if towards_agent else (agent, self.learner)
-        try:
-            return self.route(src, dst)
-        except ValueError:
-            direction = "from the learner to" if towards_agent else "to the learner from"
-            raise ValueError(
-                f"agent {agent!r} is disconnected: no path {direction} it (learner {self.learner!r})"
-            ) from None
 
-
-def _roles(graph: nx.Graph) -> tuple[Hashable, tuple[Hashable, ...]]:
+def _roles(graph: nx.Graph) -> tuple[Hashable | None, tuple[Hashable, ...]]:
     learners, agents = [], []
     for node, role in graph.nodes(data="role"):
         if role not in ROLES:
@@ -129,13 +132,13 @@ def _roles(graph: nx.Graph) -> tuple[Hashable, tuple[Hashable, ...]]:
             learners.append(node)
         elif role == "agent":
             agents.append(node)
-    if len(learners) != 1:
+    if len(learners) > 1:
         raise ValueError(
-            f"a topology needs exactly one learner node; found {len(learners)}: {learners}"
+            f"a topology has at most one learner node; found {len(learners)}: {learners}"
         )
     if not agents:
         raise ValueError("a topology needs at least one node with role 'agent'; found none")
-    return learners[0], tuple(agents)
+    return (learners[0] if learners else None), tuple(agents)
 
 
 def _links(graph: nx.Graph) -> dict[tuple[Hashable, Hashable], Link]:

@@ -35,12 +35,12 @@ def stragglers(name: str, n_agents: int, episodes: int, trials: int) -> netsim.S
         step_time_s=[FAST_STEP_S] * (n_agents - slow) + [SLOW_STEP_S] * slow
     )
     policies = {
-        "barrier": netsim.RoundSettings(),
-        "deadline, drop late": netsim.RoundSettings("deadline", deadline_s=DEADLINE_S),
-        "deadline, carry late": netsim.RoundSettings(
+        "barrier": netsim.CentralSettings(),
+        "deadline, drop late": netsim.CentralSettings("deadline", deadline_s=DEADLINE_S),
+        "deadline, carry late": netsim.CentralSettings(
             "deadline", deadline_s=DEADLINE_S, late_reports="carry"
         ),
-        f"async k={n_agents // 2}": netsim.RoundSettings("async", updates_every=n_agents // 2),
+        f"async k={n_agents // 2}": netsim.CentralSettings("async", updates_every=n_agents // 2),
     }
     algorithms = [("ES", "es", {}), ("ESPC", "espc", {"m": n_agents // 2, "k": 5})]
     network = netsim.star(n_agents, bandwidth_bps=1e6, latency_s=0.01)
@@ -53,7 +53,7 @@ def stragglers(name: str, n_agents: int, episodes: int, trials: int) -> netsim.S
                 network,
                 config=config,
                 compute=compute,
-                rounds=rounds,
+                pattern=rounds,
             )
             for label, algorithm, config in algorithms
             for policy, rounds in policies.items()

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import netsim
-from netsim import ComputeSettings, NetworkSettings, RoundSettings, Variant, star
+from netsim import CentralSettings, ComputeSettings, NetworkSettings, Variant, star
 from netsim.simulation import simulate
 
 DATA = Path(__file__).parent / "data" / "central_before"
@@ -24,9 +24,9 @@ STEP_TIMES = [1e-3, 2e-3, 5e-3, 1e-2]
 """Four agents, one a tenfold straggler, so deadlines and async groups bite."""
 
 POLICIES = {
-    "barrier": RoundSettings(),
-    "deadline": RoundSettings("deadline", deadline_s=0.2, late_reports="carry"),
-    "async": RoundSettings("async", updates_every=2),
+    "barrier": CentralSettings(),
+    "deadline": CentralSettings("deadline", deadline_s=0.2, late_reports="carry"),
+    "async": CentralSettings("async", updates_every=2),
 }
 ALGORITHMS = {
     "dql": ("netsim/SimpleGrid-v0", {}, 12),
@@ -56,7 +56,7 @@ def tables(algorithm: str, policy: str) -> dict[str, pd.DataFrame]:
         config=config,
         network=NetworkSettings(model="fair", on_outage="fail", trace=True, load_bin_s=0.1),
         compute=ComputeSettings(step_time_s=STEP_TIMES, update_time_s=0.003),
-        rounds=POLICIES[policy],
+        pattern=POLICIES[policy],
     )
     return simulate(variant, episodes, np.random.SeedSequence(7))
 

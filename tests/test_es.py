@@ -87,6 +87,7 @@ def test_unknown_setting_is_named():
 
 def test_unknown_algorithm_is_named():
     with pytest.raises(
-        ValueError, match="unknown algorithm 'dqn'; known: davia, dql, ebcdql, es, espc"
+        ValueError,
+        match="unknown algorithm 'dqn' \\(did you mean 'dql'\\?\\); known: davia, dql, ebcdql, es, espc",
     ):
         ALGORITHMS["dqn"]

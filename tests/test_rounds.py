@@ -10,9 +10,9 @@ import pytest
 import netsim
 from algorithms.base import AgentPool, EpisodeBatch, Learner
 from analysis.aggregate import per_trial
-from netsim import ComputeSettings, RoundSettings, Variant, star
-from netsim.rounds import ROUND_POLICIES
-from netsim.rounds.settings import POLICIES
+from netsim import CentralSettings, ComputeSettings, Variant, star
+from netsim.patterns.central import ROUND_POLICIES
+from netsim.patterns.central.settings import POLICIES
 from netsim.simulation import simulate_from
 
 FAST = 1e12
@@ -56,10 +56,10 @@ def timeline(steps, step_time_s, rounds, episodes, silent=(), update_time_s=0.0,
         "es",
         star(len(steps), network.get("bandwidth_bps", FAST), network.get("latency_s", 0.0)),
         compute=ComputeSettings(step_time_s=step_time_s, update_time_s=update_time_s),
-        rounds=rounds,
+        pattern=rounds,
     )
     learner, agents = VersionedLearner(), FixedAgents(steps, silent)
-    tables = simulate_from(variant, episodes, np.random.SeedSequence(0), learner, agents)
+    tables = simulate_from(variant, episodes, np.random.SeedSequence(0), (learner, agents))
     return tables["metrics"].set_index(["episode", "agent"]), learner, agents
 
 
@@ -72,7 +72,7 @@ def test_a_deadline_drops_or_carries_exactly_the_late_reports(late_reports):
     # agents 0 and 1 take 1 s and 2 s; agent 2 takes 8 s, past the 3 s deadline. Rounds start at
     # 0, 3.5 and 7 (deadline 3 s + update 0.5 s). Agent 2 plays version 0 until t = 8, skips
     # version 1, and plays version 2 (received at 7) from 8 to 16, after the last deadline.
-    rounds = RoundSettings("deadline", deadline_s=3.0, late_reports=late_reports)
+    rounds = CentralSettings("deadline", deadline_s=3.0, late_reports=late_reports)
     metrics, learner, agents = timeline([1, 2, 8], 1.0, rounds, 3, update_time_s=0.5)
 
     assert agents.batches == [(0, [0, 1, 2]), (1, [0, 1]), (2, [0, 1]), (2, [2])]
@@ -98,7 +98,7 @@ def test_a_deadline_drops_or_carries_exactly_the_late_reports(late_reports):
 
 
 def test_under_a_deadline_silent_agents_send_nothing_and_rounds_last_the_deadline():
-    rounds = RoundSettings("deadline", deadline_s=0.5)
+    rounds = CentralSettings("deadline", deadline_s=0.5)
     metrics, learner, _ = timeline([10, 10], 1e-3, rounds, 3, silent={1}, update_time_s=0.25)
     assert (metrics["control_wire_bytes"] == 0).all()
     assert metrics.xs(1, level="agent")["sent"].tolist() == [0, 0, 0]
@@ -116,7 +116,7 @@ def test_async_records_how_stale_each_report_was():
     # k = 1, one step each at 1.0, 1.7 and 2.9 s: arrivals at 1.0 (a0), 1.7 (a1), 2.0 (a0),
     # 2.9 (a2), 3.0 (a0), 3.4 (a1), 5.1 (a1), 5.8 (a2), 8.7 (a2); each makes a new version and
     # sends it back to its agent alone.
-    rounds = RoundSettings("async", updates_every=1)
+    rounds = CentralSettings("async", updates_every=1)
     metrics, learner, agents = timeline([1, 1, 1], [1.0, 1.7, 2.9], rounds, 3)
 
     versions = metrics["policy_version"].unstack("agent").to_numpy()
@@ -142,7 +142,7 @@ def test_async_updates_after_every_k_arrivals_and_flushes_at_the_end():
     # k = 2 of 3 agents with one-step episodes of 1.0, 2.1 and 3.3 s; agent 1 sends notices, which
     # count as arrivals. Arrivals: a0 1.0, a1 2.1 -> update, v1 to a0 and a1; a0 3.1, a2 3.3 ->
     # update, v2 to a2 (a0 is done); a1 4.2 (done), a2 6.6 -> update.
-    rounds = RoundSettings("async", updates_every=2)
+    rounds = CentralSettings("async", updates_every=2)
     metrics, learner, agents = timeline([1, 1, 1], [1.0, 2.1, 3.3], rounds, 2, silent={1})
     assert [reporters(update) for update in learner.updates] == [[0], [2, 0], [2]]
     assert agents.batches == [(0, [0, 1, 2]), (1, [0, 1]), (2, [2])]
@@ -155,7 +155,7 @@ def test_async_updates_after_every_k_arrivals_and_flushes_at_the_end():
 
 def test_a_straggler_delays_a_barrier_round_by_its_extra_compute_and_no_more():
     network = {"bandwidth_bps": 1e6, "latency_s": 0.01}
-    barrier = RoundSettings()
+    barrier = CentralSettings()
     even, *_ = timeline([10, 10, 10], 1e-3, barrier, 3, update_time_s=0.1, **network)
     slow, *_ = timeline([10, 10, 10], [1e-3, 1e-3, 4e-3], barrier, 3, update_time_s=0.1, **network)
     round_ends = [
@@ -168,22 +168,24 @@ def test_a_straggler_delays_a_barrier_round_by_its_extra_compute_and_no_more():
 
 def test_async_with_k_equal_to_n_is_the_barrier():
     def variant(rounds):
-        return Variant("v", "espc", star(4, 1e6, 0.01), config={"m": 2, "k": 3}, rounds=rounds)
+        return Variant("v", "espc", star(4, 1e6, 0.01), config={"m": 2, "k": 3}, pattern=rounds)
 
     seed = np.random.SeedSequence(5)
-    barrier = netsim.simulate(variant(RoundSettings()), 6, seed)["metrics"]
-    together = netsim.simulate(variant(RoundSettings("async", updates_every=4)), 6, seed)["metrics"]
+    barrier = netsim.simulate(variant(CentralSettings()), 6, seed)["metrics"]
+    together = netsim.simulate(variant(CentralSettings("async", updates_every=4)), 6, seed)[
+        "metrics"
+    ]
     pd.testing.assert_frame_equal(barrier, together)
     assert barrier["sent"].mean() < 1  # ESPC's silence exercises the notices
 
 
 def test_a_generous_deadline_learns_what_the_barrier_learns_without_notices():
     def variant(rounds):
-        return Variant("v", "espc", star(4, 1e6, 0.01), config={"m": 2, "k": 3}, rounds=rounds)
+        return Variant("v", "espc", star(4, 1e6, 0.01), config={"m": 2, "k": 3}, pattern=rounds)
 
     seed = np.random.SeedSequence(5)
-    barrier = netsim.simulate(variant(RoundSettings()), 6, seed)["metrics"]
-    deadline = netsim.simulate(variant(RoundSettings("deadline", deadline_s=60.0)), 6, seed)[
+    barrier = netsim.simulate(variant(CentralSettings()), 6, seed)["metrics"]
+    deadline = netsim.simulate(variant(CentralSettings("deadline", deadline_s=60.0)), 6, seed)[
         "metrics"
     ]
     pd.testing.assert_series_equal(barrier["reward"], deadline["reward"])
@@ -201,16 +203,16 @@ ALGORITHMS_AND_ENVS = [
     ("espc", "CartPole-v1", {"hidden": (4,), "m": 2, "k": 2}),
 ]
 EVERY_POLICY = [
-    RoundSettings(),
-    RoundSettings("deadline", deadline_s=0.05, late_reports="carry"),
-    RoundSettings("async", updates_every=2),
+    CentralSettings(),
+    CentralSettings("deadline", deadline_s=0.05, late_reports="carry"),
+    CentralSettings("async", updates_every=2),
 ]
 
 
 @pytest.mark.parametrize("rounds", EVERY_POLICY, ids=lambda rounds: rounds.policy)
 @pytest.mark.parametrize("algorithm, env, config", ALGORITHMS_AND_ENVS, ids=lambda x: str(x))
 def test_every_algorithm_learns_under_every_round_policy(algorithm, env, config, rounds):
-    variant = Variant("v", algorithm, star(3, 1e6, 0.01), env=env, config=config, rounds=rounds)
+    variant = Variant("v", algorithm, star(3, 1e6, 0.01), env=env, config=config, pattern=rounds)
     metrics = netsim.simulate(variant, 4, np.random.SeedSequence(1))["metrics"]
     assert metrics["reward"].notna().any()
     assert (metrics["staleness"].dropna() >= 0).all() and metrics["staleness"].notna().any()
@@ -219,13 +221,13 @@ def test_every_algorithm_learns_under_every_round_policy(algorithm, env, config,
 def test_round_and_compute_settings_name_what_is_wrong():
     assert set(ROUND_POLICIES) == set(POLICIES)  # every policy a setting accepts has a process
     with pytest.raises(ValueError, match="deadline round policy needs deadline_s > 0"):
-        RoundSettings("deadline")
+        CentralSettings("deadline")
     with pytest.raises(ValueError, match="deadline_s is set but the round policy is 'barrier'"):
-        RoundSettings(deadline_s=1.0)
-    with pytest.raises(ValueError, match="unknown round policy 'gossip'"):
-        RoundSettings("gossip")  # type: ignore[arg-type]
+        CentralSettings(deadline_s=1.0)
+    with pytest.raises(ValueError, match="unknown central round policy 'gossip'"):
+        CentralSettings("gossip")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="variant 'v'.*updates_every = 5 exceeds the 3 agents"):
-        Variant("v", "es", star(3, 1e6), rounds=RoundSettings("async", updates_every=5))
+        Variant("v", "es", star(3, 1e6), pattern=CentralSettings("async", updates_every=5))
     with pytest.raises(ValueError, match="variant 'v'.*step_time_s has 2 values for 3 agents"):
         Variant("v", "es", star(3, 1e6), compute=ComputeSettings(step_time_s=[1e-3, 1e-3]))
     with pytest.raises(ValueError, match="step_time_s of agent 1 is -0.5"):
@@ -240,7 +242,7 @@ def test_step_times_drawn_from_a_distribution_are_the_same_for_the_same_seed():
     assert (first > 0).all() and first.std() > 0
 
 
-def test_a_config_file_sets_the_round_policy_and_per_agent_compute():
+def test_a_config_file_chooses_the_pattern_by_name_with_its_settings_and_per_agent_compute():
     scenario = netsim.config.scenario_from_dict(
         {
             "name": "stragglers",
@@ -249,13 +251,19 @@ def test_a_config_file_sets_the_round_policy_and_per_agent_compute():
                     "name": "async",
                     "algorithm": "es",
                     "topology": {"builder": "star", "n_agents": 3, "bandwidth_bps": 1e6},
-                    "rounds": {"policy": "async", "updates_every": 2},
+                    "pattern": {"name": "central", "policy": "async", "updates_every": 2},
                     "compute": {"step_time_s": [1e-3, 1e-3, 5e-3]},
                 }
             ],
         }
     )
     variant = scenario.variants[0]
-    assert variant.rounds == RoundSettings("async", updates_every=2)
+    assert variant.pattern == CentralSettings("async", updates_every=2)
     assert variant.compute.step_times(3).tolist() == [1e-3, 1e-3, 5e-3]
-    assert variant.to_dict()["rounds"]["updates_every"] == 2
+    assert variant.to_dict()["pattern"] == {
+        "name": "central",
+        "policy": "async",
+        "deadline_s": None,
+        "late_reports": "drop",
+        "updates_every": 2,
+    }

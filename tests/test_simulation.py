@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import netsim
-from netsim import ComputeSettings, NetworkSettings, RoundSettings, Scenario, Variant, star
+from netsim import CentralSettings, ComputeSettings, NetworkSettings, Scenario, Variant, star
 
 
 def small_scenario(**changes) -> Scenario:
@@ -27,14 +27,14 @@ def small_scenario(**changes) -> Scenario:
                 star(5, 1e6, 0.01),
                 config={"m": 2, "k": 3},
                 compute=ComputeSettings(step_time_s={"distribution": "expon", "scale": 1e-3}),
-                rounds=RoundSettings("deadline", deadline_s=0.035, late_reports="carry"),
+                pattern=CentralSettings("deadline", deadline_s=0.035, late_reports="carry"),
             ),
             Variant(
                 "dql async",
                 "dql",
                 star(4, 1e6, 0.01),
                 env="netsim/SimpleGrid-v0",
-                rounds=RoundSettings("async", updates_every=2),
+                pattern=CentralSettings("async", updates_every=2),
             ),
         ],
         episodes=4,

@@ -167,7 +167,7 @@ def test_a_sweep_killed_mid_run_resumes_to_the_uninterrupted_table(tmp_path):
 
 
 def test_an_unknown_backend_or_misplaced_address_is_refused(tmp_path):
-    with pytest.raises(ValueError, match="unknown backend 'dask'; known: serial, processes, ray"):
+    with pytest.raises(ValueError, match="unknown backend 'dask'; known: processes, ray, serial"):
         quiet_run(small_scenario(), tmp_path, backend="dask")
     with pytest.raises(ValueError, match="address 'auto' is for the ray backend"):
         quiet_run(small_scenario(), tmp_path, address="auto")

@@ -61,7 +61,7 @@ def simulator(state: State, episodes: int, seed: int) -> tuple[int, bytes]:
     """Agent-steps simulated by the full simulator from ``state``, and the policy it ends with."""
     learner, agents = state
     variant = Variant("bench", "es", star(agents.n_agents, 1e6, 0.001), env=ENV)
-    tables = simulate_from(variant, episodes, np.random.SeedSequence(seed), learner, agents)
+    tables = simulate_from(variant, episodes, np.random.SeedSequence(seed), (learner, agents))
     return int(tables["metrics"]["steps"].sum()), learner.policy_payload()
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import simpy
 
+from algorithms.registry import Registry
 from netsim.messages import Framing, Kind, Message
 from netsim.network.base import BandwidthModel
 from netsim.network.fair import FairSharing
@@ -23,10 +24,10 @@ from netsim.network.store_and_forward import StoreAndForward
 from netsim.network.transfer import Transfer
 from netsim.topology import Link, Topology
 
-MODELS: dict[str, type[BandwidthModel]] = {
-    model.name: model for model in (StoreAndForward, FairSharing)
-}
-"""Bandwidth models by name."""
+MODELS: Registry[type[BandwidthModel]] = Registry("network model")
+"""Bandwidth models by name; ``MODELS.register(name, MyModel)`` adds one."""
+for _model in (StoreAndForward, FairSharing):
+    MODELS.register(_model.name, _model)
 
 TRACE_COLUMNS = (
     "src",
@@ -43,12 +44,7 @@ TRACE_COLUMNS = (
 
 def model_type(name: str) -> type[BandwidthModel]:
     """The bandwidth model called ``name``."""
-    try:
-        return MODELS[name]
-    except KeyError:
-        raise ValueError(
-            f"unknown network model {name!r}; known: {', '.join(sorted(MODELS))}"
-        ) from None
+    return MODELS[name]
 
 
 class Network:
@@ -80,31 +76,26 @@ class Network:
         if load_bin_s is not None:
             self.model.load = LinkLoad(load_bin_s)
 
-    def to_agent(self, agent: int, kind: Kind, payload: bytes) -> simpy.Event:
-        """Send ``payload`` from the learner to agent ``agent``; fires with the Message."""
-        topology = self.topology
-        return self._send(
-            topology.learner, topology.agents[agent], topology.downlink(agent), kind, payload
+    def send(self, src: Hashable, dst: Hashable, kind: Kind, payload: bytes) -> simpy.Event:
+        """Send ``payload`` from node ``src`` to node ``dst`` now, framed into packets, along the
+        topology's route; fires with the :class:`Message` when it arrives or is given up."""
+        message = Message(
+            src, dst, kind, payload, self.framing.wire_bytes(len(payload)), sent_at_s=self.env.now
         )
+        route = self.topology.route(src, dst)
+        return self._start(src, dst, route, message.wire_bytes, kind, message).done
+
+    def to_agent(self, agent: int, kind: Kind, payload: bytes) -> simpy.Event:
+        """:meth:`send` from the learner to agent number ``agent``."""
+        return self.send(self.topology.learner, self.topology.agents[agent], kind, payload)
 
     def to_learner(self, agent: int, kind: Kind, payload: bytes) -> simpy.Event:
-        """Send ``payload`` from agent ``agent`` to the learner; fires with the Message."""
-        topology = self.topology
-        return self._send(
-            topology.agents[agent], topology.learner, topology.uplink(agent), kind, payload
-        )
+        """:meth:`send` from agent number ``agent`` to the learner."""
+        return self.send(self.topology.agents[agent], self.topology.learner, kind, payload)
 
     def transfer(self, src: Hashable, dst: Hashable, wire_bytes: int) -> Transfer:
         """Start ``wire_bytes`` (framing already counted) from node ``src`` to node ``dst`` now."""
         return self._start(src, dst, self.topology.route(src, dst), wire_bytes, None, None)
-
-    def _send(
-        self, src: Hashable, dst: Hashable, route: tuple[Link, ...], kind: Kind, payload: bytes
-    ) -> simpy.Event:
-        message = Message(
-            src, dst, kind, payload, self.framing.wire_bytes(len(payload)), sent_at_s=self.env.now
-        )
-        return self._start(src, dst, route, message.wire_bytes, kind, message).done
 
     def _start(
         self,

@@ -1,4 +1,4 @@
-"""What every round policy shares: an agent's round trip, and the learner's update.
+"""What every central round policy shares: an agent's round trip, and the learner's update.
 
 An agent's round trip (report Algorithm 2, one agent, one episode):
 
@@ -25,11 +25,10 @@ import numpy as np
 import simpy
 
 from algorithms.base import AgentPool, Learner
-from netsim.compute import ComputeSettings
 from netsim.messages import Kind, Message
-from netsim.network import Network
-from netsim.recorder import Recorder
-from netsim.rounds.settings import RoundSettings
+from netsim.patterns.base import Trial
+from netsim.patterns.central.recorder import Recorder
+from netsim.patterns.central.settings import CentralSettings
 
 
 @dataclass(frozen=True)
@@ -64,30 +63,29 @@ class Arrival:
 
 
 @dataclass(frozen=True)
-class TrialParts:
-    """The moving parts of one trial that a round policy drives."""
+class CentralParts:
+    """What a round policy drives: the trial, the algorithm's two halves, the recorder."""
 
-    env: simpy.Environment
-    network: Network
+    trial: Trial
     learner: Learner
     agents: AgentPool
     recorder: Recorder
-    compute: ComputeSettings
 
 
 class Rounds(ABC):
     """A round policy: the learner's process, over the shared round-trip and update steps."""
 
-    def __init__(self, parts: TrialParts, settings: RoundSettings) -> None:
-        self.env = parts.env
-        self.network = parts.network
+    def __init__(self, parts: CentralParts, settings: CentralSettings) -> None:
+        trial = parts.trial
+        self.env = trial.env
+        self.network = trial.network
         self.learner = parts.learner
         self.agents = parts.agents
         self.recorder = parts.recorder
         self.settings = settings
-        self.n_agents = parts.network.topology.n_agents
-        self.step_times = parts.compute.step_times(self.n_agents)
-        self.update_time_s = parts.compute.update_time_s
+        self.n_agents = trial.topology.n_agents
+        self.step_times = trial.compute.step_times(self.n_agents)
+        self.update_time_s = trial.compute.update_time_s
         self.version = 0
         """The learner's version: the number of updates it has made."""
 

@@ -1,9 +1,11 @@
-"""Which round policy a variant runs, and its parameters."""
+"""The central pattern's settings: which round policy the learner runs, and its parameters."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import ClassVar, Literal, get_args
+
+from netsim.patterns.base import PatternSettings
 
 Policy = Literal["barrier", "deadline", "async"]
 LateReports = Literal["drop", "carry"]
@@ -12,8 +14,11 @@ LATE_REPORTS: tuple[str, ...] = get_args(LateReports)
 
 
 @dataclass(frozen=True)
-class RoundSettings:
-    """How the learner decides what to update from and when (see :mod:`netsim.rounds`)."""
+class CentralSettings(PatternSettings):
+    """A central learner and its agents: how the learner decides what to update from and when
+    (see :mod:`netsim.patterns.central`)."""
+
+    pattern: ClassVar[str] = "central"
 
     policy: Policy = "barrier"
     """``barrier``: wait for every agent; ``deadline``: aggregate what arrived ``deadline_s``
@@ -28,10 +33,12 @@ class RoundSettings:
 
     def __post_init__(self) -> None:
         if self.policy not in POLICIES:
-            raise ValueError(f"unknown round policy {self.policy!r}; known: {', '.join(POLICIES)}")
+            raise ValueError(
+                f"unknown central round policy {self.policy!r}; known: {', '.join(POLICIES)}"
+            )
         if self.late_reports not in LATE_REPORTS:
             raise ValueError(
-                f"RoundSettings.late_reports = {self.late_reports!r}; "
+                f"CentralSettings.late_reports = {self.late_reports!r}; "
                 f"known: {', '.join(LATE_REPORTS)}"
             )
         if self.policy == "deadline":
@@ -42,12 +49,12 @@ class RoundSettings:
         elif self.deadline_s is not None:
             raise ValueError(f"deadline_s is set but the round policy is {self.policy!r}")
         if not self.updates_every >= 1:
-            raise ValueError(f"RoundSettings.updates_every = {self.updates_every!r} must be >= 1")
+            raise ValueError(f"CentralSettings.updates_every = {self.updates_every!r} must be >= 1")
 
     def check(self, n_agents: int) -> None:
         """Raise if these settings cannot run with ``n_agents`` agents."""
         if self.policy == "async" and self.updates_every > n_agents:
             raise ValueError(
-                f"RoundSettings.updates_every = {self.updates_every} exceeds the "
+                f"CentralSettings.updates_every = {self.updates_every} exceeds the "
                 f"{n_agents} agents: the learner would never update"
             )

@@ -30,12 +30,12 @@ from typing import Any
 import numpy as np
 import simpy
 
-from netsim.rounds.base import Arrival, Planned, Rounds, TrialParts
-from netsim.rounds.settings import RoundSettings
+from netsim.patterns.central.rounds import Arrival, CentralParts, Planned, Rounds
+from netsim.patterns.central.settings import CentralSettings
 
 
 class AsyncRounds(Rounds):
-    def __init__(self, parts: TrialParts, settings: RoundSettings) -> None:
+    def __init__(self, parts: CentralParts, settings: CentralSettings) -> None:
         super().__init__(parts, settings)
         self.inbox = simpy.Store(self.env)
         """Arrivals, in the order they came."""

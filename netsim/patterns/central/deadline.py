@@ -30,12 +30,12 @@ from typing import Any
 import numpy as np
 import simpy
 
-from netsim.rounds.base import Arrival, Planned, Rounds, TrialParts
-from netsim.rounds.settings import RoundSettings
+from netsim.patterns.central.rounds import Arrival, CentralParts, Planned, Rounds
+from netsim.patterns.central.settings import CentralSettings
 
 
 class DeadlineRounds(Rounds):
-    def __init__(self, parts: TrialParts, settings: RoundSettings) -> None:
+    def __init__(self, parts: CentralParts, settings: CentralSettings) -> None:
         super().__init__(parts, settings)
         n = self.n_agents
         self.playing = np.zeros(n, dtype=bool)
@@ -55,7 +55,7 @@ class DeadlineRounds(Rounds):
         self.inbox: list[Arrival] = []
 
     def learner_process(self, episodes: int) -> Generator[simpy.Event, Any, None]:
-        assert self.settings.deadline_s is not None  # RoundSettings ensures it
+        assert self.settings.deadline_s is not None  # CentralSettings ensures it
         for _ in range(episodes):
             version = self.version
             payload = self.learner.policy_payload()

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from netsim.rounds.base import Rounds
+from netsim.patterns.central.rounds import Rounds
 
 
 class BarrierRounds(Rounds):

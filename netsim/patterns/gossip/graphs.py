@@ -1,0 +1,114 @@
+"""Communication graphs: who exchanges with whom, over the agents, separate from the physical
+topology the messages cross (SPEC.md section 6).
+
+A graph is a cycle of directed graphs on agent indices 0..n-1, round t using the ``t mod period``-th;
+an edge j -> i means agent j sends to agent i. An undirected graph holds both directions of each
+edge. Builders, by name in :data:`COMMUNICATION_GRAPHS`:
+
+* ``ring``: i with i - 1 and i + 1 (undirected);
+* ``torus``: a rows x cols grid with wrap-around, rows the largest divisor of n up to sqrt(n)
+  (undirected);
+* ``exponential``: i sends to i + 2^j mod n for j = 0 .. ceil(log2 n) - 1 (directed, static);
+* ``one-peer-exponential``: in round t, i sends to i + 2^(t mod ceil(log2 n)) mod n only
+  (directed, time-varying; Ying et al., NeurIPS 2021);
+* ``complete``: everyone with everyone (undirected).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import networkx as nx
+
+from algorithms.registry import Registry
+
+
+@dataclass(frozen=True, eq=False)
+class CommunicationGraph:
+    """The graphs of successive rounds, repeating with their period."""
+
+    name: str
+    rounds: tuple[nx.DiGraph, ...]
+    """Round t's graph is ``rounds[t % len(rounds)]``; nodes 0..n-1, edge j -> i: j sends to i."""
+    directed: bool
+    """Whether some round has an edge without its reverse."""
+
+    def at(self, round_: int) -> nx.DiGraph:
+        return self.rounds[round_ % len(self.rounds)]
+
+    def edges(self) -> set[tuple[int, int]]:
+        """Every (sender, receiver) pair of any round."""
+        return {edge for graph in self.rounds for edge in graph.edges}
+
+
+def _undirected(name: str, graph: nx.Graph, n_agents: int) -> CommunicationGraph:
+    directed = nx.DiGraph(graph)
+    directed.add_nodes_from(range(n_agents))
+    return CommunicationGraph(name, (directed,), directed=False)
+
+
+def _directed(name: str, rounds: list[nx.DiGraph]) -> CommunicationGraph:
+    is_directed = any(not graph.has_edge(v, u) for graph in rounds for u, v in graph.edges)
+    return CommunicationGraph(name, tuple(rounds), directed=is_directed)
+
+
+def ring(n_agents: int) -> CommunicationGraph:
+    return _undirected(
+        "ring", nx.cycle_graph(n_agents) if n_agents > 2 else nx.path_graph(n_agents), n_agents
+    )
+
+
+def torus(n_agents: int) -> CommunicationGraph:
+    rows = max(d for d in range(1, math.isqrt(n_agents) + 1) if n_agents % d == 0)
+    grid = nx.grid_2d_graph(rows, n_agents // rows, periodic=True)
+    graph = nx.relabel_nodes(grid, {(r, c): r * (n_agents // rows) + c for r, c in grid.nodes})
+    graph.remove_edges_from(list(nx.selfloop_edges(graph)))
+    return _undirected("torus", graph, n_agents)
+
+
+def _hops(n_agents: int) -> list[int]:
+    """2^j for j = 0 .. ceil(log2 n) - 1: the offsets of the exponential graphs."""
+    return [2**j for j in range(max(1, math.ceil(math.log2(n_agents))))] if n_agents > 1 else []
+
+
+def _offsets_graph(n_agents: int, offsets: list[int]) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(n_agents))
+    graph.add_edges_from(
+        (i, (i + offset) % n_agents)
+        for i in range(n_agents)
+        for offset in offsets
+        if (i + offset) % n_agents != i
+    )
+    return graph
+
+
+def exponential(n_agents: int) -> CommunicationGraph:
+    return _directed("exponential", [_offsets_graph(n_agents, _hops(n_agents))])
+
+
+def one_peer_exponential(n_agents: int) -> CommunicationGraph:
+    hops = _hops(n_agents) or [0]
+    return _directed(
+        "one-peer-exponential", [_offsets_graph(n_agents, [offset]) for offset in hops]
+    )
+
+
+def complete(n_agents: int) -> CommunicationGraph:
+    return _undirected("complete", nx.complete_graph(n_agents), n_agents)
+
+
+COMMUNICATION_GRAPHS: Registry[Callable[[int], CommunicationGraph]] = Registry(
+    "communication graph"
+)
+"""Communication graph builders by name: ``builder(n_agents)``."""
+for _name, _builder in (
+    ("ring", ring),
+    ("torus", torus),
+    ("exponential", exponential),
+    ("one-peer-exponential", one_peer_exponential),
+    ("complete", complete),
+):
+    COMMUNICATION_GRAPHS.register(_name, _builder)

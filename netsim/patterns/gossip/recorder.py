@@ -1,0 +1,89 @@
+"""The tables of a gossip trial: ``metrics``, one row per (round, agent), and ``consensus``, one row
+per (round, agent) with the agent's distance to the mean of all agents' parameters after the round.
+Every column is described in ``docs/tables.md``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from algorithms.base import EpisodeBatch
+from netsim.messages import Kind, Message
+
+BYTE_COLUMNS = {
+    Kind.REPORT: "wire_bytes",
+    Kind.CONTROL: "control_wire_bytes",
+    Kind.PARAMS: "params_wire_bytes",
+}
+"""The column of the sender's row that counts a peer message's wire bytes, by kind."""
+
+
+class GossipRecorder:
+    """Columns of ``rounds * n_agents`` rows, row ``round * n_agents + agent``."""
+
+    def __init__(self, rounds: int, n_agents: int) -> None:
+        self.n_agents = n_agents
+        rows = rounds * n_agents
+        self.columns: dict[str, np.ndarray] = {
+            "episode": np.repeat(np.arange(rounds), n_agents),
+            "agent": np.tile(np.arange(n_agents), rounds),
+            "reward": np.full(rows, np.nan),
+            "steps": np.zeros(rows, dtype=np.int64),
+            "sent": np.zeros(rows, dtype=np.int8),
+            "payload_bytes": np.zeros(rows, dtype=np.int64),
+            "wire_bytes": np.zeros(rows, dtype=np.int64),
+            "control_wire_bytes": np.zeros(rows, dtype=np.int64),
+            "params_wire_bytes": np.zeros(rows, dtype=np.int64),
+            "resent_wire_bytes": np.zeros(rows, dtype=np.int64),
+            "lost": np.zeros(rows, dtype=np.int64),
+            "episode_end_s": np.full(rows, np.nan),
+            "sim_time_s": np.full(rows, np.nan),
+        }
+        self._parameters: dict[int, dict[int, np.ndarray]] = {}
+        """Each unfinished round's parameters, by agent, until every agent has finished it."""
+        self._consensus: list[tuple[int, np.ndarray]] = []
+
+    def episodes_run(self, round_: int, batch: EpisodeBatch) -> None:
+        rows = round_ * self.n_agents + batch.agents
+        self.columns["reward"][rows] = batch.rewards
+        self.columns["steps"][rows] = batch.steps
+        for row, report in zip(rows.tolist(), batch.reports, strict=True):
+            if report is not None:
+                self.columns["sent"][row] = 1
+                self.columns["payload_bytes"][row] = len(report)
+
+    def episode_ended(self, round_: int, agent: int, time_s: float) -> None:
+        self.columns["episode_end_s"][round_ * self.n_agents + agent] = time_s
+
+    def message_ended(self, round_: int, agent: int, message: Message) -> None:
+        """Count a peer message ``agent`` sent in ``round_`` on its row."""
+        row = round_ * self.n_agents + agent
+        self.columns[BYTE_COLUMNS[message.kind]][row] += message.wire_bytes
+        self.columns["resent_wire_bytes"][row] += message.retransmitted_bytes
+        self.columns["lost"][row] += int(message.failed)
+
+    def round_ended(self, round_: int, agent: int, time_s: float, parameters: np.ndarray) -> None:
+        """``agent`` finished ``round_`` at ``time_s`` (its own clock) holding ``parameters``."""
+        self.columns["sim_time_s"][round_ * self.n_agents + agent] = time_s
+        held = self._parameters.setdefault(round_, {})
+        held[agent] = parameters
+        if len(held) == self.n_agents:
+            stacked = np.stack([held[a] for a in range(self.n_agents)])
+            distances = np.linalg.norm(stacked - stacked.mean(axis=0), axis=1)
+            self._consensus.append((round_, distances))
+            del self._parameters[round_]
+
+    def metrics(self) -> pd.DataFrame:
+        return pd.DataFrame(self.columns)
+
+    def consensus(self) -> pd.DataFrame:
+        rounds = [round_ for round_, _ in self._consensus]
+        return pd.DataFrame(
+            {
+                "episode": np.repeat(np.array(rounds, dtype=np.int64), self.n_agents),
+                "agent": np.tile(np.arange(self.n_agents), len(rounds)),
+                "distance": np.concatenate([d for _, d in self._consensus])
+                if rounds
+                else np.zeros(0),
+            }
+        )

@@ -1,0 +1,130 @@
+"""The gossip pattern over a real network, with a pure averaging algorithm (tests/averaging.py):
+its mixing is exactly the linear algebra, every message crosses the network with its real size,
+and each agent's clock is its neighbours' messages' arrival."""
+
+import averaging
+import networkx as nx
+import numpy as np
+import pytest
+
+import netsim
+from netsim import ComputeSettings, Framing, GossipSettings, NetworkSettings, Variant
+from netsim.patterns.gossip import COMMUNICATION_GRAPHS
+from netsim.patterns.gossip.mixing import MIXING, matrix
+
+BANDWIDTH_BPS, LATENCY_S, STEP_S, UPDATE_S = 1e6, 0.003, 0.002, 0.001
+
+
+def physical_ring(n: int) -> nx.Graph:
+    """n agents joined in a ring by peer-to-peer links, and nothing else."""
+    graph = nx.cycle_graph([f"agent-{i}" for i in range(n)])
+    nx.set_node_attributes(graph, "agent", "role")
+    nx.set_edge_attributes(graph, BANDWIDTH_BPS, "bandwidth_bps")
+    nx.set_edge_attributes(graph, LATENCY_S, "latency_s")
+    return graph
+
+
+def gossip(topology, initial, rounds, **settings):
+    variant = Variant(
+        "average",
+        averaging.NAME,
+        topology,
+        config={"initial": tuple(initial)},
+        network=NetworkSettings(model="fair", trace=True),
+        compute=ComputeSettings(step_time_s=STEP_S, update_time_s=UPDATE_S),
+        pattern=GossipSettings(**settings),
+    )
+    return netsim.simulate(variant, rounds, np.random.SeedSequence(0))
+
+
+def distances(tables) -> np.ndarray:
+    """||x - mean(x)||_2 after each round."""
+    consensus = tables["consensus"]
+    return np.sqrt((consensus["distance"] ** 2).groupby(consensus["episode"]).sum()).to_numpy()
+
+
+def ring_mixing_matrix(n: int) -> np.ndarray:
+    """Metropolis-Hastings on a ring, by its formula: 1 / (1 + max(2, 2)) to each neighbour."""
+    w = np.zeros((n, n))
+    for i in range(n):
+        w[i, (i - 1) % n] = w[i, (i + 1) % n] = 1 / 3
+        w[i, i] = 1 - 2 / 3
+    return w
+
+
+def second_largest(w: np.ndarray) -> tuple[float, np.ndarray]:
+    values, vectors = np.linalg.eigh(w)
+    order = np.argsort(-np.abs(values))
+    return float(abs(values[order[1]])), vectors[:, order[1]]
+
+
+def test_on_a_ring_of_16_an_eigenvector_start_shrinks_by_exactly_its_eigenvalue():
+    modulus, vector = second_largest(ring_mixing_matrix(16))
+    shrink = distances(gossip(physical_ring(16), vector, 12))
+    assert shrink[0] == pytest.approx(modulus * np.linalg.norm(vector - vector.mean()), abs=1e-12)
+    np.testing.assert_allclose(shrink[1:] / shrink[:-1], modulus, rtol=0, atol=1e-9)
+
+
+def test_on_a_ring_from_a_random_start_no_round_shrinks_less_than_the_eigenvalue_says():
+    modulus, _ = second_largest(ring_mixing_matrix(16))
+    start = np.random.default_rng(3).normal(size=16)
+    shrink = distances(gossip(physical_ring(16), start, 20))
+    ratios = shrink[1:] / shrink[:-1]
+    assert (ratios <= modulus + 1e-12).all()
+    assert ratios[-1] == pytest.approx(modulus, abs=1e-3)  # the slowest mode is left at the end
+
+
+def test_the_mixing_matrix_the_pattern_uses_is_the_formulas():
+    graph = COMMUNICATION_GRAPHS["ring"](16).at(0)
+    np.testing.assert_array_equal(
+        matrix(MIXING["metropolis-hastings"](graph)), ring_mixing_matrix(16)
+    )
+
+
+@pytest.mark.parametrize("k", [2, 3, 4])
+def test_one_peer_exponential_graph_gives_every_agent_the_exact_mean_after_log2_n_rounds(k):
+    n = 2**k
+    start = np.random.default_rng(k).normal(size=n)
+    star = netsim.star(n, BANDWIDTH_BPS, LATENCY_S, router=True)  # messages cross the router
+    tables = gossip(star, start, k, graph="one-peer-exponential", mixing="uniform")
+    assert distances(tables)[k - 1] == pytest.approx(0.0, abs=1e-14 * n)
+    before_last = distances(tables)[k - 2]
+    assert before_last > 1e-3  # not sooner: it takes all k rounds
+
+
+def test_every_peer_message_crosses_the_network_with_its_real_size_and_the_columns_add_up():
+    rounds, n = 5, 6
+    tables = gossip(physical_ring(n), np.arange(n, dtype=float), rounds, tau=2)
+    messages, metrics, links = tables["messages"], tables["metrics"], tables["links"]
+    framing = Framing()
+    notices = messages[messages["kind"] == "control"]
+    params = messages[messages["kind"] == "params"]
+    assert len(notices) == rounds * n * 2  # each agent tells both neighbours every round
+    assert len(params) == (rounds // 2) * n * 2  # and sends them its x every tau = 2 rounds
+    assert (notices["wire_bytes"] == framing.wire_bytes(0)).all()
+    assert (params["wire_bytes"] == framing.wire_bytes(8)).all()  # one float64
+    assert metrics["control_wire_bytes"].sum() == notices["wire_bytes"].sum()
+    assert metrics["params_wire_bytes"].sum() == params["wire_bytes"].sum()
+    assert links["carried_bytes"].sum() == messages["wire_bytes"].sum()  # one hop each
+    assert (metrics["wire_bytes"] == 0).all() and (metrics["sent"] == 0).all()
+
+
+def test_an_agents_round_ends_when_its_neighbours_messages_have_arrived():
+    tables = gossip(physical_ring(4), [1.0, 2.0, 3.0, 4.0], 3)
+    notice_s = LATENCY_S + Framing().wire_bytes(0) * 8 / BANDWIDTH_BPS
+    params_s = LATENCY_S + Framing().wire_bytes(8) * 8 / BANDWIDTH_BPS
+    round_s = STEP_S + notice_s + UPDATE_S + params_s
+    metrics = tables["metrics"]
+    for round_ in range(3):
+        rows = metrics[metrics["episode"] == round_]
+        np.testing.assert_allclose(rows["sim_time_s"], (round_ + 1) * round_s, rtol=1e-12)
+        np.testing.assert_allclose(rows["episode_end_s"], round_ * round_s + STEP_S, rtol=1e-12)
+
+
+def test_a_directed_graph_refuses_metropolis_hastings_and_an_algorithm_without_peers_is_named():
+    with pytest.raises(ValueError, match="needs an undirected communication graph"):
+        Variant("v", averaging.NAME, physical_ring(4), pattern=GossipSettings("exponential"))
+    with pytest.raises(ValueError, match="algorithm 'dql' has no peers side"):
+        Variant("v", "dql", physical_ring(4), env="netsim/SimpleGrid-v0", pattern="gossip")
+    with pytest.raises(ValueError, match="unknown communication graph 'rign' \\(did you mean"):
+        GossipSettings(graph="rign")
