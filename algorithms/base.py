@@ -71,6 +71,9 @@ class Problem:
     journal: RolloutJournal | None = None
     """Where the agents keep their costly batches of episodes, so that the trial run again after an
     interruption replays them (:mod:`algorithms.journal`; ES and ESPC use it); None: nowhere."""
+    rollout_workers: int = 1
+    """Worker processes the agents may spread a batch's rollouts over (1: none). An execution
+    setting: it changes how fast a trial runs, never its results."""
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,9 @@ Choices where the report is silent, stated here once:
 * a batch's episodes go through the trial's rollout journal when it has one
   (:mod:`algorithms.journal`): a trial run again after an interruption replays the batches it had
   computed, and its results are those of an uninterrupted trial;
-* ``rollout_workers`` > 1 spreads each batch's episodes over that many worker processes
-  (:class:`algorithms.rollout.RolloutPool`, for MuJoCo Ant): results are identical, only faster
+* a run's ``rollout_workers`` > 1 (:attr:`Problem.rollout_workers`) spreads each batch's episodes
+  over that many worker processes (:class:`algorithms.rollout.RolloutPool`, for MuJoCo Ant):
+  results are identical, only faster
   when cores would otherwise idle.
 """
 
@@ -70,8 +71,6 @@ class ESConfig:
     """``adam`` (report 4.7) or SGD with ``momentum`` (report 4.6)."""
     momentum: float = 0.9
     """Momentum coefficient when ``optimizer = "momentum"``."""
-    rollout_workers: int = 1
-    """Worker processes each batch's rollouts are spread over (1: in the agents' own process)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hidden", tuple(self.hidden))
@@ -82,7 +81,6 @@ class ESConfig:
             "gamma": 0 <= self.gamma <= 1,
             "optimizer": self.optimizer in ("adam", "momentum"),
             "hidden": all(int(width) > 0 for width in self.hidden),
-            "rollout_workers": self.rollout_workers >= 1,
         }
         require_valid(self, checks)
 
@@ -179,8 +177,8 @@ class ESAgents(AgentPool):
         self.journal = problem.journal
         self._envs: dict[int, gym.vector.VectorEnv] = {}
         self._pool = (
-            RolloutPool(problem.env_id, config.rollout_workers)
-            if config.rollout_workers > 1
+            RolloutPool(problem.env_id, problem.rollout_workers)
+            if problem.rollout_workers > 1
             else None
         )
         self._reset_seeds = np.random.default_rng(derive_seed(problem.seed, 3))

@@ -42,6 +42,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     run_parser.add_argument("--address", help="the Ray cluster to use (--backend ray), e.g. auto")
     run_parser.add_argument(
+        "--rollout-workers",
+        type=_positive,
+        default=1,
+        help="processes each trial spreads its batches of episodes over (MuJoCo Ant's; "
+        "default 1); changes no result",
+    )
+    run_parser.add_argument(
         "--quick", action="store_true", help="the scenario's smoke-sized form (its QUICK)"
     )
     run_parser.add_argument(
@@ -190,6 +197,7 @@ def _run(args: argparse.Namespace) -> int:
         plots=False,
         reuse=args.reuse or (),
         stop_starting_after_s=args.stop_starting_after,
+        rollout_workers=args.rollout_workers,
     )
     print(f"results: {results.directory.resolve()}")
     if not results.complete and args.stop_starting_after is not None:
@@ -210,6 +218,8 @@ def _script_arguments(args: argparse.Namespace) -> list[str]:
     }
     if given.get("backend") == "processes":
         del given["backend"]  # the default, not asked for
+    if given.get("rollout_workers") == 1:
+        del given["rollout_workers"]  # likewise
     arguments: list[str] = []
     for name, value in given.items():
         flag = "--" + name.replace("_", "-")

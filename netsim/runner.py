@@ -53,20 +53,22 @@ def trial_seed(scenario_seed: int, trial: int) -> np.random.SeedSequence:
 
 
 def run_trial(
-    scenario: Scenario, unit: Unit, journals: Path | None = None
+    scenario: Scenario, unit: Unit, journals: Path | None = None, rollout_workers: int = 1
 ) -> tuple[dict[str, pd.DataFrame], dict[str, float | int | str]]:
     """The tables of one trial of one variant, by name, each labelled with variant, algorithm and
     trial in its first columns; and what computing it took: ``wall_s``, ``cpu_s`` (of the process
     that ran it; a rollout pool's worker processes are not counted), ``host``, and
     ``replayed_batches``: the batches taken from its rollout journal, ``journals``/PART (None:
     keep none; see :attr:`RunStore.journals`), whose seconds as measured when they were computed
-    are counted in ``wall_s`` and ``cpu_s``."""
+    are counted in ``wall_s`` and ``cpu_s``. Its agents may spread their rollouts over
+    ``rollout_workers`` processes (:attr:`algorithms.base.Problem.rollout_workers`)."""
     _one_thread()
     wall, cpu = time.perf_counter(), time.process_time()
     variant_index, trial = unit
     variant = scenario.variants[variant_index]
     kept = RolloutJournal(journals / part_name(unit)) if journals is not None else None
-    tables = simulate(variant, scenario.episodes, trial_seed(scenario.seed, trial), kept)
+    seed = trial_seed(scenario.seed, trial)
+    tables = simulate(variant, scenario.episodes, seed, kept, rollout_workers)
     for frame in tables.values():
         frame.insert(0, "variant", variant.name)
         frame.insert(1, "algorithm", variant.algorithm)
@@ -91,6 +93,7 @@ def run(
     plots: bool = True,
     reuse: Sequence[str | Path] = (),
     stop_starting_after_s: float | None = None,
+    rollout_workers: int = 1,
 ) -> Results:
     """Run every unfinished trial of every variant into ``out`` (default ``runs/NAME``) and draw
     the plots.
@@ -101,12 +104,21 @@ def run(
     ``reuse`` that are the same computation are copied, not run (:func:`reusable_parts`); no
     trial starts after ``stop_starting_after_s`` seconds (the result is then incomplete, and the
     same call resumes it). A trial cut short replays what its rollout journal kept (see the
-    module's documentation).
+    module's documentation). ``rollout_workers`` > 1 lets each trial spread its batches of
+    episodes over that many processes (MuJoCo Ant's; see :mod:`algorithms.rollout`): like
+    ``workers``, it is recorded with the session and changes no result, so it is no part of what
+    a run directory is compared on.
 
     Trials are taken trial by trial across the variants (every variant's trial 0, then every
     variant's trial 1, ...), so a run stopped early compares every variant on the same seeds."""
     if stop_starting_after_s is not None and stop_starting_after_s <= 0:
         raise ValueError(f"stop_starting_after_s = {stop_starting_after_s} must be positive")
+    if (
+        isinstance(rollout_workers, bool)
+        or not isinstance(rollout_workers, int)
+        or rollout_workers < 1
+    ):
+        raise ValueError(f"rollout_workers = {rollout_workers!r} must be an integer >= 1")
     started = time.monotonic()
     directory = Path(out) if out is not None else Path("runs") / scenario.name
     executor = make_executor(backend, workers, address)
@@ -116,10 +128,11 @@ def run(
         **provenance(),
         "backend": backend,
         "workers": workers,
+        "rollout_workers": rollout_workers,
         "address": address,
         "reuse": [str(source.directory) for source in sources],
     }
-    store = RunStore.open(directory, _request(scenario, units), session)
+    store = RunStore.open(directory, _request(scenario, units), session, upgrade_request)
     for source in sources:
         taken = _copy_reusable(source, store)
         if progress:
@@ -137,7 +150,8 @@ def run(
     ) as bar:
         journals = None if backend == "ray" and address is not None else store.journals
         for unit, (tables, timing) in executor.map_unordered(
-            partial(run_trial, scenario, journals=journals), todo
+            partial(run_trial, scenario, journals=journals, rollout_workers=rollout_workers),
+            todo,
         ):
             store.write(unit, tables, timing)  # which also removes the unit's journal
             bar.update()
@@ -166,14 +180,29 @@ def _copy_reusable(source: RunStore, store: RunStore) -> int:
     """Copy into ``store`` each unit it lacks that ``source`` finished as the same computation;
     how many were copied."""
     lacking, finished = store.unfinished(), source.finished()
+    stored = upgrade_request(source.request)
     copies = {
         unit: source_unit
-        for unit, source_unit in reusable_parts(store.request, source.request).items()
+        for unit, source_unit in reusable_parts(store.request, stored).items()
         if unit in lacking and source_unit in finished
     }
     for unit, source_unit in copies.items():
         store.copy_from(source, source_unit, unit)
     return len(copies)
+
+
+def upgrade_request(request: dict[str, Any]) -> dict[str, Any]:
+    """A request as run directories recorded it before the role-free core, in today's form: a
+    variant's ``rounds`` (its round policy) is its ``central`` pattern's settings, and a config's
+    ``rollout_workers``, an execution setting since, is no part of it. A request already in
+    today's form is returned as it is."""
+    upgraded = json.loads(json.dumps(request))
+    for variant in upgraded.get("scenario", {}).get("variants", []):
+        if "rounds" in variant:
+            rounds = variant.pop("rounds")
+            variant["pattern"] = {"name": "central", **rounds}
+            variant["config"].pop("rollout_workers", None)
+    return upgraded
 
 
 def _computation(request: dict[str, Any], entry: dict[str, Any]) -> str:

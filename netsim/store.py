@@ -32,7 +32,7 @@ import json
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -84,12 +84,19 @@ class RunStore:
 
     @classmethod
     def open(
-        cls, directory: str | Path, request: Mapping[str, Any], session: Mapping[str, Any]
+        cls,
+        directory: str | Path,
+        request: Mapping[str, Any],
+        session: Mapping[str, Any],
+        upgrade: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     ) -> RunStore:
         """The store in ``directory`` for ``request`` (JSON-ready: the resolved config, seeds,
         units), created if absent; ``session`` (who runs it, where, with what) is appended to the
         manifest's ``sessions``. Leftover partial parts, and the journals of finished units, are
         removed.
+
+        A stored request is first brought to today's form by ``upgrade`` (given), and kept in that
+        form when it then equals ``request``.
 
         Raises :class:`FileExistsError` if the directory holds another request's results, or
         files but no manifest."""
@@ -97,13 +104,16 @@ class RunStore:
         wanted = json.loads(json.dumps(request, default=str))
         if (directory / MANIFEST_FILE).exists():
             store = cls(directory)
-            difference = _first_difference(store.manifest.get("request"), wanted, "request")
+            stored = store.manifest.get("request")
+            if upgrade is not None and isinstance(stored, dict):
+                stored = upgrade(stored)
+            difference = _first_difference(stored, wanted, "request")
             if difference:
                 raise FileExistsError(
                     f"{directory} holds results of a different configuration ({difference}); "
                     "choose another output directory or remove this one"
                 )
-            manifest = store.manifest
+            manifest = {**store.manifest, "request": wanted}
         else:
             if directory.exists() and any(directory.iterdir()):
                 raise FileExistsError(

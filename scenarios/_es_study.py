@@ -16,9 +16,9 @@ Choices where the report is silent, stated here once:
 * Ant's rollouts run where its trials run: ``netsim run`` already spreads trials over worker
   processes, one per core, and on this 2-core machine adding a rollout pool inside each trial
   worker made one episode of every fig4_6 variant slower (49.4 s against 36.6 s), while with
-  the serial backend a pool of 2 helped (29.9 s against 36.5 s); see docs/reproduction.md. So the
-  scenarios keep ``rollout_workers = 1``; set it to the core count for a run with fewer trials than
-  cores (``--backend serial``, or ``--trials 1`` of one variant).
+  the serial backend a pool of 2 helped (29.9 s against 36.5 s); see docs/reproduction.md. So a
+  run keeps one process a trial by default; give ``netsim run --rollout-workers`` the core count
+  for a run with fewer trials than cores (``--backend serial``, or ``--trials 1`` of one variant).
 """
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ ANT = {"hidden": (64, 64), "learning_rate": 0.005, "sigma": 0.02, "gamma": 0.99}
 
 def first_episode(rollout_workers: int) -> tuple[np.ndarray, list[bytes | None]]:
     espc = ALGORITHMS["espc"]
-    config = espc.make_config({**ANT, "m": 2, "k": 5, "rollout_workers": rollout_workers})
-    problem = Problem("Ant-v5", 3, np.random.SeedSequence(5))
+    config = espc.make_config({**ANT, "m": 2, "k": 5})
+    problem = Problem("Ant-v5", 3, np.random.SeedSequence(5), rollout_workers=rollout_workers)
     agents = espc.agents_type(config, problem)
     batch = agents.run_episodes(espc.learner_type(config, problem).policy_payload(), np.arange(3))
     return batch.rewards, batch.reports

@@ -121,8 +121,8 @@ def test_a_native_vector_environment_is_not_pooled():
     es = ALGORITHMS["es"]
     with pytest.raises(ValueError, match="native vector form"):
         es.agents_type(
-            es.make_config({"rollout_workers": 2}),
-            Problem("CartPole-v1", 4, np.random.SeedSequence(0)),
+            es.make_config(),
+            Problem("CartPole-v1", 4, np.random.SeedSequence(0), rollout_workers=2),
         )
 
 
@@ -130,14 +130,14 @@ NESTED = """
 import sys
 import netsim
 
-def scenario(rollout_workers):
+def scenario():
     network = netsim.star(4, bandwidth_bps=1e6, latency_s=0.01)
-    config = {"rollout_workers": rollout_workers, "hidden": (4,), "gamma": 0.99}
+    config = {"hidden": (4,), "gamma": 0.99}
     variant = netsim.Variant("ES", "es", network, env="Pendulum-v1", config=config)
     return netsim.Scenario("nested", [variant], episodes=2, trials=2)
 
 if __name__ == "__main__":
-    netsim.run(scenario(2), sys.argv[1], backend="processes", workers=2, plots=False)
+    netsim.run(scenario(), sys.argv[1], backend="processes", workers=2, plots=False, rollout_workers=2)
 """
 
 
@@ -154,7 +154,7 @@ def test_trials_in_worker_processes_with_pooled_rollouts_finish_with_the_serial_
         import nested
     finally:
         sys.path.remove(str(tmp_path))
-    serial = netsim.run(nested.scenario(1), tmp_path / "serial", backend="serial", plots=False)
+    serial = netsim.run(nested.scenario(), tmp_path / "serial", backend="serial", plots=False)
     columns = ["variant", "trial", "episode", "agent", "reward", "steps", "sent", "sim_time_s"]
     pooled = netsim.Results(tmp_path / "pooled").to_pandas()[columns]
     assert (

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -17,6 +18,7 @@ from test_simulation import small_scenario  # the same scenario: every round pol
 
 import netsim
 import netsim.cli
+from netsim import Scenario, Variant, runner, star
 from netsim.catalog import load_scenario
 from netsim.executors import Processes, Ray, Serial
 from netsim.store import RunStore
@@ -326,3 +328,30 @@ def test_the_cli_takes_a_duration_and_refuses_a_malformed_one(tmp_path, capsys):
         netsim.cli.main(["run", "quickstart", "--stop-starting-after", "2 hours"])
     assert "'2 hours' is not a duration such as 2h30m" in capsys.readouterr().err
     assert netsim.cli._duration("2h30m") == 9000 and netsim.cli._duration("90") == 90
+
+
+@pytest.mark.parametrize("name", ["fig4_6_ant", "fig4_9_ant_m", "fig4_11_ant_k"])
+def test_a_run_directory_recorded_before_the_role_free_core_is_the_same_request_today(name):
+    """Its variants' ``rounds`` and configs' ``rollout_workers``, brought to today's form, are
+    what the same scenario asks for now: such a run resumes, and its trials can be reused."""
+    scenario = load_scenario(name)
+    units = [(v, t) for v in range(len(scenario.variants)) for t in range(scenario.trials)]
+    wanted = json.loads(json.dumps(runner._request(scenario, units), default=str))
+    stored = RunStore(Path(__file__).parents[1] / "results" / name).request
+    assert "rounds" in stored["scenario"]["variants"][0]  # recorded in the old form
+    assert runner.upgrade_request(stored) == wanted
+
+
+def test_rollout_workers_change_neither_a_runs_identity_nor_its_results(tmp_path):
+    variant = Variant("ES", "es", star(2, 1e6), env="Pendulum-v1", config={"hidden": (4,)})
+    scenario = Scenario("pooled", [variant], episodes=2, trials=2, seed=3)
+    one = tmp_path / "one"
+    quiet_run(scenario, one, backend="serial")
+    resumed = quiet_run(scenario, one, backend="serial", rollout_workers=2)
+    assert resumed.complete  # not refused: the same request, nothing to run again
+    reused = quiet_run(scenario, tmp_path / "two", backend="serial", reuse=[one], rollout_workers=2)
+    serial = quiet_run(scenario, tmp_path / "three", backend="serial")
+    assert reused.to_pandas().equals(serial.to_pandas())
+    assert resumed.to_pandas().equals(serial.to_pandas())
+    sessions = json.loads((one / "manifest.json").read_text())["sessions"]
+    assert [session["rollout_workers"] for session in sessions] == [1, 2]
