@@ -1,4 +1,4 @@
-"""Learning algorithms: pure learning logic, no notion of time or network (DESIGN.md).
+"""Learning algorithms: pure learning logic, no notion of time or network (docs/design.md, "Layers").
 
 Every algorithm follows the protocol in :mod:`algorithms.base` and is reachable by name through
 :data:`ALGORITHMS`, so the CLI, scenarios and tests can say ``algorithm="espc"``.

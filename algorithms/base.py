@@ -19,7 +19,7 @@ The **peer side** (decentralised learning; D-PSGD, Lian et al. 2017, is the temp
 
 None of it knows about time or the network: ``netsim``'s communication patterns decide who sends
 what to whom, and when it arrives. Agents are batched because agents that start a round together
-are one vectorised computation (DESIGN.md, "Speed").
+are one vectorised computation (docs/design.md, "Speed").
 
 Every algorithm's config dataclass declares ``check(n_agents)``: it raises a ValueError naming the
 setting when the settings cannot run with that many agents (ESPC's m > n, say). An

@@ -13,7 +13,7 @@ theta^T phi(s) = theta[s]). Per episode k:
                  J_i(theta) - J_i(theta - alpha g_i) >= lambda / rho^(N - 1 - k)
     learner: theta <- theta - alpha * mean of the g_i received (no step when none arrive)
 
-Where the report is ambiguous (SPEC.md section 2), our choices, the simplest faithful reading:
+Where the report is ambiguous (docs/design.md, "Reading the report"), our choices, the simplest faithful reading:
 
 * features are one-hot, the value function is then exact for a tabular world;
 * actions come from the state-value function through the environment's model (P and r), known to

@@ -6,7 +6,7 @@ Per episode k:
     learner: for every sample received, delta(u) = r + gamma * max_a' Q(s', a') - Q(s, a);
              for every (s, a) with samples U_sa:  Q(s, a) += alpha * (1/|U_sa|) sum_{u in U_sa} delta(u)
 
-The report groups by s only (U_s) but updates Q(s, a); SPEC.md section 2 fixes the grouping by (s, a)
+The report groups by s only (U_s) but updates Q(s, a); we group by (s, a) (docs/design.md, "Reading the report")
 used here. Every delta is computed from the Q before the update, so the order in which reports
 arrive does not matter.
 """

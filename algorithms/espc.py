@@ -11,7 +11,7 @@ The learner is ES's: the estimate over the reports received, divided by their nu
 none arrive.
 
 The report writes z with the variance as divisor and p as the integral of the normal density from 0
-to z; SPEC.md section 2 fixes the statistically meaningful reading used here, under which
+to z; we take the statistically meaningful reading (docs/design.md, "Reading the report") used here, under which
 E[p_comm] = m/n for z ~ N(0, 1) (report figure 4.1). On an agent's first episode the window holds one
 utility and its variance is taken as 1 (report 4.8), so z = 0 and p = 1/2. Our choice where the report
 is silent: a window of equal utilities (variance 0, e.g. every return 0) is treated the same way.

@@ -1,4 +1,4 @@
-"""Analysis of a netsim results table: the report's metrics (SPEC.md section 1) and their plots.
+"""Analysis of a netsim results table: the report's metrics (docs/design.md, "Metrics") and their plots.
 
 from analysis import plot_run, summarise, target_summary, time_to_target
 summarise(results.to_pandas(), "frequency")  # variant, episode, mean, p10, p90

@@ -1,4 +1,4 @@
-"""The report's metrics (SPEC.md section 1, report 3.2) from a results table.
+"""The report's metrics (docs/design.md, "Metrics"; report 3.2) from a results table.
 
 The results table has one row per (variant, trial, episode, agent) with at least the columns
 ``variant``, ``trial``, ``episode``, ``agent``, ``reward``, ``sent``, ``payload_bytes``,

@@ -2,7 +2,7 @@
 
 Figures are built as ``matplotlib.figure.Figure`` objects, without pyplot, so drawing them neither
 needs a display nor changes the caller's matplotlib backend. Every plot draws, per variant, the mean across trials as a line and the 10th-90th percentile band
-across trials as a shaded area (SPEC.md section 1). Variants keep the order, and so the colour, in
+across trials as a shaded area (docs/design.md, "Metrics"). Variants keep the order, and so the colour, in
 which they first appear in the results table.
 """
 

@@ -1,7 +1,7 @@
 """Learning speed on the network's clock: when, after how many episodes and after how many bytes on
 the wire each trial reaches a target reward, and where each variant ends up for what it sent.
 
-Definitions (SPEC.md section 5, "time to reach a target reward, bytes on the wire to reach it"), on
+Definitions (docs/design.md, "Metrics": time and bytes to reach a target reward), on
 the rounds of :func:`analysis.aggregate.per_trial` by learner version (the episodes, but under the
 ``async`` round policy the versions agents played), k = 0, 1, ... within a trial:
 

@@ -1,4 +1,4 @@
-"""ESPC's communication rule (report 4.2-4.4; SPEC.md section 2)."""
+"""ESPC's communication rule (report 4.2-4.4; docs/design.md, "Reading the report")."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""The report's three grid worlds as tabular models (SPEC.md section 3; report 3.3.2 and 4.6).
+"""The report's three grid worlds as tabular models (report 3.3.2 and 4.6).
 
 Squares are numbered row by row from the top left: state = row * 5 + column. A move that would
 leave the grid leaves that coordinate unchanged (the edge is a wall).

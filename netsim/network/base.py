@@ -1,4 +1,4 @@
-"""The one small interface every bandwidth model fills in (DESIGN.md, SimPy's resource pattern).
+"""The one small interface every bandwidth model fills in (docs/design.md, "The network"; SimPy's resource pattern).
 
 A model is handed a :class:`~netsim.network.transfer.Transfer` when it starts, and ends it, delivered
 or failed, by calling :meth:`BandwidthModel.end`. How capacity is shared is the model's business; the

@@ -1,4 +1,4 @@
-"""Fair sharing: the flow-level model of SimGrid (DESIGN.md, "Bandwidth models").
+"""Fair sharing: the flow-level model of SimGrid (docs/design.md, "The network").
 
 A transfer first pays the latencies of its route, ``sum_h latency_h``, during which it loads no link.
 It then becomes a *flow* that sends at one rate along its whole route. The rates of all flows are

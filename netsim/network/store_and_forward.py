@@ -1,4 +1,4 @@
-"""Store-and-forward: each directed link is a FIFO server (DESIGN.md, "Bandwidth models").
+"""Store-and-forward: each directed link is a FIFO server (docs/design.md, "The network").
 
 A transfer waits for the link to be free, holds it for ``sent_bytes * 8 / bandwidth_bps``, then
 propagates for ``latency_s`` to the next node, which must receive it whole before forwarding it:

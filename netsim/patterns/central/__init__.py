@@ -1,4 +1,4 @@
-"""The ``central`` pattern: one learner, n agents, rounds (report Algorithm 2; SPEC.md section 5).
+"""The ``central`` pattern: one learner, n agents, rounds (report Algorithm 2; docs/design.md, "Communication patterns").
 
 How the learner decides what to update from, and when, is its round policy:
 

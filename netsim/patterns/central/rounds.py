@@ -8,7 +8,7 @@ An agent's round trip (report Algorithm 2, one agent, one episode):
                                                                         (uplink, REPORT / CONTROL)
 
 Episodes are computed when their policy is sent, as one batch for every agent the policy is sent to
-that will play it (DESIGN.md, "Speed"); each agent's process then spends the precomputed duration in
+that will play it (docs/design.md, "Speed"); each agent's process then spends the precomputed duration in
 simulated time. A policy that an outage then loses (the ``fail`` outage policy) is not played, but
 the agent's state has advanced as if it had played and discarded the episode (its episode count, and
 ESPC's utility window): the price of computing a batch ahead of its arrivals.

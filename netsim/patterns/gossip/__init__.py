@@ -1,4 +1,4 @@
-"""The ``gossip`` pattern: decentralised learning over a communication graph (SPEC.md section 6)."""
+"""The ``gossip`` pattern: decentralised learning over a communication graph (docs/design.md, "Learning without a centre")."""
 
 from netsim.patterns.gossip.graphs import COMMUNICATION_GRAPHS, CommunicationGraph
 from netsim.patterns.gossip.mixing import MIXING

@@ -1,5 +1,5 @@
 """Communication graphs: who exchanges with whom, over the agents, separate from the physical
-topology the messages cross (SPEC.md section 6).
+topology the messages cross (docs/design.md, "Communication patterns").
 
 A graph is a cycle of directed graphs on agent indices 0..n-1, round t using the ``t mod period``-th;
 an edge j -> i means agent j sends to agent i. An undirected graph holds both directions of each

@@ -1,4 +1,4 @@
-"""Mixing weights: x_i <- sum_j W_ij x_j over agent i and those that send to it (SPEC.md section 6).
+"""Mixing weights: x_i <- sum_j W_ij x_j over agent i and those that send to it (docs/design.md, "Learning without a centre").
 
 * ``metropolis-hastings`` (undirected graphs): W_ij = 1 / (1 + max(d_i, d_j)) for each neighbour j,
   W_ii = 1 - sum of the others; symmetric and doubly stochastic.

@@ -1,5 +1,5 @@
 """The ``gossip`` pattern: no learner; every round each agent exchanges with its neighbours on a
-communication graph (SPEC.md section 6; D-PSGD, Lian et al. 2017, is the template).
+communication graph (docs/design.md, "Communication patterns"; D-PSGD, Lian et al. 2017, is the template).
 
 Round t of agent i, synchronous with its neighbours only (no global clock):
 
