@@ -45,8 +45,10 @@ def per_trial(df: pd.DataFrame, by: str = "episode") -> pd.DataFrame:
     - ``uplink_wire_bytes = sum_i (wire_bytes_i + control_wire_bytes_i)`` (reports and
       "nothing to send" notices on the wire, headers included),
     - ``total_wire_bytes = sum_i (wire_bytes_i + control_wire_bytes_i + downlink_wire_bytes_i +
-      resent_wire_bytes_i)`` (every message of the round once, end to end, both directions, with
-      the resent copies of lost packets),
+      params_wire_bytes_i + resent_wire_bytes_i)`` (every message of the round once, end to end,
+      every direction, with the resent copies of lost packets; a central table has no
+      ``params_wire_bytes`` and a gossip one no ``downlink_wire_bytes``: an absent column counts
+      0; under gossip "uplink" is the reports and notices sent to peers),
     - ``cumulative_reward = sum_{j <= k} mu_reward(j)`` (running sum over the trial's rounds).
     """
     if by not in ROUNDS:
@@ -55,7 +57,10 @@ def per_trial(df: pd.DataFrame, by: str = "episode") -> pd.DataFrame:
     on_time = df["sim_time_s"] if "late" not in df else df["sim_time_s"].where(df["late"] == 0)
     frame = _ordered(df).assign(
         uplink_wire_bytes=uplink,
-        total_wire_bytes=uplink + df["downlink_wire_bytes"] + df["resent_wire_bytes"],
+        total_wire_bytes=uplink
+        + df.get("downlink_wire_bytes", 0)
+        + df.get("params_wire_bytes", 0)
+        + df["resent_wire_bytes"],
         on_time_s=on_time,
     )
     rounds = frame.groupby(["variant", "trial", by], observed=True).agg(

@@ -128,3 +128,11 @@ def test_a_directed_graph_refuses_metropolis_hastings_and_an_algorithm_without_p
         Variant("v", "dql", physical_ring(4), env="netsim/SimpleGrid-v0", pattern="gossip")
     with pytest.raises(ValueError, match="unknown communication graph 'rign' \\(did you mean"):
         GossipSettings(graph="rign")
+
+
+def test_the_reports_total_wire_bytes_count_every_peer_message_once():
+    from analysis.aggregate import per_trial
+
+    tables = gossip(physical_ring(5), np.arange(5.0), 4, tau=2)
+    metrics = tables["metrics"].assign(variant="v", algorithm="a", trial=0)
+    assert per_trial(metrics)["total_wire_bytes"].sum() == tables["messages"]["wire_bytes"].sum()
