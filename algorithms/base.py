@@ -32,12 +32,12 @@ import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 if TYPE_CHECKING:
-    from algorithms.journal import RolloutJournal
+    from algorithms.rollout import Rollout
 
 
 def derive_seed(seed: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
@@ -58,6 +58,17 @@ def require_valid(config: Any, checks: dict[str, bool]) -> None:
             )
 
 
+class RolloutCache(Protocol):
+    """Where an agent pool keeps its costly batches of episodes (the simulator's rollout journal,
+    which persists them, so a trial run again after an interruption replays them)."""
+
+    def rollout(self, inputs: Sequence[object], compute: Callable[[], Rollout]) -> Rollout:
+        """The kept result of the batch ``inputs`` describes (everything its rollout depends on:
+        arrays, numbers, strings), or ``compute()``'s, which it may keep. Which batches are kept
+        changes no result."""
+        ...
+
+
 @dataclass(frozen=True)
 class Problem:
     """What both halves of an algorithm are told about the run they take part in."""
@@ -68,9 +79,10 @@ class Problem:
     """n, the number of agents."""
     seed: np.random.SeedSequence
     """The trial's seed; each side derives its own streams from it with :func:`derive_seed`."""
-    journal: RolloutJournal | None = None
+    journal: RolloutCache | None = None
     """Where the agents keep their costly batches of episodes, so that the trial run again after an
-    interruption replays them (:mod:`algorithms.journal`; ES and ESPC use it); None: nowhere."""
+    interruption replays them (netsim gives its rollout journal; ES and ESPC use it); None:
+    nowhere."""
     rollout_workers: int = 1
     """Worker processes the agents may spread a batch's rollouts over (1: none). An execution
     setting: it changes how fast a trial runs, never its results."""

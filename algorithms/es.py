@@ -18,7 +18,7 @@ Choices where the report is silent, stated here once:
   momentum 0.9 (report 4.6);
 * the learner sums the reports in agent order, so its update does not depend on arrival order;
 * a batch's episodes go through the trial's rollout journal when it has one
-  (:mod:`algorithms.journal`): a trial run again after an interruption replays the batches it had
+  (:attr:`Problem.journal`, the simulator's): a trial run again after an interruption replays the batches it had
   computed, and its results are those of an uninterrupted trial;
 * a run's ``rollout_workers`` > 1 (:attr:`Problem.rollout_workers`) spreads each batch's episodes
   over that many worker processes (:class:`algorithms.rollout.RolloutPool`, for MuJoCo Ant):

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from algorithms.journal import installed_versions
+from netsim.journal import installed_versions
 
 PACKAGES = (
     "netsim",

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from algorithms.journal import kept
+from netsim.journal import kept
 from netsim.store import RunStore
 
 

@@ -16,7 +16,7 @@ Three things make a long study fit the time a researcher has:
   running then finish and are stored, so a run cut into several sessions (a batch job's wall-time
   limit) loses no computation. Run the same command again to go on.
 * the rollout journal: a trial's costly batches of episodes (MuJoCo Ant's) are kept in the run
-  directory as they are computed (:mod:`algorithms.journal`, :attr:`RunStore.journals`), so a trial
+  directory as they are computed (:mod:`netsim.journal`, :attr:`RunStore.journals`), so a trial
   that was killed (a session's end) replays them when it is run again, to the same result, and
   goes on from where it was; the journal is removed once the trial is stored. Workers of a Ray
   cluster (``address`` given) may not share the driver's file system, and keep none.
@@ -36,8 +36,8 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from algorithms.journal import RolloutJournal
 from netsim.executors import make_executor
+from netsim.journal import RolloutJournal
 from netsim.provenance import provenance
 from netsim.results import Results
 from netsim.scenario import Scenario

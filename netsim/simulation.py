@@ -14,7 +14,7 @@ import simpy
 
 from algorithms import ALGORITHMS, Problem
 from algorithms.base import derive_seed
-from algorithms.journal import RolloutJournal
+from netsim.journal import RolloutJournal
 from netsim.network import Network
 from netsim.patterns import Trial, pattern_of
 from netsim.scenario import Variant
@@ -45,7 +45,7 @@ def simulate(
     rollout_workers: int = 1,
 ) -> dict[str, pd.DataFrame]:
     """The tables of one trial of ``variant``, by name (see :data:`TABLES`); its agents keep their
-    costly batches in ``journal`` and replay those it holds (:mod:`algorithms.journal`), and may
+    costly batches in ``journal`` and replay those it holds (:mod:`netsim.journal`), and may
     spread their rollouts over ``rollout_workers`` processes (:attr:`Problem.rollout_workers`)."""
     problem = Problem(variant.env, variant.n_agents, seed, journal, rollout_workers)
     side = pattern_of(variant.settings).make_side(

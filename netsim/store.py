@@ -8,7 +8,7 @@ Layout::
     DIR/parts/v0003-t0012/timing.json     what computing it took (wall and CPU seconds, host)
     DIR/parts/.partial-v0003-t0012-*/     a part being written (never read; removed on resume)
     DIR/journal/v0003-t0012/*.npz         an unfinished unit's rollout journal (removed once the
-                                          unit is stored; see :mod:`algorithms.journal`)
+                                          unit is stored; see :mod:`netsim.journal`)
 
 Contracts:
 
@@ -39,11 +39,13 @@ from typing import Any, TypeAlias
 
 import pandas as pd
 
+from netsim.atomic import PARTIAL_PREFIX, write_atomically
+
 MANIFEST_FILE = "manifest.json"
 PARTS_DIR = "parts"
 JOURNAL_DIR = "journal"
 TIMING_FILE = "timing.json"
-_PARTIAL_PREFIX = ".partial-"
+
 _PART_NAME = re.compile(r"v(\d+)-t(\d+)")
 _TABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -123,8 +125,8 @@ class RunStore:
             manifest = {"format": 1, "request": wanted, "sessions": []}
         manifest.setdefault("sessions", []).append(json.loads(json.dumps(session, default=str)))
         (directory / PARTS_DIR).mkdir(parents=True, exist_ok=True)
-        _write_atomically(directory / MANIFEST_FILE, json.dumps(manifest, indent=2))
-        for leftover in (directory / PARTS_DIR).glob(_PARTIAL_PREFIX + "*"):
+        write_atomically(directory / MANIFEST_FILE, json.dumps(manifest, indent=2).encode())
+        for leftover in (directory / PARTS_DIR).glob(PARTIAL_PREFIX + "*"):
             shutil.rmtree(leftover)
         store = cls(directory)
         for unit in store.finished():
@@ -186,9 +188,7 @@ class RunStore:
         final = self._parts / part_name(unit)
         if final.exists():
             raise FileExistsError(f"{final} exists: unit {unit} was already stored")
-        temporary = Path(
-            tempfile.mkdtemp(prefix=f"{_PARTIAL_PREFIX}{final.name}-", dir=self._parts)
-        )
+        temporary = Path(tempfile.mkdtemp(prefix=f"{PARTIAL_PREFIX}{final.name}-", dir=self._parts))
         yield temporary
         temporary.chmod(0o755)  # mkdtemp's 0o700 would hide results from a shared file system
         temporary.rename(final)
@@ -228,12 +228,6 @@ class RunStore:
                 f"{self.directory} holds no table {table!r}; tables: {self.table_names()}"
             )
         return pd.concat(frames, ignore_index=True)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f"{_PARTIAL_PREFIX}{path.name}")
-    temporary.write_text(text)
-    temporary.replace(path)
 
 
 def _first_difference(stored: Any, wanted: Any, where: str) -> str | None:

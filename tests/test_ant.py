@@ -7,7 +7,7 @@ import pytest
 import netsim
 from algorithms import ALGORITHMS, Problem
 from algorithms.es import ESAgents
-from algorithms.journal import RolloutJournal
+from netsim.journal import RolloutJournal
 from netsim.simulation import simulate
 
 pytest.importorskip("mujoco")

@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 from test_simulation import small_scenario
 
-import algorithms.journal
 import netsim
 import netsim.cli
+import netsim.journal
 from algorithms.es import ESLearner
-from algorithms.journal import RolloutJournal
 from algorithms.rollout import Rollout
+from netsim.journal import RolloutJournal
 from netsim.runner import trial_seed
 from netsim.simulation import simulate
 from netsim.store import RunStore
@@ -83,7 +83,7 @@ def test_a_journal_kept_with_other_library_versions_is_discarded_with_a_warning(
     assert set(kept.versions) == {"numpy", "gymnasium", "mujoco"}
     assert kept.versions["numpy"] == np.__version__
     upgraded = {**kept.versions, "mujoco": "99.0"}
-    monkeypatch.setattr(algorithms.journal, "library_versions", lambda: upgraded)
+    monkeypatch.setattr(netsim.journal, "library_versions", lambda: upgraded)
     with pytest.warns(UserWarning, match=r"kept with .*'mujoco': '.*'.*computing its 1 batches"):
         later = RolloutJournal(tmp_path, keep_after_s=0)
     assert len(later) == 0 and not list(tmp_path.glob("*.npz"))
@@ -140,7 +140,7 @@ def run_interrupted(scenario, out, monkeypatch, *, in_trial: int) -> None:
 def test_a_run_interrupted_mid_trial_replays_its_journal_when_run_again(
     tmp_path, monkeypatch, capsys
 ):
-    monkeypatch.setattr(algorithms.journal, "KEEP_AFTER_S", 0.0)  # keep Cart Pole's batches too
+    monkeypatch.setattr(netsim.journal, "KEEP_AFTER_S", 0.0)  # keep Cart Pole's batches too
     scenario = small_scenario(variants=small_scenario().variants[1:2], trials=1, episodes=6)
     out = tmp_path / "out"
     run_interrupted(scenario, out, monkeypatch, in_trial=0)
@@ -172,7 +172,7 @@ def test_a_run_interrupted_mid_trial_replays_its_journal_when_run_again(
 
 
 def test_status_counts_what_a_trial_under_way_has_kept_as_done(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(algorithms.journal, "KEEP_AFTER_S", 0.0)
+    monkeypatch.setattr(netsim.journal, "KEEP_AFTER_S", 0.0)
     scenario = small_scenario(variants=small_scenario().variants[1:2], trials=2, episodes=6)
     out = tmp_path / "out"
     run_interrupted(scenario, out, monkeypatch, in_trial=1)

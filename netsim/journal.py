@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
-import os
 import time
 import warnings
 import zipfile
@@ -37,6 +36,7 @@ from typing import BinaryIO
 import numpy as np
 
 from algorithms.rollout import Rollout
+from netsim.atomic import PARTIAL_PREFIX, write_atomically
 
 KEEP_AFTER_S = 1.0
 """A batch is kept when computing it took at least this many seconds of wall time."""
@@ -45,13 +45,13 @@ EPISODE_LIBRARIES = ("numpy", "gymnasium", "mujoco")
 """The packages whose installed versions a journal records, and must match to be replayed."""
 
 VERSIONS_FILE = "versions.json"
-_PARTIAL_PREFIX = ".partial-"
 _UNREADABLE = (OSError, KeyError, ValueError, zipfile.BadZipFile)
 """What reading a damaged entry (a truncated or foreign file) raises."""
 
 
 class RolloutJournal:
-    """The kept batches of one trial, in ``directory`` (created when the first one is kept).
+    """The kept batches of one trial, in ``directory`` (created when the first one is kept): the
+    :class:`algorithms.base.RolloutCache` the runner gives a trial's agents.
 
     After a run, :attr:`replayed` batches came from the journal; :attr:`replayed_wall_s` and
     :attr:`replayed_cpu_s` are what they took when they were computed."""
@@ -63,7 +63,7 @@ class RolloutJournal:
         self._kept = {
             path.stem
             for path in (self.directory.glob("*.npz") if self.directory.is_dir() else [])
-            if not path.name.startswith(_PARTIAL_PREFIX)
+            if not path.name.startswith(PARTIAL_PREFIX)
         }
         if self._kept:
             self._discard_unless_same_versions()
@@ -141,12 +141,8 @@ class RolloutJournal:
         self._kept.add(digest)
 
     def _write(self, name: str, fill: Callable[[BinaryIO], object]) -> None:
-        """Write file ``name`` of the journal under a temporary name, then rename it."""
-        final = self.directory / name
-        partial = final.with_name(f"{_PARTIAL_PREFIX}{name}")
-        with open(partial, "wb") as file:
-            fill(file)
-        os.replace(partial, final)
+        """Write file ``name`` of the journal whole or not at all."""
+        write_atomically(self.directory / name, fill)
 
 
 @dataclass(frozen=True)
@@ -163,7 +159,7 @@ def kept(directory: str | Path) -> Kept:
     versions nor discards anything; an unreadable entry counts for nothing)."""
     batches, wall_s = 0, 0.0
     for path in Path(directory).glob("*.npz"):
-        if path.name.startswith(_PARTIAL_PREFIX):
+        if path.name.startswith(PARTIAL_PREFIX):
             continue
         try:
             with np.load(path) as entry:
