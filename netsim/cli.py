@@ -4,6 +4,7 @@ list what is available, run the benchmark."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import inspect
 import re
 import sys
@@ -17,6 +18,8 @@ from netsim.builders import TOPOLOGIES
 from netsim.catalog import find_scenario, load_scenario, load_script, scenario_names
 from netsim.executors import EXECUTORS
 from netsim.network import MODELS
+from netsim.patterns import PATTERNS
+from netsim.patterns.gossip import COMMUNICATION_GRAPHS, MIXING
 from netsim.results import Results
 from netsim.runner import run
 
@@ -301,9 +304,18 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _list() -> int:
-    print("algorithms:")
+    print("algorithms (sides: central, peers):")
     for name in ALGORITHMS.names():
-        print(f"  {name:<20} {ALGORITHMS[name].summary}")
+        algorithm = ALGORITHMS[name]
+        print(f"  {name:<20} {algorithm.summary} [{', '.join(algorithm.sides)}]")
+    print("communication patterns (pattern = { name = NAME, ... }):")
+    for name, pattern in PATTERNS.items():
+        fields = ", ".join(
+            f"{field.name}={field.default!r}" for field in dataclasses.fields(pattern.settings_type)
+        )
+        print(f"  {name:<20} {pattern.side} side; {pattern.settings_type.__name__}({fields})")
+    print(f"  communication graphs (gossip): {', '.join(COMMUNICATION_GRAPHS)}")
+    print(f"  mixing rules (gossip): {', '.join(MIXING)}")
     print("network models:")
     for name, model in sorted(MODELS.items()):
         print(f"  {name:<20} {(model.__doc__ or '').strip().splitlines()[0]}")

@@ -136,3 +136,22 @@ def test_the_reports_total_wire_bytes_count_every_peer_message_once():
     tables = gossip(physical_ring(5), np.arange(5.0), 4, tau=2)
     metrics = tables["metrics"].assign(variant="v", algorithm="a", trial=0)
     assert per_trial(metrics)["total_wire_bytes"].sum() == tables["messages"]["wire_bytes"].sum()
+
+
+def test_a_config_file_chooses_gossip_and_names_a_misspelt_pattern():
+    toml = """
+name = "decentral"
+[[variants]]
+name = "ring"
+algorithm = "{algorithm}"
+topology = {{ builder = "star", n_agents = 4, bandwidth_bps = 1e6 }}
+pattern = {{ name = "{pattern}", graph = "torus", tau = 2 }}
+"""
+    scenario = netsim.config.scenario_from_toml(
+        toml.format(algorithm=averaging.NAME, pattern="gossip")
+    )
+    assert scenario.variants[0].pattern == GossipSettings(graph="torus", tau=2)
+    with pytest.raises(
+        netsim.ConfigError, match="unknown communication pattern 'gosip' \\(did you mean 'gossip'"
+    ):
+        netsim.config.scenario_from_toml(toml.format(algorithm=averaging.NAME, pattern="gosip"))
