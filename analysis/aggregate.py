@@ -31,7 +31,9 @@ def per_trial(df: pd.DataFrame, by: str = "episode") -> pd.DataFrame:
     A round is an ``episode`` (the report's x-axis), or with ``by="policy_version"`` a learner
     version: the rows of agents that played it. The two agree under the ``barrier`` and
     ``deadline`` round policies; under ``async`` an agent's k-th episode may be played on any
-    version, so curves against the learner's clock (simulated time, targets) go by version.
+    version, so curves against the learner's clock (simulated time, targets) go by version. A
+    table with no learner versions (the gossip pattern's: each agent plays its own parameters)
+    is grouped by ``episode`` either way, its round ending when its last agent finishes it.
 
     With the rows i = 1..n of a round (its agents):
 
@@ -53,6 +55,8 @@ def per_trial(df: pd.DataFrame, by: str = "episode") -> pd.DataFrame:
     """
     if by not in ROUNDS:
         raise ValueError(f"per_trial groups by one of {ROUNDS}, not {by!r}")
+    if by not in df:
+        by = "episode"
     uplink = df["wire_bytes"] + df["control_wire_bytes"]
     on_time = df["sim_time_s"] if "late" not in df else df["sim_time_s"].where(df["late"] == 0)
     frame = _ordered(df).assign(

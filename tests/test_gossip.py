@@ -155,3 +155,14 @@ pattern = {{ name = "{pattern}", graph = "torus", tau = 2 }}
         netsim.ConfigError, match="unknown communication pattern 'gosip' \\(did you mean 'gossip'"
     ):
         netsim.config.scenario_from_toml(toml.format(algorithm=averaging.NAME, pattern="gosip"))
+
+
+def test_a_gossip_run_stores_its_tables_and_draws_the_plots(tmp_path):
+    variant = Variant(
+        "ring", averaging.NAME, physical_ring(4), config={"initial": (1.0, 3.0)}, pattern="gossip"
+    )
+    scenario = netsim.Scenario("decentral", [variant], episodes=3, trials=2)
+    results = netsim.run(scenario, tmp_path / "run", backend="serial", progress=False)
+    assert results.table("consensus")["episode"].max() == 2
+    assert len(results.to_pandas()) == 2 * 3 * 4
+    assert (tmp_path / "run" / "plots" / "reward_vs_time.png").is_file()
