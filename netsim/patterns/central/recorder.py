@@ -20,6 +20,7 @@ import pandas as pd
 
 from algorithms.base import EpisodeBatch
 from netsim.messages import Kind, Message
+from netsim.patterns.rows import EPISODE, FLAG, FLOAT, INT, episode_rows
 
 
 class Recorder:
@@ -27,25 +28,21 @@ class Recorder:
 
     def __init__(self, episodes: int, n_agents: int) -> None:
         self.n_agents = n_agents
-        rows = episodes * n_agents
-        self.columns: dict[str, np.ndarray] = {
-            "episode": np.repeat(np.arange(episodes), n_agents),
-            "agent": np.tile(np.arange(n_agents), episodes),
-            "reward": np.full(rows, np.nan),
-            "steps": np.zeros(rows, dtype=np.int64),
-            "sent": np.zeros(rows, dtype=np.int8),
-            "payload_bytes": np.zeros(rows, dtype=np.int64),
-            "wire_bytes": np.zeros(rows, dtype=np.int64),
-            "control_wire_bytes": np.zeros(rows, dtype=np.int64),
-            "downlink_wire_bytes": np.zeros(rows, dtype=np.int64),
-            "resent_wire_bytes": np.zeros(rows, dtype=np.int64),
-            "lost": np.zeros(rows, dtype=np.int8),
-            "episode_end_s": np.full(rows, np.nan),
-            "sim_time_s": np.full(rows, np.nan),
-            "policy_version": np.zeros(rows, dtype=np.int64),
-            "late": np.zeros(rows, dtype=np.int8),
-            "staleness": np.full(rows, np.nan),
-        }
+        self.columns = episode_rows(
+            episodes,
+            n_agents,
+            {
+                **EPISODE,
+                "downlink_wire_bytes": INT,
+                "resent_wire_bytes": INT,
+                "lost": FLAG,
+                "episode_end_s": FLOAT,
+                "sim_time_s": FLOAT,
+                "policy_version": INT,
+                "late": FLAG,
+                "staleness": FLOAT,
+            },
+        )
 
     def episodes_run(
         self, episodes: np.ndarray | int, batch: EpisodeBatch, policy_version: int

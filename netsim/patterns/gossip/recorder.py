@@ -9,6 +9,7 @@ import pandas as pd
 
 from algorithms.base import EpisodeBatch
 from netsim.messages import Kind, Message
+from netsim.patterns.rows import EPISODE, FLOAT, INT, episode_rows
 
 BYTE_COLUMNS = {
     Kind.REPORT: "wire_bytes",
@@ -23,22 +24,18 @@ class GossipRecorder:
 
     def __init__(self, rounds: int, n_agents: int) -> None:
         self.n_agents = n_agents
-        rows = rounds * n_agents
-        self.columns: dict[str, np.ndarray] = {
-            "episode": np.repeat(np.arange(rounds), n_agents),
-            "agent": np.tile(np.arange(n_agents), rounds),
-            "reward": np.full(rows, np.nan),
-            "steps": np.zeros(rows, dtype=np.int64),
-            "sent": np.zeros(rows, dtype=np.int8),
-            "payload_bytes": np.zeros(rows, dtype=np.int64),
-            "wire_bytes": np.zeros(rows, dtype=np.int64),
-            "control_wire_bytes": np.zeros(rows, dtype=np.int64),
-            "params_wire_bytes": np.zeros(rows, dtype=np.int64),
-            "resent_wire_bytes": np.zeros(rows, dtype=np.int64),
-            "lost": np.zeros(rows, dtype=np.int64),
-            "episode_end_s": np.full(rows, np.nan),
-            "sim_time_s": np.full(rows, np.nan),
-        }
+        self.columns = episode_rows(
+            rounds,
+            n_agents,
+            {
+                **EPISODE,
+                "params_wire_bytes": INT,
+                "resent_wire_bytes": INT,
+                "lost": INT,
+                "episode_end_s": FLOAT,
+                "sim_time_s": FLOAT,
+            },
+        )
         self._parameters: dict[int, dict[int, np.ndarray]] = {}
         """Each unfinished round's parameters, by agent, until every agent has finished it."""
         self._consensus: list[tuple[int, np.ndarray]] = []
