@@ -9,6 +9,13 @@ Learner, over the set R of reports received:
     g = 1 / (|R| sigma) * sum_{i in R} F_i eps_i          (|R| = n when every agent reports)
     theta <- optimiser step along +g                       (no step when R is empty)
 
+Decentralised (:class:`ESPeers`; D-PSGD, Lian et al. 2017, with ES's estimate), round k of agent i:
+    play theta_i + sigma * eps_i; report (i, k, F_i) to its neighbours if c_i^k = 1
+    g_i = 1 / (|R_i| sigma) * sum_{j in R_i} F_j eps_j   R_i: its own sample and the reports
+                                                         its neighbours sent it this round
+    theta_i <- its own optimiser's step along +g_i
+    every tau rounds: theta_i <- sum_j W_ij theta_j      (the pattern sends and weighs them)
+
 Choices where the report is silent, stated here once:
 
 * the report is 12 bytes, ``<IIf``: agent id, the agent's episode index, F as float32; the learner uses
@@ -20,6 +27,14 @@ Choices where the report is silent, stated here once:
 * a batch's episodes go through the trial's rollout journal when it has one
   (:attr:`Problem.journal`, the simulator's): a trial run again after an interruption replays the batches it had
   computed, and its results are those of an uninterrupted trial;
+* decentralised: an agent always learns from its own sample, sent or not (it needs no message to
+  know it), and each agent keeps its own optimiser state, which is not mixed (only theta is, as
+  D-PSGD mixes the parameters alone); each agent's environment is reset with its own seed, the
+  round's seed plus its index, in a sync vector environment, so that its episode does not depend
+  on the agents it is batched with. Where the central form's batch is every agent in order in a
+  sync vector environment (an environment with no native vector form), that is the central reset
+  exactly, and on a complete graph with uniform weights, tau = 1 and every report shared the
+  agents hold the central learner's theta every round;
 * a run's ``rollout_workers`` > 1 (:attr:`Problem.rollout_workers`) spreads each batch's episodes
   over that many worker processes (:class:`algorithms.rollout.RolloutPool`, for MuJoCo Ant):
   results are identical, only faster
@@ -42,6 +57,7 @@ from algorithms.base import (
     Algorithm,
     EpisodeBatch,
     Learner,
+    Peers,
     Problem,
     derive_seed,
     require_valid,
@@ -115,6 +131,39 @@ def es_gradient(returns: np.ndarray, noise: np.ndarray, sigma: float) -> np.ndar
     return (noise.T @ returns.astype(np.float64)) / (len(returns) * sigma)
 
 
+def es_step(
+    optimizer: torch.optim.Optimizer,
+    theta: torch.nn.Parameter,
+    noise: NoiseKey,
+    reports: Sequence[bytes],
+    sigma: float,
+) -> None:
+    """One optimiser step of ``theta`` along the ES estimate over ``reports`` (in agent, then
+    episode order, whatever order they came in); nothing when there are none."""
+    if not reports:
+        return
+    decoded = sorted(REPORT.unpack(report) for report in reports)
+    agents, episodes, returns = (np.array(column) for column in zip(*decoded, strict=True))
+    perturbations = noise.perturbations(agents, episodes, theta.numel())
+    gradient = es_gradient(returns, perturbations, sigma)
+    optimizer.zero_grad()
+    theta.grad = torch.from_numpy(-gradient.astype(np.float32))  # ascend g
+    optimizer.step()
+
+
+def _optimizer(config: ESConfig, theta: torch.nn.Parameter) -> torch.optim.Optimizer:
+    if config.optimizer == "adam":
+        return torch.optim.Adam([theta], lr=config.learning_rate, weight_decay=config.l2)
+    return torch.optim.SGD(
+        [theta], lr=config.learning_rate, momentum=config.momentum, weight_decay=config.l2
+    )
+
+
+def _initial_theta(problem: Problem, policy: MLPPolicy) -> np.ndarray:
+    """theta_0: the same for the central learner and every decentralised agent."""
+    return policy.initial_params(np.random.default_rng(derive_seed(problem.seed, 0)))
+
+
 def _policy(problem: Problem, config: ESConfig) -> MLPPolicy:
     env = make_vector_env(problem.env_id, 1)
     try:
@@ -132,42 +181,25 @@ class ESLearner(Learner):
         self.config = config
         self.noise = NoiseKey.for_problem(problem)
         self.policy = _policy(problem, config)
-        init = self.policy.initial_params(np.random.default_rng(derive_seed(problem.seed, 0)))
-        self.theta = torch.nn.Parameter(torch.from_numpy(init))
-        self.optimizer: torch.optim.Optimizer
-        if config.optimizer == "adam":
-            self.optimizer = torch.optim.Adam(
-                [self.theta], lr=config.learning_rate, weight_decay=config.l2
-            )
-        else:
-            self.optimizer = torch.optim.SGD(
-                [self.theta],
-                lr=config.learning_rate,
-                momentum=config.momentum,
-                weight_decay=config.l2,
-            )
+        self.theta = torch.nn.Parameter(torch.from_numpy(_initial_theta(problem, self.policy)))
+        self.optimizer = _optimizer(config, self.theta)
 
     def policy_payload(self) -> bytes:
         return self.theta.detach().numpy().tobytes()
 
     def update(self, reports: Sequence[bytes]) -> None:
-        if not reports:
-            return
-        decoded = sorted(REPORT.unpack(report) for report in reports)
-        agents, episodes, returns = (np.array(column) for column in zip(*decoded, strict=True))
-        noise = self.noise.perturbations(agents, episodes, self.policy.n_params)
-        gradient = es_gradient(returns, noise, self.config.sigma)
-        self.optimizer.zero_grad()
-        self.theta.grad = torch.from_numpy(-gradient.astype(np.float32))  # ascend g
-        self.optimizer.step()
+        es_step(self.optimizer, self.theta, self.noise, reports, self.config.sigma)
 
 
 class ESAgents(AgentPool):
     """n agents that perturb theta with shared-seed noise and report their scalar return."""
 
-    def __init__(self, config: ESConfig, problem: Problem) -> None:
+    def __init__(self, config: ESConfig, problem: Problem, native_vector_env: bool = True) -> None:
+        """``native_vector_env=False``: every batch in a sync vector environment, each agent's
+        environment reset with its own seed (the decentralised form's)."""
         config.check(problem.n_agents)
         self.config = config
+        self.native_vector_env = native_vector_env
         self.n_agents = problem.n_agents
         self.noise = NoiseKey.for_problem(problem)
         self.policy = _policy(problem, config)
@@ -182,6 +214,8 @@ class ESAgents(AgentPool):
             else None
         )
         self._reset_seeds = np.random.default_rng(derive_seed(problem.seed, 3))
+        self._round_seeds: list[int] = []
+        """The reset seeds of rounds 0, 1, ...: the draws a barrier run takes, one per round."""
         self.agent_rngs = [
             np.random.default_rng(derive_seed(problem.seed, 2, agent))
             for agent in range(problem.n_agents)
@@ -190,15 +224,28 @@ class ESAgents(AgentPool):
 
     def _vector_env(self, size: int) -> gym.vector.VectorEnv:
         if size not in self._envs:
-            self._envs[size] = make_vector_env(self.env_id, size)
+            self._envs[size] = make_vector_env(self.env_id, size, self.native_vector_env)
         return self._envs[size]
 
     def run_episodes(self, policy_payload: bytes, agents: np.ndarray) -> EpisodeBatch:
         theta = np.frombuffer(policy_payload, dtype=np.float32)
+        return self._play(theta, agents, int(self._reset_seeds.integers(2**31)))
+
+    def run_own_episodes(self, thetas: np.ndarray, agents: np.ndarray) -> EpisodeBatch:
+        """Agent ``agents[j]`` plays row j of ``thetas``, its environment reset with the seed of
+        its own round (its episode count) plus its index, whatever batch it is in."""
+        episodes = self.episodes[agents]
+        while len(self._round_seeds) <= episodes.max():
+            self._round_seeds.append(int(self._reset_seeds.integers(2**31)))
+        seeds = [self._round_seeds[k] + int(a) for k, a in zip(episodes, agents, strict=True)]
+        return self._play(thetas, agents, seeds)
+
+    def _play(self, theta: np.ndarray, agents: np.ndarray, seed: int | list[int]) -> EpisodeBatch:
+        """Each of ``agents`` plays its row of ``theta`` (or ``theta`` itself) perturbed by its
+        eps, and decides whether to report."""
         episodes = self.episodes[agents]
         noise = self.noise.perturbations(agents, episodes, self.policy.n_params)
         params = theta + self.config.sigma * noise
-        seed = int(self._reset_seeds.integers(2**31))
         result = self._rollout(params, seed)
         returns = result.discounted_returns
         send = self.communicate(agents, returns, noise)
@@ -209,7 +256,7 @@ class ESAgents(AgentPool):
         self.episodes[agents] += 1
         return EpisodeBatch(agents, returns, result.steps, reports)
 
-    def _rollout(self, params: np.ndarray, seed: int) -> Rollout:
+    def _rollout(self, params: np.ndarray, seed: int | list[int]) -> Rollout:
         """One episode per row of ``params``, from the trial's journal when it kept this batch."""
         gamma, size = self.config.gamma, len(params)
 
@@ -228,12 +275,71 @@ class ESAgents(AgentPool):
         return np.ones(len(agents), dtype=bool)
 
 
+class ESPeers(Peers):
+    """n agents, each with its own theta_i and optimiser, learning from their own and their
+    neighbours' scalar reports and mixing theta (module docstring)."""
+
+    agents_type: type[ESAgents] = ESAgents
+    """Who plays and decides what to report: ESPC's peers take ESPC's agents."""
+
+    def __init__(self, config: ESConfig, problem: Problem) -> None:
+        self.config = config
+        self.agents = self.agents_type(config, problem, native_vector_env=False)
+        self.noise = self.agents.noise
+        initial = _initial_theta(problem, self.agents.policy)
+        self.theta = [
+            torch.nn.Parameter(torch.from_numpy(initial.copy())) for _ in range(problem.n_agents)
+        ]
+        self.optimizers = [_optimizer(config, theta) for theta in self.theta]
+        self.own: dict[int, bytes] = {}
+        """Each agent's latest sample as a report, whether it was sent or not."""
+
+    def run_episodes(self, agents: np.ndarray) -> EpisodeBatch:
+        thetas = np.stack([self.theta[agent].detach().numpy() for agent in agents.tolist()])
+        episodes = self.agents.episodes[agents].copy()
+        batch = self.agents.run_own_episodes(thetas, agents)
+        for agent, episode, value in zip(agents, episodes, batch.rewards, strict=True):
+            self.own[int(agent)] = REPORT.pack(int(agent), int(episode), float(value))
+        return batch
+
+    def learn(self, agent: int, reports: Sequence[bytes]) -> None:
+        samples = [self.own[agent], *reports]
+        es_step(self.optimizers[agent], self.theta[agent], self.noise, samples, self.config.sigma)
+
+    def share(self, agent: int) -> bytes:
+        return self.theta[agent].detach().numpy().tobytes()
+
+    def mix(self, agent: int, weights: Sequence[float], payloads: Sequence[bytes]) -> None:
+        """theta_i <- sum_j W_ij theta_j, summed in float64 and rounded once to float32 (so that
+        equal thetas mix to themselves exactly)."""
+        mixed = sum(
+            weight * np.frombuffer(payload, dtype=np.float32).astype(np.float64)
+            for weight, payload in zip(weights, payloads, strict=True)
+        )
+        with torch.no_grad():
+            self.theta[agent].copy_(torch.from_numpy(np.asarray(mixed, dtype=np.float32)))
+
+    def parameters(self, agent: int) -> np.ndarray:
+        return self.theta[agent].detach().numpy().astype(np.float64)
+
+
 ES = Algorithm(
     name="es",
     config_type=ESConfig,
     learner_type=ESLearner,
     agents_type=ESAgents,
+    peers_type=ESPeers,
     summary="Evolution Strategies: every agent reports its scalar return every episode",
 )
 
-__all__ = ["ES", "ESAgents", "ESConfig", "ESLearner", "NoiseKey", "REPORT", "es_gradient"]
+__all__ = [
+    "ES",
+    "ESAgents",
+    "ESConfig",
+    "ESLearner",
+    "ESPeers",
+    "NoiseKey",
+    "REPORT",
+    "es_gradient",
+    "es_step",
+]

@@ -25,7 +25,7 @@ import numpy as np
 from scipy import stats
 
 from algorithms.base import Algorithm, Problem
-from algorithms.es import ESAgents, ESConfig, ESLearner
+from algorithms.es import ESAgents, ESConfig, ESLearner, ESPeers
 
 
 def communication_probability(z: np.ndarray | float, n: int, m: int) -> np.ndarray:
@@ -74,8 +74,10 @@ class ESPCAgents(ESAgents):
 
     config: ESPCConfig
 
-    def __init__(self, config: ESPCConfig, problem: Problem) -> None:
-        super().__init__(config, problem)
+    def __init__(
+        self, config: ESPCConfig, problem: Problem, native_vector_env: bool = True
+    ) -> None:
+        super().__init__(config, problem, native_vector_env)
         self.utilities = np.zeros((problem.n_agents, config.k))
         """Each agent's last k utilities, as a ring indexed by its episode count modulo k."""
 
@@ -90,10 +92,18 @@ class ESPCAgents(ESAgents):
         return draws < p_comm
 
 
+class ESPCPeers(ESPeers):
+    """Decentralised ESPC: ES's peers whose agents report by ESPC's rule, with n the number of
+    agents in the whole graph (our choice: m of n agents report each round, as centrally)."""
+
+    agents_type = ESPCAgents
+
+
 ESPC = Algorithm(
     name="espc",
     config_type=ESPCConfig,
     learner_type=ESLearner,
     agents_type=ESPCAgents,
+    peers_type=ESPCPeers,
     summary="ES with probabilistic communication: about m of n agents report each episode",
 )

@@ -56,10 +56,12 @@ class Actor(Protocol):
         ...
 
 
-def make_vector_env(env_id: str, num_envs: int) -> gym.vector.VectorEnv:
-    """``num_envs`` copies of ``env_id``, vectorised natively when the environment supports it."""
+def make_vector_env(env_id: str, num_envs: int, native: bool = True) -> gym.vector.VectorEnv:
+    """``num_envs`` copies of ``env_id``, vectorised natively when the environment supports it and
+    ``native``; else a sync vector environment, whose sub-environments each have their own
+    generator (reset with a seed each, an agent's episode does not depend on its batch)."""
     spec = gym.spec(env_id)
-    mode = "vector_entry_point" if spec.vector_entry_point is not None else "sync"
+    mode = "vector_entry_point" if native and spec.vector_entry_point is not None else "sync"
     return gym.make_vec(env_id, num_envs=num_envs, vectorization_mode=mode)
 
 
@@ -150,12 +152,15 @@ class RolloutPool:
             self._executors[self.workers] = executor
         return self._executors[self.workers]
 
-    def rollout(self, actor: Actor, n_agents: int, gamma: float, seed: int) -> Rollout:
+    def rollout(
+        self, actor: Actor, n_agents: int, gamma: float, seed: int | Sequence[int]
+    ) -> Rollout:
         """As ``rollout(make_vector_env(env_id, n_agents), actor, gamma, seed)``, in chunks."""
+        seeds = seed + np.arange(n_agents) if isinstance(seed, int) else np.asarray(seed)
         chunks = [rows for rows in np.array_split(np.arange(n_agents), self.workers) if len(rows)]
         futures = [
             self._executor().submit(
-                _rollout_chunk, self.env_id, actor.select(rows), gamma, (seed + rows).tolist()
+                _rollout_chunk, self.env_id, actor.select(rows), gamma, seeds[rows].tolist()
             )
             for rows in chunks
         ]
