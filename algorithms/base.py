@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -145,9 +145,9 @@ class Peers(ABC):
         on which other agents share the batch (a pattern batches whichever agents are ready)."""
 
     @abstractmethod
-    def learn(self, agent: int, reports: Sequence[bytes]) -> None:
-        """``agent``'s local step after its episode, from the reports its neighbours sent it this
-        round (in the order of the neighbours' indices; possibly none) and its own episode."""
+    def learn(self, agent: int, reports: Mapping[int, bytes]) -> None:
+        """``agent``'s local step after its episode, from its own episode and the reports its
+        neighbours sent it this round, by sender (in increasing sender order; possibly none)."""
 
     @abstractmethod
     def share(self, agent: int) -> bytes:

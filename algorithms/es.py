@@ -44,7 +44,7 @@ Choices where the report is silent, stated here once:
 from __future__ import annotations
 
 import struct
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -302,8 +302,8 @@ class ESPeers(Peers):
             self.own[int(agent)] = REPORT.pack(int(agent), int(episode), float(value))
         return batch
 
-    def learn(self, agent: int, reports: Sequence[bytes]) -> None:
-        samples = [self.own[agent], *reports]
+    def learn(self, agent: int, reports: Mapping[int, bytes]) -> None:
+        samples = [self.own[agent], *reports.values()]
         es_step(self.optimizers[agent], self.theta[agent], self.noise, samples, self.config.sigma)
 
     def share(self, agent: int) -> bytes:

@@ -4,7 +4,7 @@ and report nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,7 +39,7 @@ class AveragingPeers(Peers):
             [None] * len(agents),
         )
 
-    def learn(self, agent: int, reports: Sequence[bytes]) -> None:
+    def learn(self, agent: int, reports: Mapping[int, bytes]) -> None:
         assert not reports  # nobody reports
 
     def share(self, agent: int) -> bytes:

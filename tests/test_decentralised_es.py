@@ -34,7 +34,7 @@ def test_decentralised_es_on_a_complete_graph_is_central_es_every_round():
     for expected in central_thetas(n, rounds, seed):
         batch = peers.run_episodes(np.arange(n))
         for i in range(n):
-            peers.learn(i, [r for j, r in enumerate(batch.reports) if j != i and r is not None])
+            peers.learn(i, {j: r for j, r in enumerate(batch.reports) if j != i and r is not None})
         shares = [peers.share(j) for j in range(n)]
         for i in range(n):
             peers.mix(i, [1 / n] * n, shares)

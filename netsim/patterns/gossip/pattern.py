@@ -97,9 +97,12 @@ class Gossip(Pattern):
             recorder.episode_ended(round_, agent, self.env.now)
             kind = Kind.CONTROL if report is None else Kind.REPORT
             received = yield from self.exchange(agent, round_, "report", kind, report or b"")
-            peers.learn(
-                agent, [m.payload for m in received if m.kind is Kind.REPORT and not m.failed]
-            )
+            reports = {
+                self.index[m.src]: m.payload
+                for m in received
+                if m.kind is Kind.REPORT and not m.failed
+            }
+            peers.learn(agent, reports)
             yield self.env.timeout(self.update_time_s)
             if (round_ + 1) % self.settings.tau == 0:
                 own = peers.share(agent)
