@@ -75,7 +75,7 @@ def test_on_a_ring_from_a_random_start_no_round_shrinks_less_than_the_eigenvalue
 
 
 def test_the_mixing_matrix_the_pattern_uses_is_the_formulas():
-    graph = COMMUNICATION_GRAPHS["ring"](16).at(0)
+    graph = COMMUNICATION_GRAPHS["ring"](netsim.Topology(physical_ring(16))).at(0)
     np.testing.assert_array_equal(
         matrix(MIXING["metropolis-hastings"](graph)), ring_mixing_matrix(16)
     )
@@ -86,7 +86,7 @@ def test_one_peer_exponential_graph_gives_every_agent_the_exact_mean_after_log2_
     n = 2**k
     start = np.random.default_rng(k).normal(size=n)
     star = netsim.star(n, BANDWIDTH_BPS, LATENCY_S, router=True)  # messages cross the router
-    tables = gossip(star, start, k, graph="one-peer-exponential", mixing="uniform")
+    tables = gossip(star, start, k, graph="one-peer-exponential", mixing="push-sum")
     assert distances(tables)[k - 1] == pytest.approx(0.0, abs=1e-14 * n)
     before_last = distances(tables)[k - 2]
     assert before_last > 1e-3  # not sooner: it takes all k rounds
@@ -121,9 +121,34 @@ def test_an_agents_round_ends_when_its_neighbours_messages_have_arrived():
         np.testing.assert_allclose(rows["episode_end_s"], round_ * round_s + STEP_S, rtol=1e-12)
 
 
-def test_a_directed_graph_refuses_metropolis_hastings_and_an_algorithm_without_peers_is_named():
-    with pytest.raises(ValueError, match="needs an undirected communication graph"):
+def test_bad_gossip_settings_are_named():
+    with pytest.raises(
+        ValueError, match="'metropolis-hastings' does not fit the directed .* 'push-sum'"
+    ):
         Variant("v", averaging.NAME, physical_ring(4), pattern=GossipSettings("exponential"))
+    with pytest.raises(ValueError, match="'push-sum' does not fit the undirected"):
+        Variant("v", averaging.NAME, physical_ring(4), pattern=GossipSettings(mixing="push-sum"))
+    one_way = (("agent-0", "agent-1"), ("agent-1", "agent-2"))
+    with pytest.raises(
+        ValueError, match="not connected: nothing agent 'agent-1' holds can reach agent 'agent-0'"
+    ):
+        Variant(
+            "v",
+            averaging.NAME,
+            physical_ring(3),
+            pattern=GossipSettings(one_way, directed=True, mixing="push-sum"),
+        )
+    with pytest.raises(
+        ValueError, match="node 'router' of the communication graph .* is not an agent"
+    ):
+        Variant(
+            "v",
+            averaging.NAME,
+            netsim.star(2, 1e6, router=True),
+            pattern=GossipSettings((("agent-0", "router"),)),
+        )
+    with pytest.raises(ValueError, match="tau = 0 must be an integer >= 1"):
+        GossipSettings(tau=0)
     with pytest.raises(ValueError, match="algorithm 'dql' has no peers side"):
         Variant("v", "dql", physical_ring(4), env="netsim/SimpleGrid-v0", pattern="gossip")
     with pytest.raises(ValueError, match="unknown communication graph 'rign' \\(did you mean"):
@@ -166,3 +191,21 @@ def test_a_gossip_run_stores_its_tables_and_draws_the_plots(tmp_path):
     assert results.table("consensus")["episode"].max() == 2
     assert len(results.to_pandas()) == 2 * 3 * 4
     assert (tmp_path / "run" / "plots" / "reward_vs_time.png").is_file()
+
+
+def test_push_sum_reaches_the_mean_on_a_directed_graph_that_is_not_regular():
+    edges = [(0, 1), (0, 2), (0, 3), (1, 0), (2, 0), (3, 0), (1, 2)]
+    named = tuple((f"agent-{u}", f"agent-{v}") for u, v in edges)
+    start = np.array([4.0, -1.0, 7.0, 2.5])
+    settings = {"graph": named, "directed": True, "mixing": "push-sum"}
+    tables = gossip(physical_ring(4), start, 80, **settings)
+    assert distances(tables)[-1] < 1e-9  # agreement, on the mean itself:
+    last_played = tables["metrics"].query("episode == 79")["reward"]  # x_i as round 79 began
+    np.testing.assert_allclose(last_played, start.mean(), atol=1e-6)
+
+
+def test_the_physical_graph_is_the_links_that_join_agents():
+    tables = gossip(physical_ring(6), np.arange(6.0), 3, graph="physical")
+    messages = tables["messages"]
+    hops = {(int(s[6:]), int(d[6:])) for s, d in zip(messages["src"], messages["dst"], strict=True)}
+    assert hops == {(i, (i + d) % 6) for i in range(6) for d in (1, -1)}

@@ -11,18 +11,24 @@ edge. Builders, by name in :data:`COMMUNICATION_GRAPHS`:
 * ``exponential``: i sends to i + 2^j mod n for j = 0 .. ceil(log2 n) - 1 (directed, static);
 * ``one-peer-exponential``: in round t, i sends to i + 2^(t mod ceil(log2 n)) mod n only
   (directed, time-varying; Ying et al., NeurIPS 2021);
-* ``complete``: everyone with everyone (undirected).
+* ``complete``: everyone with everyone (undirected);
+* ``physical``: the links of the topology that join two agents (peer-to-peer links), directed
+  where the topology is.
+
+A builder takes the topology (most need only its number of agents); ``from_edges`` makes a graph
+of pairs of agent nodes a user gives.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 
 import networkx as nx
 
 from algorithms.registry import Registry
+from netsim.topology import Topology
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,13 +60,15 @@ def _directed(name: str, rounds: list[nx.DiGraph]) -> CommunicationGraph:
     return CommunicationGraph(name, tuple(rounds), directed=is_directed)
 
 
-def ring(n_agents: int) -> CommunicationGraph:
+def ring(topology: Topology) -> CommunicationGraph:
+    n_agents = topology.n_agents
     return _undirected(
         "ring", nx.cycle_graph(n_agents) if n_agents > 2 else nx.path_graph(n_agents), n_agents
     )
 
 
-def torus(n_agents: int) -> CommunicationGraph:
+def torus(topology: Topology) -> CommunicationGraph:
+    n_agents = topology.n_agents
     rows = max(d for d in range(1, math.isqrt(n_agents) + 1) if n_agents % d == 0)
     grid = nx.grid_2d_graph(rows, n_agents // rows, periodic=True)
     graph = nx.relabel_nodes(grid, {(r, c): r * (n_agents // rows) + c for r, c in grid.nodes})
@@ -85,30 +93,64 @@ def _offsets_graph(n_agents: int, offsets: list[int]) -> nx.DiGraph:
     return graph
 
 
-def exponential(n_agents: int) -> CommunicationGraph:
+def exponential(topology: Topology) -> CommunicationGraph:
+    n_agents = topology.n_agents
     return _directed("exponential", [_offsets_graph(n_agents, _hops(n_agents))])
 
 
-def one_peer_exponential(n_agents: int) -> CommunicationGraph:
+def one_peer_exponential(topology: Topology) -> CommunicationGraph:
+    n_agents = topology.n_agents
     hops = _hops(n_agents) or [0]
     return _directed(
         "one-peer-exponential", [_offsets_graph(n_agents, [offset]) for offset in hops]
     )
 
 
-def complete(n_agents: int) -> CommunicationGraph:
-    return _undirected("complete", nx.complete_graph(n_agents), n_agents)
+def complete(topology: Topology) -> CommunicationGraph:
+    return _undirected("complete", nx.complete_graph(topology.n_agents), topology.n_agents)
 
 
-COMMUNICATION_GRAPHS: Registry[Callable[[int], CommunicationGraph]] = Registry(
+def physical(topology: Topology) -> CommunicationGraph:
+    agents = set(topology.agents)
+    edges = [(u, v) for u, v in topology.links if u in agents and v in agents]
+    return from_edges(edges, directed=True, topology=topology, name="physical")
+
+
+def from_edges(
+    edges: Iterable[tuple[Hashable, Hashable]],
+    directed: bool,
+    topology: Topology,
+    name: str = "given by its edges",
+) -> CommunicationGraph:
+    """The graph of ``edges``, pairs of agent nodes (one way if ``directed``, else both)."""
+    index = {node: i for i, node in enumerate(topology.agents)}
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(topology.n_agents))
+    for edge in edges:
+        for node in edge:
+            if node not in index:
+                raise ValueError(
+                    f"node {node!r} of the communication graph {name!r} is not an agent of the "
+                    "topology"
+                )
+        sender, receiver = index[edge[0]], index[edge[1]]
+        if sender != receiver:
+            graph.add_edge(sender, receiver)
+            if not directed:
+                graph.add_edge(receiver, sender)
+    return _directed(name, [graph])
+
+
+COMMUNICATION_GRAPHS: Registry[Callable[[Topology], CommunicationGraph]] = Registry(
     "communication graph"
 )
-"""Communication graph builders by name: ``builder(n_agents)``."""
+"""Communication graph builders by name: ``builder(topology)``."""
 for _name, _builder in (
     ("ring", ring),
     ("torus", torus),
     ("exponential", exponential),
     ("one-peer-exponential", one_peer_exponential),
     ("complete", complete),
+    ("physical", physical),
 ):
     COMMUNICATION_GRAPHS.register(_name, _builder)

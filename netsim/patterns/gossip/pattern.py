@@ -20,7 +20,9 @@ Choices where the literature is silent:
 * a silent agent sends a notice, as under the central ``barrier`` policy, so that its neighbours
   know not to wait; the notice is counted as control traffic;
 * a message an outage loses (the ``fail`` outage policy) counts as arrived with nothing in it: a
-  lost report is not learnt from, and a lost parameter message's weight W_ij is added to W_ii;
+  lost report is not learnt from, and a lost parameter message's weight W_ij is added to W_ii
+  (under push-sum its mass is lost, and the rest renormalised);
+* under push-sum each parameter message carries the sender's weight w_j, 8 more bytes;
 * an agent's local step takes ``update_time_s``, the time the central learner's update takes;
 * episodes are computed in batches of the agents that start one at the same simulated instant;
   an algorithm's peer side makes an agent's episode independent of the batch it is computed in
@@ -29,6 +31,7 @@ Choices where the literature is silent:
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Generator, Hashable
 from typing import Any
 
@@ -44,6 +47,9 @@ from netsim.patterns.gossip.recorder import GossipRecorder
 from netsim.patterns.gossip.settings import GossipSettings
 from netsim.topology import Topology
 
+PUSH_WEIGHT = struct.Struct("<d")
+"""Push-sum's weight w_j, sent after the parameters it goes with."""
+
 Planned = tuple[int, bytes | None]
 """An agent's precomputed episode: its steps and its report (None: nothing to report)."""
 
@@ -58,7 +64,7 @@ class Gossip(Pattern):
     def pairs(cls, settings: GossipSettings, topology: Topology) -> list[tuple[Hashable, Hashable]]:
         """Every (sender, receiver) edge of the communication graph, any round."""
         agents = topology.agents
-        graph = settings.communication_graph(topology.n_agents)
+        graph = settings.communication_graph(topology)
         return [(agents[j], agents[i]) for j, i in sorted(graph.edges())]
 
     def __init__(self, trial: Trial, settings: GossipSettings, side: Peers) -> None:
@@ -70,7 +76,7 @@ class Gossip(Pattern):
         self.nodes = trial.topology.agents
         n_agents = len(self.nodes)
         self.index = {node: i for i, node in enumerate(self.nodes)}
-        self.graph = settings.communication_graph(n_agents)
+        self.graph = settings.communication_graph(trial.topology)
         self._weights: dict[int, Weights] = {}
         """The mixing weights of each round of the graph's period, made when first needed."""
         self.step_times = trial.compute.step_times(n_agents)
@@ -78,6 +84,9 @@ class Gossip(Pattern):
         self.recorder = GossipRecorder(trial.episodes, n_agents)
         self._boxes: dict[tuple[int, str, int, int], simpy.Event] = {}
         """(round, phase, sender, receiver) -> fires with the message once it arrived or failed."""
+        self.push_sum = settings.mixing == "push-sum"
+        self.push_weights = np.ones(n_agents)
+        """Push-sum's w_i (see :mod:`netsim.patterns.gossip.mixing`); 1 throughout otherwise."""
         self._ready: dict[int, int] = {}
         """Agents waiting for their episode to be computed, with the round they are in."""
         self._batch: simpy.Event | None = None
@@ -106,7 +115,8 @@ class Gossip(Pattern):
             yield self.env.timeout(self.update_time_s)
             if (round_ + 1) % self.settings.tau == 0:
                 own = peers.share(agent)
-                received = yield from self.exchange(agent, round_, "params", Kind.PARAMS, own)
+                sent = own + PUSH_WEIGHT.pack(self.push_weights[agent]) if self.push_sum else own
+                received = yield from self.exchange(agent, round_, "params", Kind.PARAMS, sent)
                 self.mix(agent, round_, own, received)
             recorder.round_ended(round_, agent, self.env.now, peers.parameters(agent))
 
@@ -167,7 +177,9 @@ class Gossip(Pattern):
         return delivered
 
     def mix(self, agent: int, round_: int, own: bytes, received: list[Message]) -> None:
-        """x_agent <- sum_j W_ij x_j over what arrived; a lost message's weight goes to W_ii."""
+        """x_agent <- sum_j W_ij x_j over what arrived: a lost message's weight goes to W_ii; under
+        push-sum, z_agent <- sum_j (W_ij w_j / w') z_j, w' = sum_j W_ij w_j, over what arrived
+        (a lost message's mass is lost with it, as in push-sum over lossy links)."""
         period_round = round_ % len(self.graph.rounds)
         if period_round not in self._weights:
             rule = MIXING[self.settings.mixing]
@@ -176,8 +188,18 @@ class Gossip(Pattern):
         weights, payloads, kept_own = [], [], 0.0
         for j, weight in self._weights[period_round][agent]:
             if j == agent or arrived[j].failed:
-                kept_own += weight
+                kept_own += 0.0 if self.push_sum and j != agent else weight
+            elif self.push_sum:
+                payload = arrived[j].payload
+                (sender_weight,) = PUSH_WEIGHT.unpack(payload[-PUSH_WEIGHT.size :])
+                weights.append(weight * sender_weight)
+                payloads.append(payload[: -PUSH_WEIGHT.size])
             else:
                 weights.append(weight)
                 payloads.append(arrived[j].payload)
+        if self.push_sum:
+            kept_own *= self.push_weights[agent]
+            total = kept_own + sum(weights)
+            self.push_weights[agent] = total
+            kept_own, weights = kept_own / total, [weight / total for weight in weights]
         self.peers.mix(agent, [kept_own, *weights], [own, *payloads])

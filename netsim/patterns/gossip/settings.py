@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import ClassVar
 
+import networkx as nx
+
 from netsim.patterns.base import PatternSettings
-from netsim.patterns.gossip.graphs import COMMUNICATION_GRAPHS, CommunicationGraph
-from netsim.patterns.gossip.mixing import MIXING, UNDIRECTED_ONLY
+from netsim.patterns.gossip.graphs import COMMUNICATION_GRAPHS, CommunicationGraph, from_edges
+from netsim.patterns.gossip.mixing import FOR_DIRECTED, MIXING
+from netsim.topology import Topology
 
 
 @dataclass(frozen=True)
@@ -17,26 +21,59 @@ class GossipSettings(PatternSettings):
 
     pattern: ClassVar[str] = "gossip"
 
-    graph: str = "ring"
-    """The communication graph, by name (:data:`~netsim.patterns.gossip.graphs.COMMUNICATION_GRAPHS`)."""
+    graph: str | tuple[tuple[Hashable, Hashable], ...] = "ring"
+    """The communication graph: a builder's name
+    (:data:`~netsim.patterns.gossip.graphs.COMMUNICATION_GRAPHS`; ``physical``: the links that
+    join agents in the topology), or its edges as pairs of agent nodes (``directed`` says whether
+    they go one way)."""
+    directed: bool = False
+    """Whether ``graph``'s edges, when given as pairs, go one way (sender, receiver)."""
     mixing: str = "metropolis-hastings"
-    """The mixing rule, by name (:data:`~netsim.patterns.gossip.mixing.MIXING`)."""
+    """The mixing rule, by name (:data:`~netsim.patterns.gossip.mixing.MIXING`): ``push-sum`` for
+    a directed graph, another for an undirected one."""
     tau: int = 1
     """Averaging period: agents share and mix their parameters every ``tau`` rounds."""
 
     def __post_init__(self) -> None:
-        COMMUNICATION_GRAPHS[self.graph]  # raises, naming it, if unknown
+        if isinstance(self.graph, str):
+            COMMUNICATION_GRAPHS[self.graph]  # raises, naming it, if unknown
+        else:
+            object.__setattr__(self, "graph", tuple(tuple(edge) for edge in self.graph))
+            if not all(len(edge) == 2 for edge in self.graph):
+                raise ValueError("GossipSettings.graph: give edges as (sender, receiver) pairs")
         MIXING[self.mixing]
         if isinstance(self.tau, bool) or not isinstance(self.tau, int) or self.tau < 1:
             raise ValueError(f"GossipSettings.tau = {self.tau!r} must be an integer >= 1")
 
-    def check(self, n_agents: int) -> None:
-        graph = self.communication_graph(n_agents)
-        if graph.directed and self.mixing in UNDIRECTED_ONLY:
-            raise ValueError(
-                f"GossipSettings.mixing = {self.mixing!r} needs an undirected communication "
-                f"graph, and {self.graph!r} is directed; use mixing = 'uniform'"
-            )
+    @property
+    def graph_name(self) -> str:
+        return self.graph if isinstance(self.graph, str) else "given by its edges"
 
-    def communication_graph(self, n_agents: int) -> CommunicationGraph:
-        return COMMUNICATION_GRAPHS[self.graph](n_agents)
+    def communication_graph(self, topology: Topology) -> CommunicationGraph:
+        """The graph over ``topology``'s agents (by index), checked: every node an agent, the
+        mixing rule for its kind, every agent able to hear from every other."""
+        if isinstance(self.graph, str):
+            graph = COMMUNICATION_GRAPHS[self.graph](topology)
+        else:
+            graph = from_edges(self.graph, self.directed, topology)
+        if graph.directed != (self.mixing in FOR_DIRECTED):
+            kind, use = (
+                ("directed", "'push-sum'")
+                if graph.directed
+                else ("undirected", "'metropolis-hastings' or 'uniform'")
+            )
+            raise ValueError(
+                f"GossipSettings.mixing = {self.mixing!r} does not fit the {kind} communication "
+                f"graph {self.graph_name!r}: use {use}"
+            )
+        union = nx.DiGraph(graph.edges())
+        union.add_nodes_from(range(topology.n_agents))
+        if topology.n_agents > 1 and not nx.is_strongly_connected(union):
+            far = next(
+                (a, b) for a in union for b in union if a != b and not nx.has_path(union, a, b)
+            )
+            raise ValueError(
+                f"the communication graph {self.graph_name!r} is not connected: nothing agent "
+                f"{topology.agents[far[0]]!r} holds can reach agent {topology.agents[far[1]]!r}"
+            )
+        return graph
