@@ -209,3 +209,40 @@ def test_the_physical_graph_is_the_links_that_join_agents():
     messages = tables["messages"]
     hops = {(int(s[6:]), int(d[6:])) for s, d in zip(messages["src"], messages["dst"], strict=True)}
     assert hops == {(i, (i + d) % 6) for i in range(6) for d in (1, -1)}
+
+
+def test_random_graphs_are_seeded_connected_and_redrawn_each_round_when_asked():
+    topology = netsim.Topology(physical_ring(10))
+    regular = COMMUNICATION_GRAPHS["random-regular"]
+    first, again = regular(topology, degree=3, seed=4), regular(topology, degree=3, seed=4)
+    assert set(first.at(0).edges) == set(again.at(0).edges)  # the seed decides
+    assert {d for _, d in first.at(0).out_degree} == {3}
+    assert set(first.at(0).edges) == set(first.at(7).edges)  # one graph throughout
+    redrawn = regular(topology, degree=3, seed=4, redraw=True)
+    assert set(redrawn.at(1).edges) != set(redrawn.at(2).edges)
+    for name in ("random-regular", "erdos-renyi", "small-world"):
+        graph = COMMUNICATION_GRAPHS[name](topology, seed=1, redraw=True)
+        assert all(nx.is_strongly_connected(graph.at(t)) for t in range(5))
+
+
+def test_an_epidemic_run_mixes_with_a_new_graph_every_round():
+    options = {"degree": 2, "seed": 3, "redraw": True}
+    tables = gossip(
+        physical_ring(8), np.arange(8.0), 12, graph="random-regular", graph_options=options
+    )
+    shrink = distances(tables)
+    assert shrink[-1] < 0.05 * shrink[0]  # peers' messages cross the ring of links, hop by hop
+    pairs = set(zip(tables["messages"]["src"], tables["messages"]["dst"], strict=True))
+    assert len(pairs) > 16  # more pairs than one 2-regular graph has
+
+
+def test_a_graph_option_or_degree_that_cannot_be_is_named():
+    with pytest.raises(ValueError, match="unknown option of the ring graph 'degree'"):
+        GossipSettings(graph="ring", graph_options={"degree": 3})
+    with pytest.raises(ValueError, match="random-regular degree = 3 needs .* degree \\* n even"):
+        Variant(
+            "v",
+            averaging.NAME,
+            physical_ring(5),
+            pattern=GossipSettings("random-regular", {"degree": 3}),
+        )

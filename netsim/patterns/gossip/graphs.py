@@ -13,19 +13,25 @@ edge. Builders, by name in :data:`COMMUNICATION_GRAPHS`:
   (directed, time-varying; Ying et al., NeurIPS 2021);
 * ``complete``: everyone with everyone (undirected);
 * ``physical``: the links of the topology that join two agents (peer-to-peer links), directed
-  where the topology is.
+  where the topology is;
+* ``random-regular`` (``degree``), ``erdos-renyi`` (``probability``) and ``small-world``
+  (Watts-Strogatz: ``degree`` ring neighbours, each edge rewired with ``probability``): random,
+  undirected, drawn with ``seed`` until connected, and with ``redraw`` drawn afresh every round
+  (as epidemic learning draws its peers).
 
-A builder takes the topology (most need only its number of agents); ``from_edges`` makes a graph
-of pairs of agent nodes a user gives.
+A builder takes the topology (most need only its number of agents) and its options
+(``GossipSettings.graph_options``); ``from_edges`` makes a graph of pairs of agent nodes a user
+gives.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
+import numpy as np
 
 from algorithms.registry import Registry
 from netsim.topology import Topology
@@ -40,12 +46,26 @@ class CommunicationGraph:
     """Round t's graph is ``rounds[t % len(rounds)]``; nodes 0..n-1, edge j -> i: j sends to i."""
     directed: bool
     """Whether some round has an edge without its reverse."""
+    draw: Callable[[int], nx.DiGraph] | None = None
+    """Draws round t's graph afresh (then ``rounds`` holds round 0's only)."""
+    _drawn: dict[int, nx.DiGraph] = field(default_factory=dict, repr=False)
+
+    def key(self, round_: int) -> int:
+        """Which graph round t has: equal keys, the same graph."""
+        return round_ if self.draw is not None else round_ % len(self.rounds)
 
     def at(self, round_: int) -> nx.DiGraph:
-        return self.rounds[round_ % len(self.rounds)]
+        if self.draw is None:
+            return self.rounds[round_ % len(self.rounds)]
+        if round_ not in self._drawn:
+            self._drawn[round_] = self.draw(round_)
+        return self._drawn[round_]
 
     def edges(self) -> set[tuple[int, int]]:
-        """Every (sender, receiver) pair of any round."""
+        """Every (sender, receiver) pair of any round (any pair, for a graph drawn each round)."""
+        if self.draw is not None:
+            nodes = list(self.rounds[0].nodes)
+            return {(u, v) for u in nodes for v in nodes if u != v}
         return {edge for graph in self.rounds for edge in graph.edges}
 
 
@@ -141,10 +161,84 @@ def from_edges(
     return _directed(name, [graph])
 
 
-COMMUNICATION_GRAPHS: Registry[Callable[[Topology], CommunicationGraph]] = Registry(
-    "communication graph"
-)
-"""Communication graph builders by name: ``builder(topology)``."""
+DRAWS = 1000
+"""Draws of a random graph before giving up on a connected one."""
+
+
+def _random(
+    name: str, n_agents: int, seed: int, redraw: bool, draw: Callable[[int, int], nx.Graph]
+) -> CommunicationGraph:
+    """A connected ``draw(n_agents, seed')``, round t's seed' derived from (``seed``, t) when
+    ``redraw``, else from ``seed`` alone."""
+
+    def connected(round_: int) -> nx.DiGraph:
+        for attempt in range(DRAWS):
+            key = (seed, round_, attempt)
+            graph = draw(n_agents, int(np.random.SeedSequence(key).generate_state(1)[0]))
+            if n_agents < 2 or nx.is_connected(graph):
+                directed = nx.DiGraph(graph)
+                directed.add_nodes_from(range(n_agents))
+                return directed
+        raise ValueError(
+            f"the {name} graph of {n_agents} agents drew no connected graph in {DRAWS} tries; "
+            "give it more edges"
+        )
+
+    first = connected(0)
+    return CommunicationGraph(name, (first,), directed=False, draw=connected if redraw else None)
+
+
+def random_regular(
+    topology: Topology, degree: int = 4, seed: int = 0, redraw: bool = False
+) -> CommunicationGraph:
+    n = topology.n_agents
+    if not 0 < degree < n or (degree * n) % 2:
+        raise ValueError(
+            f"random-regular degree = {degree} needs 0 < degree < n = {n} and degree * n even"
+        )
+    return _random(
+        "random-regular", n, seed, redraw, lambda n, s: nx.random_regular_graph(degree, n, s)
+    )
+
+
+def erdos_renyi(
+    topology: Topology, probability: float = 0.2, seed: int = 0, redraw: bool = False
+) -> CommunicationGraph:
+    if not 0 < probability <= 1:
+        raise ValueError(f"erdos-renyi probability = {probability} must be in (0, 1]")
+    return _random(
+        "erdos-renyi",
+        topology.n_agents,
+        seed,
+        redraw,
+        lambda n, s: nx.erdos_renyi_graph(n, probability, s),
+    )
+
+
+def small_world(
+    topology: Topology,
+    degree: int = 4,
+    probability: float = 0.1,
+    seed: int = 0,
+    redraw: bool = False,
+) -> CommunicationGraph:
+    n = topology.n_agents
+    if not 2 <= degree < n or not 0 <= probability <= 1:
+        raise ValueError(
+            f"small-world degree = {degree} must be in [2, n = {n}) and probability = "
+            f"{probability} in [0, 1]"
+        )
+    return _random(
+        "small-world",
+        n,
+        seed,
+        redraw,
+        lambda n, s: nx.watts_strogatz_graph(n, degree, probability, s),
+    )
+
+
+COMMUNICATION_GRAPHS: Registry[Callable[..., CommunicationGraph]] = Registry("communication graph")
+"""Communication graph builders by name: ``builder(topology, **options)``."""
 for _name, _builder in (
     ("ring", ring),
     ("torus", torus),
@@ -152,5 +246,8 @@ for _name, _builder in (
     ("one-peer-exponential", one_peer_exponential),
     ("complete", complete),
     ("physical", physical),
+    ("random-regular", random_regular),
+    ("erdos-renyi", erdos_renyi),
+    ("small-world", small_world),
 ):
     COMMUNICATION_GRAPHS.register(_name, _builder)

@@ -78,7 +78,8 @@ class Gossip(Pattern):
         self.index = {node: i for i, node in enumerate(self.nodes)}
         self.graph = settings.communication_graph(trial.topology)
         self._weights: dict[int, Weights] = {}
-        """The mixing weights of each round of the graph's period, made when first needed."""
+        """The mixing weights of each graph (by :meth:`CommunicationGraph.key`), made when first
+        needed."""
         self.step_times = trial.compute.step_times(n_agents)
         self.update_time_s = trial.compute.update_time_s
         self.recorder = GossipRecorder(trial.episodes, n_agents)
@@ -180,13 +181,13 @@ class Gossip(Pattern):
         """x_agent <- sum_j W_ij x_j over what arrived: a lost message's weight goes to W_ii; under
         push-sum, z_agent <- sum_j (W_ij w_j / w') z_j, w' = sum_j W_ij w_j, over what arrived
         (a lost message's mass is lost with it, as in push-sum over lossy links)."""
-        period_round = round_ % len(self.graph.rounds)
-        if period_round not in self._weights:
+        key = self.graph.key(round_)
+        if key not in self._weights:
             rule = MIXING[self.settings.mixing]
-            self._weights[period_round] = rule(self.graph.at(round_))
+            self._weights[key] = rule(self.graph.at(round_))
         arrived = {self.index[m.src]: m for m in received}
         weights, payloads, kept_own = [], [], 0.0
-        for j, weight in self._weights[period_round][agent]:
+        for j, weight in self._weights[key][agent]:
             if j == agent or arrived[j].failed:
                 kept_own += 0.0 if self.push_sum and j != agent else weight
             elif self.push_sum:

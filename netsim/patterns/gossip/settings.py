@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from dataclasses import dataclass
-from typing import ClassVar
+import inspect
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 import networkx as nx
 
+from algorithms.registry import unknown_name_message
 from netsim.patterns.base import PatternSettings
 from netsim.patterns.gossip.graphs import COMMUNICATION_GRAPHS, CommunicationGraph, from_edges
 from netsim.patterns.gossip.mixing import FOR_DIRECTED, MIXING
@@ -26,6 +28,9 @@ class GossipSettings(PatternSettings):
     (:data:`~netsim.patterns.gossip.graphs.COMMUNICATION_GRAPHS`; ``physical``: the links that
     join agents in the topology), or its edges as pairs of agent nodes (``directed`` says whether
     they go one way)."""
+    graph_options: Mapping[str, Any] = field(default_factory=dict)
+    """The builder's options: ``degree``, ``probability``, ``seed``, ``redraw`` for the random
+    graphs (:mod:`~netsim.patterns.gossip.graphs`)."""
     directed: bool = False
     """Whether ``graph``'s edges, when given as pairs, go one way (sender, receiver)."""
     mixing: str = "metropolis-hastings"
@@ -36,7 +41,13 @@ class GossipSettings(PatternSettings):
 
     def __post_init__(self) -> None:
         if isinstance(self.graph, str):
-            COMMUNICATION_GRAPHS[self.graph]  # raises, naming it, if unknown
+            builder = COMMUNICATION_GRAPHS[self.graph]  # raises, naming it, if unknown
+            options = list(inspect.signature(builder).parameters)[1:]
+            for option in self.graph_options:
+                if option not in options:
+                    raise ValueError(
+                        unknown_name_message(f"option of the {self.graph} graph", option, options)
+                    )
         else:
             object.__setattr__(self, "graph", tuple(tuple(edge) for edge in self.graph))
             if not all(len(edge) == 2 for edge in self.graph):
@@ -53,7 +64,7 @@ class GossipSettings(PatternSettings):
         """The graph over ``topology``'s agents (by index), checked: every node an agent, the
         mixing rule for its kind, every agent able to hear from every other."""
         if isinstance(self.graph, str):
-            graph = COMMUNICATION_GRAPHS[self.graph](topology)
+            graph = COMMUNICATION_GRAPHS[self.graph](topology, **self.graph_options)
         else:
             graph = from_edges(self.graph, self.directed, topology)
         if graph.directed != (self.mixing in FOR_DIRECTED):
