@@ -246,3 +246,14 @@ def test_a_graph_option_or_degree_that_cannot_be_is_named():
             physical_ring(5),
             pattern=GossipSettings("random-regular", {"degree": 3}),
         )
+
+
+def test_a_final_complete_round_merges_a_ring_into_the_exact_mean():
+    start = np.random.default_rng(9).normal(size=8)
+    merged = gossip(physical_ring(8), start, 4, schedule=((3, "complete"),), mixing="uniform")
+    ring_only = gossip(physical_ring(8), start, 4, mixing="uniform")
+    assert distances(ring_only)[3] > 0.1
+    assert distances(merged)[3] == pytest.approx(0.0, abs=1e-12)  # uniform on complete: the mean
+    np.testing.assert_array_equal(distances(merged)[:3], distances(ring_only)[:3])
+    with pytest.raises(ValueError, match="schedule: rounds \\[5, 2\\] must increase"):
+        GossipSettings(schedule=((5, "complete"), (2, "ring")))

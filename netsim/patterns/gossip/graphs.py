@@ -21,7 +21,7 @@ edge. Builders, by name in :data:`COMMUNICATION_GRAPHS`:
 
 A builder takes the topology (most need only its number of agents) and its options
 (``GossipSettings.graph_options``); ``from_edges`` makes a graph of pairs of agent nodes a user
-gives.
+gives; ``scheduled`` changes the graph by round (a late dense phase, a final complete merge).
 """
 
 from __future__ import annotations
@@ -159,6 +159,33 @@ def from_edges(
             if not directed:
                 graph.add_edge(receiver, sender)
     return _directed(name, [graph])
+
+
+def scheduled(phases: list[tuple[int, CommunicationGraph]]) -> CommunicationGraph:
+    """``phases[k][1]`` from round ``phases[k][0]`` on (the first phase from round 0)."""
+    starts = [start for start, _ in phases]
+
+    def at(round_: int) -> nx.DiGraph:
+        index = max(k for k, start in enumerate(starts) if start <= round_)
+        return phases[index][1].at(round_)
+
+    name = " then ".join(f"{graph.name} from round {start}" for start, graph in phases)
+    first = phases[0][1]
+    return _Scheduled(
+        name,
+        first.rounds,
+        directed=any(graph.directed for _, graph in phases),
+        draw=at,
+        possible=frozenset().union(*(graph.edges() for _, graph in phases)),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class _Scheduled(CommunicationGraph):
+    possible: frozenset[tuple[int, int]] = frozenset()
+
+    def edges(self) -> set[tuple[int, int]]:
+        return set(self.possible)
 
 
 DRAWS = 1000

@@ -11,7 +11,12 @@ import networkx as nx
 
 from algorithms.registry import unknown_name_message
 from netsim.patterns.base import PatternSettings
-from netsim.patterns.gossip.graphs import COMMUNICATION_GRAPHS, CommunicationGraph, from_edges
+from netsim.patterns.gossip.graphs import (
+    COMMUNICATION_GRAPHS,
+    CommunicationGraph,
+    from_edges,
+    scheduled,
+)
 from netsim.patterns.gossip.mixing import FOR_DIRECTED, MIXING
 from netsim.topology import Topology
 
@@ -33,6 +38,10 @@ class GossipSettings(PatternSettings):
     graphs (:mod:`~netsim.patterns.gossip.graphs`)."""
     directed: bool = False
     """Whether ``graph``'s edges, when given as pairs, go one way (sender, receiver)."""
+    schedule: tuple[tuple[int, str], ...] = ()
+    """Later phases, ``(first round, graph name)`` in increasing rounds, each graph with its
+    builder's defaults: ``((190, "complete"),)`` mixes over the complete graph from round 190 on
+    (a final merge). Before the first, ``graph``."""
     mixing: str = "metropolis-hastings"
     """The mixing rule, by name (:data:`~netsim.patterns.gossip.mixing.MIXING`): ``push-sum`` for
     a directed graph, another for an undirected one."""
@@ -53,6 +62,16 @@ class GossipSettings(PatternSettings):
             if not all(len(edge) == 2 for edge in self.graph):
                 raise ValueError("GossipSettings.graph: give edges as (sender, receiver) pairs")
         MIXING[self.mixing]
+        object.__setattr__(self, "schedule", tuple(tuple(phase) for phase in self.schedule))
+        starts = [phase[0] for phase in self.schedule]
+        for start, name in self.schedule:
+            COMMUNICATION_GRAPHS[name]
+            if isinstance(start, bool) or not isinstance(start, int) or start < 1:
+                raise ValueError(
+                    f"GossipSettings.schedule: round {start!r} must be an integer >= 1"
+                )
+        if starts != sorted(set(starts)):
+            raise ValueError(f"GossipSettings.schedule: rounds {starts} must increase")
         if isinstance(self.tau, bool) or not isinstance(self.tau, int) or self.tau < 1:
             raise ValueError(f"GossipSettings.tau = {self.tau!r} must be an integer >= 1")
 
@@ -67,6 +86,9 @@ class GossipSettings(PatternSettings):
             graph = COMMUNICATION_GRAPHS[self.graph](topology, **self.graph_options)
         else:
             graph = from_edges(self.graph, self.directed, topology)
+        if self.schedule:
+            later = [(start, COMMUNICATION_GRAPHS[name](topology)) for start, name in self.schedule]
+            graph = scheduled([(0, graph), *later])
         if graph.directed != (self.mixing in FOR_DIRECTED):
             kind, use = (
                 ("directed", "'push-sum'")
