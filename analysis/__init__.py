@@ -12,7 +12,13 @@ from analysis.aggregate import METRICS, per_trial, reward_against_time, summaris
 from analysis.compare import frequency_against_rise, paired_comparison, window_means
 from analysis.plots import plot_run
 from analysis.sweep import rankings, sweep_summary
-from analysis.targets import final_reward_and_bytes, pareto_front, target_summary, time_to_target
+from analysis.targets import (
+    final_reward_and_bytes,
+    pareto_front,
+    target_summary,
+    time_to_target,
+    worst_agent_time_to_target,
+)
 
 __all__ = [
     "METRICS",
@@ -29,4 +35,5 @@ __all__ = [
     "target_summary",
     "time_to_target",
     "window_means",
+    "worst_agent_time_to_target",
 ]

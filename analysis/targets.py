@@ -16,6 +16,11 @@ the rounds of :func:`analysis.aggregate.per_trial` by learner version (the episo
 - a trial that never reaches it keeps ``reached = False`` and ``inf`` for all three: it is counted,
   never dropped, and it sorts after every trial that did.
 
+Where agents learn apart (the gossip pattern: each holds its own parameters), the above is the
+*mean agent*'s time; :func:`worst_agent_time_to_target` applies the same definition to each
+agent's own rewards and its own clock (its row's ``sim_time_s``), and takes, per trial, the last
+agent to reach the target: the worst agent's time, ``inf`` if any agent never does.
+
 Across trials, :func:`target_summary` gives quantiles by the inverted empirical CDF (numpy's
 ``inverted_cdf``): the q-quantile is the smallest observed value with at least a fraction q of the
 trials at or below it. So the median time is the time by which half the trials have reached the
@@ -56,6 +61,22 @@ def time_to_target(df: pd.DataFrame, target: float, window: int = 5) -> pd.DataF
     return table.fillna({measure: np.inf for measure in _MEASURES}).astype(
         {measure: float for measure in _MEASURES}
     )
+
+
+def worst_agent_time_to_target(df: pd.DataFrame, target: float, window: int = 5) -> pd.DataFrame:
+    """One row per (variant, trial): ``reached`` (every agent did) and ``time_s``, when the last of
+    its agents reached ``target`` with its own smoothed reward (module docstring)."""
+    if window < 1:
+        raise ValueError(f"window is {window}; it must be >= 1")
+    rows = df.sort_values(["variant", "trial", "agent", "episode"], kind="stable")
+    by_agent = rows.groupby(["variant", "trial", "agent"], sort=False)["reward"]
+    rows = rows.assign(smoothed=by_agent.transform(lambda r: r.rolling(window).mean()))
+    reaching = rows["sim_time_s"].where(rows["smoothed"] >= target)
+    first = reaching.groupby([rows["variant"], rows["trial"], rows["agent"]], sort=False).min()
+    worst = first.fillna(np.inf).groupby(level=["variant", "trial"], sort=False).max()
+    table = worst.rename("time_s").reset_index()
+    table.insert(2, "reached", np.isfinite(table["time_s"]))
+    return table
 
 
 def target_summary(reached: pd.DataFrame) -> pd.DataFrame:

@@ -28,6 +28,7 @@ from analysis.targets import (
     pareto_front,
     target_summary,
     time_to_target,
+    worst_agent_time_to_target,
 )
 
 MEAN_REWARD = {
@@ -366,3 +367,20 @@ def test_frequency_against_rise_is_nan_where_it_cannot_be_measured(table: pd.Dat
         frequency_against_rise(table, lag=0)
     with pytest.raises(ValueError, match="give them >= 0"):
         frequency_against_rise(table, rise=-1.0)
+
+
+def test_the_worst_agent_reaches_the_target_when_the_last_agent_does():
+    rows = pd.DataFrame(
+        {
+            "variant": "v",
+            "trial": 0,
+            "episode": [0, 1, 2, 0, 1, 2],
+            "agent": [0, 0, 0, 1, 1, 1],
+            "reward": [1.0, 5.0, 5.0, 1.0, 1.0, 5.0],
+            "sim_time_s": [1.0, 2.0, 3.0, 1.5, 2.5, 3.5],
+        }
+    )
+    worst = worst_agent_time_to_target(rows, target=5.0, window=1)
+    assert worst[["reached", "time_s"]].values.tolist() == [[True, 3.5]]  # agent 1, at its 3.5 s
+    never = worst_agent_time_to_target(rows, target=5.0, window=3)  # nobody averages 5 over 3
+    assert never[["reached", "time_s"]].values.tolist() == [[False, np.inf]]
