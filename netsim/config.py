@@ -190,7 +190,9 @@ def _apply(
     try:
         return function(**arguments)
     except (ValueError, TypeError) as error:
-        raise _Invalid(where, str(error)) from None
+        message = str(error)
+        named = message.startswith(f"{where}: ")  # a Variant names itself as the config does
+        raise _Invalid("" if named else where, message) from None
 
 
 def _convert(value: Any, hint: Any, where: str) -> Any:

@@ -110,7 +110,7 @@ def test_grid_labels_use_the_whole_key_only_where_last_components_repeat():
         ),
         (
             with_change("variants.1.config.m", 9),
-            r"variant 'ESPC .*': variant 'ESPC .*': ESPC m = 9 exceeds the number of agents n = 4",
+            r"variant 'ESPC .*': ESPC m = 9 exceeds the number of agents n = 4",
         ),
         (
             with_change("variants.0.algorithm", "espcc"),
@@ -323,3 +323,19 @@ def test_a_script_scenario_runs_its_main_with_the_options_given(tmp_path):
         load_scenario(str(path))
     with pytest.raises(SystemExit):  # the script's own parser refuses what it does not take
         netsim.cli.main(["run", str(path), "--out", str(out), "--episodes", "3"])
+
+
+def test_a_variants_own_error_names_it_once():
+    text = """
+name = "bad"
+[[variants]]
+name = "espc"
+algorithm = "espc"
+config = { m = 9 }
+topology = { builder = "star", n_agents = 4, bandwidth_bps = 1e6 }
+"""
+    with pytest.raises(netsim.ConfigError) as raised:
+        netsim.config.scenario_from_toml(text, "bad.toml")
+    assert str(raised.value) == (
+        "bad.toml: variant 'espc': ESPC m = 9 exceeds the number of agents n = 4"
+    )
