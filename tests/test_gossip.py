@@ -257,3 +257,12 @@ def test_a_final_complete_round_merges_a_ring_into_the_exact_mean():
     np.testing.assert_array_equal(distances(merged)[:3], distances(ring_only)[:3])
     with pytest.raises(ValueError, match="schedule: rounds \\[5, 2\\] must increase"):
         GossipSettings(schedule=((5, "complete"), (2, "ring")))
+
+
+def test_a_graph_that_a_schedule_reconnects_is_warned_of_not_refused():
+    apart = (("agent-0", "agent-1"), ("agent-2", "agent-3"))
+    settings = GossipSettings(apart, schedule=((2, "complete"),))
+    with pytest.warns(UserWarning, match="does not connect every agent until round 2"):
+        Variant("v", averaging.NAME, physical_ring(4), pattern=settings)
+    with pytest.raises(ValueError, match="is not connected"):
+        Variant("v", averaging.NAME, physical_ring(4), pattern=GossipSettings(apart))

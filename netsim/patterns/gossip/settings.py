@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import warnings
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -87,6 +88,12 @@ class GossipSettings(PatternSettings):
         else:
             graph = from_edges(self.graph, self.directed, topology)
         if self.schedule:
+            if _unreachable(graph.edges(), topology.n_agents):
+                warnings.warn(
+                    f"the communication graph {self.graph_name!r} does not connect every agent "
+                    f"until round {self.schedule[0][0]}, when the schedule changes it",
+                    stacklevel=2,
+                )
             later = [(start, COMMUNICATION_GRAPHS[name](topology)) for start, name in self.schedule]
             graph = scheduled([(0, graph), *later])
         if graph.directed != (self.mixing in FOR_DIRECTED):
@@ -99,14 +106,20 @@ class GossipSettings(PatternSettings):
                 f"GossipSettings.mixing = {self.mixing!r} does not fit the {kind} communication "
                 f"graph {self.graph_name!r}: use {use}"
             )
-        union = nx.DiGraph(graph.edges())
-        union.add_nodes_from(range(topology.n_agents))
-        if topology.n_agents > 1 and not nx.is_strongly_connected(union):
-            far = next(
-                (a, b) for a in union for b in union if a != b and not nx.has_path(union, a, b)
-            )
+        far = _unreachable(graph.edges(), topology.n_agents)
+        if far:
             raise ValueError(
                 f"the communication graph {self.graph_name!r} is not connected: nothing agent "
                 f"{topology.agents[far[0]]!r} holds can reach agent {topology.agents[far[1]]!r}"
             )
         return graph
+
+
+def _unreachable(edges: set[tuple[int, int]], n_agents: int) -> tuple[int, int] | None:
+    """A pair (a, b) of agents such that nothing a holds ever reaches b over ``edges``; None when
+    every agent reaches every other."""
+    union = nx.DiGraph(edges)
+    union.add_nodes_from(range(n_agents))
+    if n_agents < 2 or nx.is_strongly_connected(union):
+        return None
+    return next((a, b) for a in union for b in union if a != b and not nx.has_path(union, a, b))
