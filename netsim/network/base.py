@@ -40,15 +40,17 @@ class BandwidthModel(ABC):
         """What each directed link did so far."""
         self.load: LinkLoad | None = None
         """Where the model reports what each link carries when (set to record the load)."""
+        self.needs_back_route = False
+        """Whether :meth:`start` reads ``transfer.back_route`` (the network then fills it in)."""
 
     @abstractmethod
     def start(self, transfer: Transfer) -> None:
         """Start sending ``transfer.sent_bytes`` along ``transfer.route`` now."""
 
-    @staticmethod
     @abstractmethod
-    def alone_s(route: tuple[Link, ...], sent_bytes: float) -> float:
-        """Seconds ``sent_bytes`` take along ``route`` with no other traffic and no outage."""
+    def alone_s(self, transfer: Transfer) -> float:
+        """Seconds ``transfer.sent_bytes`` take along its route with no other traffic and no
+        outage."""
 
     def end(self, transfer: Transfer, carried_bytes: float, failed: bool = False) -> None:
         """End ``transfer`` now, having pushed ``carried_bytes``; its event fires."""
