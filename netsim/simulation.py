@@ -73,6 +73,7 @@ def simulate_from(
         seed=derive_seed(seed, NETWORK_SEED_KEY),
         trace=settings.trace,
         load_bin_s=settings.load_bin_s,
+        tcp=settings.tcp,
     )
     recorder = Recorder(episodes, topology.n_agents)
     parts = TrialParts(env, network, learner, agents, recorder, variant.compute)
