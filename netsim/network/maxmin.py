@@ -66,6 +66,10 @@ from netsim.topology import Link
 
 _SAME_INSTANT = 1e-12
 """Predicted ends this close (relative) to a wake-up are taken as reached: they differ by rounding."""
+_CANCELLED = 1e-6
+"""A link's usage, kept by subtracting each fixed flow's ``w / p``, is summed afresh once it falls
+below this fraction of what it was: penalties far apart (a flow of zero latency, penalty 1, beside
+one of a microsecond) would otherwise leave it with few correct digits, or none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,10 +313,8 @@ class MaxMinSharing(BandwidthModel):
         now = self.env.now
         capacity = {link: 0.0 if link.down_at(now) else link.bandwidth_bps for link in links}
         unfixed = {link: len(self._links[link].flows) for link in links}
-        usage = {
-            link: sum(weight / flow.penalty for flow, weight in self._links[link].flows.items())
-            for link in links
-        }
+        usage = {link: self._usage(link, {}) for link in links}
+        started_usage = dict(usage)
         events: list[tuple[float, int, Link | _Flow]] = [
             (capacity[link] / usage[link], next(self._order), link)
             for link in links
@@ -332,6 +334,8 @@ class MaxMinSharing(BandwidthModel):
                 capacity[other] = max(0.0, capacity[other] - weight * rate)
                 unfixed[other] -= 1
                 usage[other] -= weight / flow.penalty
+                if unfixed[other] and usage[other] <= _CANCELLED * started_usage[other]:
+                    usage[other] = self._usage(other, rates)  # the subtractions lost its digits
                 if other is not saturated and unfixed[other]:
                     level = capacity[other] / usage[other]
                     heapq.heappush(events, (level, next(self._order), other))
@@ -348,6 +352,11 @@ class MaxMinSharing(BandwidthModel):
                 if flow not in rates:
                     fix(flow, level / flow.penalty, item)
         return rates
+
+    def _usage(self, link: Link, fixed: Mapping[_Flow, float]) -> float:
+        """``sum w_fl / p_f`` over the flows on ``link`` not in ``fixed``."""
+        flows = self._links[link].flows
+        return sum(weight / flow.penalty for flow, weight in flows.items() if flow not in fixed)
 
     def _schedule_wake(self) -> None:
         while self._ends and self._ends[0][2] != self._ends[0][3].version:

@@ -44,6 +44,10 @@ from netsim.network.maxmin import MaxMinSharing, Share
 from netsim.network.transfer import Transfer
 from netsim.topology import Link
 
+_SMALLEST_PENALTY_S = 1e-12
+"""Penalties below this are taken as this: the max-min engine divides by them, and a latency of
+1e-320 s would overflow (our choice; far below SimGrid's timing precision of 1e-9 s)."""
+
 
 @dataclass(frozen=True)
 class TcpParameters:
@@ -114,6 +118,7 @@ class Cm02(MaxMinSharing):
             bound = min(bound, p.tcp_gamma_bytes * 8 / (2 * latency))
         if latency > 0:
             penalty = latency + sum(p.weight_s_bytes * 8 / link.bandwidth_bps for link in route)
+            penalty = max(penalty, _SMALLEST_PENALTY_S)
         else:
             penalty = 1.0  # SimGrid gives a flow with no latency to pay a penalty of 1
         return Share(p.latency_factor * latency, weights, penalty, bound)
