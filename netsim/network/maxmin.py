@@ -25,9 +25,10 @@ those that changed (the connected component): the values elsewhere cannot change
 cost of an event proportional to the flows it can affect, not to all flows in flight.
 
 Most events need not even that. A flow's *alone value* ``a_f = min(b_f, min_l c_l / w_fl)`` is the
-most it can ever get. When every flow on the changed links gets its alone value (none is
-*limited*) and no changed link is *overloaded* (``sum_f w_fl * a_f``, its *demand*, exceeds its
-capacity), the allocation is every other flow's value as it was and each new flow's alone value:
+most it can ever get. When every flow on the changed links gets its alone value, to rounding
+(none is *limited*), and no changed link is *overloaded* (``sum_f w_fl * a_f``, its *demand*,
+exceeds its capacity), the allocation is every other flow's value as it was and each new flow's
+alone value:
 the changed links then bottleneck no other flow, so nothing can spread beyond them. The engine
 keeps each link's demand and its count of limited flows up to date, so that test costs a few
 operations per changed link, and progressive filling runs only when it fails: a changed link is
@@ -66,6 +67,9 @@ from netsim.topology import Link
 
 _SAME_INSTANT = 1e-12
 """Predicted ends this close (relative) to a wake-up are taken as reached: they differ by rounding."""
+_ROUNDING = 1e-12
+"""A flow whose value is this close (relative) below its alone value is not limited: with penalties
+other than 1, ``(c / (w / p)) / p`` comes out a bit under ``c`` where the flow has its link alone."""
 _CANCELLED = 1e-6
 """A link's usage, kept by subtracting each fixed flow's ``w / p``, is summed afresh once it falls
 below this fraction of what it was: penalties far apart (a flow of zero latency, penalty 1, beside
@@ -280,7 +284,7 @@ class MaxMinSharing(BandwidthModel):
             rate = rates[flow]
             if rate != flow.rate_bps:
                 self._set_rate(flow, rate, now)
-            limited = rate < flow.alone_bps
+            limited = rate < flow.alone_bps * (1 - _ROUNDING)
             if limited != flow.limited:
                 flow.limited = limited
                 for link in flow.links:
