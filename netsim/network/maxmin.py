@@ -105,6 +105,8 @@ class _Flow:
     """Every link the flow loads: its route, then any other."""
     weights: tuple[float, ...]
     """``w_fl`` for each of ``links``."""
+    terms: tuple[float, ...]
+    """``w_fl / p_f`` for each of ``links``: what the flow adds to each link's usage."""
     penalty: float
     bound_bps: float
     alone_bps: float
@@ -125,7 +127,7 @@ class _Flow:
 @dataclass(slots=True)
 class _LinkState:
     flows: dict[_Flow, float] = field(default_factory=dict)
-    """The flows on the link, in arrival order, each with its weight on the link."""
+    """The flows on the link, in arrival order, each with its term ``w_fl / p_f`` of the usage."""
     demand_bps: float = 0.0
     """The sum over the flows on the link of weight times alone value."""
     limited: int = 0
@@ -166,11 +168,13 @@ class MaxMinSharing(BandwidthModel):
     def start(self, transfer: Transfer) -> None:
         share = self.share(transfer)
         sent = float(transfer.sent_bytes)
+        weights = tuple(share.weights.values())
         flow = _Flow(
             transfer,
             sent,
             tuple(share.weights),
-            tuple(share.weights.values()),
+            weights,
+            tuple(weight / share.penalty for weight in weights),
             share.penalty,
             share.bound_bps,
             share.alone_bps(),
@@ -190,9 +194,9 @@ class MaxMinSharing(BandwidthModel):
             self.end(flow.transfer, 0.0, failed=True)
             return
         flow.updated_s = now
-        for link, weight in zip(flow.links, flow.weights, strict=True):
+        for link, weight, term in zip(flow.links, flow.weights, flow.terms, strict=True):
             state = self._links[link]
-            state.flows[flow] = weight
+            state.flows[flow] = term
             state.demand_bps += weight * flow.alone_bps
         for link in flow.transfer.route:
             use = self.use[link]
@@ -276,10 +280,13 @@ class MaxMinSharing(BandwidthModel):
         """Max-min values for the component of ``changed``; limited flags and link use with them."""
         now = self.env.now
         self._joined = []
-        links, flows = self._component(changed)
-        for flow in flows:
-            self._progress(flow, now)
-        rates = self._max_min(links, flows)
+        links, flows, usage = self._component(changed)
+        factor = self.rate_factor
+        for flow in flows:  # remaining bytes brought up to now (as _progress, inlined: hot)
+            moved = factor * flow.rate_bps / 8 * (now - flow.updated_s)
+            flow.remaining_bytes = max(0.0, flow.remaining_bytes - moved)
+            flow.updated_s = now
+        rates = self._max_min(links, flows, usage)
         for flow in flows:
             rate = rates[flow]
             if rate != flow.rate_bps:
@@ -294,31 +301,36 @@ class MaxMinSharing(BandwidthModel):
             self._account_busy(link, now, busy=any(flow.rate_bps > 0 for flow in state.flows))
             self._watch_outages(link, now)
 
-    def _component(self, seeds: dict[Link, None]) -> tuple[list[Link], list[_Flow]]:
-        """The links and flows connected to ``seeds`` through shared flows, in a fixed order."""
-        links: dict[Link, None] = {}
+    def _component(
+        self, seeds: dict[Link, None]
+    ) -> tuple[list[Link], list[_Flow], dict[Link, float]]:
+        """The links and flows connected to ``seeds`` through shared flows, in a fixed order, and
+        each link's usage ``sum w_fl / p_f`` over its flows."""
+        links: dict[Link, float] = {}
         flows: dict[_Flow, None] = {}
         frontier = list(seeds)
         while frontier:
             link = frontier.pop()
             if link in links:
                 continue
-            links[link] = None
-            for flow in self._links[link].flows:
+            on_link = self._links[link].flows
+            for flow in on_link:
                 if flow not in flows:
                     flows[flow] = None
                     frontier.extend(other for other in flow.links if other not in links)
-        return list(links), list(flows)
+            links[link] = sum(on_link.values())
+        return list(links), list(flows), links
 
-    def _max_min(self, links: list[Link], flows: list[_Flow]) -> dict[_Flow, float]:
-        """Progressive filling over a closed component (every flow on its links is in it): a heap
-        of the events of the module docstring, link saturations (a link entry is stale once the
-        link's level changed) and flow bounds."""
+    def _max_min(
+        self, links: list[Link], flows: list[_Flow], usage: dict[Link, float]
+    ) -> dict[_Flow, float]:
+        """Progressive filling over a closed component (every flow on its links is in it), from
+        each link's ``usage``: a heap of the events of the module docstring, link saturations (a
+        link entry is stale once the link's level changed) and flow bounds."""
         now = self.env.now
         capacity = {link: 0.0 if link.down_at(now) else link.bandwidth_bps for link in links}
         unfixed = {link: len(self._links[link].flows) for link in links}
-        usage = {link: self._usage(link, {}) for link in links}
-        started_usage = dict(usage)
+        floor = {link: _CANCELLED * used for link, used in usage.items()}
         events: list[tuple[float, int, Link | _Flow]] = [
             (capacity[link] / usage[link], next(self._order), link)
             for link in links
@@ -330,37 +342,41 @@ class MaxMinSharing(BandwidthModel):
             if flow.bound_bps < float("inf")
         )
         heapq.heapify(events)
+        heappush, order = heapq.heappush, self._order
         rates: dict[_Flow, float] = {}
-
-        def fix(flow: _Flow, rate: float, saturated: Link | None) -> None:
-            rates[flow] = rate
-            for other, weight in zip(flow.links, flow.weights, strict=True):
-                capacity[other] = max(0.0, capacity[other] - weight * rate)
-                unfixed[other] -= 1
-                usage[other] -= weight / flow.penalty
-                if unfixed[other] and usage[other] <= _CANCELLED * started_usage[other]:
-                    usage[other] = self._usage(other, rates)  # the subtractions lost its digits
-                if other is not saturated and unfixed[other]:
-                    level = capacity[other] / usage[other]
-                    heapq.heappush(events, (level, next(self._order), other))
-
         while events:
             level, _, item = heapq.heappop(events)
             if isinstance(item, _Flow):
-                if item not in rates:
-                    fix(item, item.bound_bps, None)
-                continue
-            if not unfixed[item] or level != capacity[item] / usage[item]:
-                continue  # stale: the link's level changed since this entry was pushed
-            for flow in self._links[item].flows:
-                if flow not in rates:
-                    fix(flow, level / flow.penalty, item)
+                if item in rates:
+                    continue
+                saturated = None
+                fixing = [(item, item.bound_bps)]
+            else:
+                if not unfixed[item] or level != capacity[item] / usage[item]:
+                    continue  # stale: the link's level changed since this entry was pushed
+                saturated = item
+                flows_on = self._links[item].flows
+                fixing = [(flow, level / flow.penalty) for flow in flows_on if flow not in rates]
+            for flow, rate in fixing:
+                rates[flow] = rate
+                for other, weight, term in zip(flow.links, flow.weights, flow.terms, strict=True):
+                    left = capacity[other] - weight * rate
+                    capacity[other] = left = left if left > 0.0 else 0.0
+                    count = unfixed[other] = unfixed[other] - 1
+                    if not count:
+                        continue
+                    used = usage[other] - term
+                    if used <= floor[other]:
+                        used = self._usage(other, rates)  # the subtractions lost its digits
+                    usage[other] = used
+                    if other is not saturated:
+                        heappush(events, (left / used, next(order), other))
         return rates
 
     def _usage(self, link: Link, fixed: Mapping[_Flow, float]) -> float:
         """``sum w_fl / p_f`` over the flows on ``link`` not in ``fixed``."""
         flows = self._links[link].flows
-        return sum(weight / flow.penalty for flow, weight in flows.items() if flow not in fixed)
+        return sum(term for flow, term in flows.items() if flow not in fixed)
 
     def _schedule_wake(self) -> None:
         while self._ends and self._ends[0][2] != self._ends[0][3].version:
@@ -417,7 +433,12 @@ class MaxMinSharing(BandwidthModel):
     def link_load_bps(self, link: Link) -> float:
         """What the flows on ``link`` load it with since the last reallocation: the sum of their
         weights on it times their values."""
-        return sum(weight * flow.rate_bps for flow, weight in self._links[link].flows.items())
+        return sum(
+            weight * flow.rate_bps
+            for flow in self._links[link].flows
+            for other, weight in zip(flow.links, flow.weights, strict=True)
+            if other is link
+        )
 
     def close(self) -> None:
         for link, state in self._links.items():
