@@ -336,10 +336,10 @@ class MaxMinSharing(BandwidthModel):
             for link in links
             if unfixed[link]
         ]
-        events.extend(
+        events.extend(  # a bound above the flow's alone value is never reached: no event
             (flow.bound_bps * flow.penalty, next(self._order), flow)
             for flow in flows
-            if flow.bound_bps < float("inf")
+            if flow.bound_bps <= flow.alone_bps
         )
         heapq.heapify(events)
         heappush, order = heapq.heappush, self._order

@@ -7,7 +7,7 @@ the weighted max-min engine (:mod:`netsim.network.maxmin`) with
     latency phase    latency_factor * L               (paid first, loading no link)
     weights          1 on every link of R, plus ``cross_traffic`` on every link of the route back
                      from d to s (the acknowledgements; weights add on a link crossed both ways)
-    penalty          L + sum_{l in R} weight_s * 8 / bandwidth_l,   or 1 when L = 0
+    penalty          L + sum_{l in R} weight_s * 8 / bandwidth_l   (at least 1e-12 s),  or 1 when L = 0
     bound            min( min_{l in R} bandwidth_l,  tcp_gamma * 8 / (2 L) )
                      (the window, over the raw round trip; no window when L = 0 or tcp_gamma = 0)
     bytes move at    bandwidth_factor * value
