@@ -103,10 +103,9 @@ class _Flow:
     remaining_bytes: float
     links: tuple[Link, ...]
     """Every link the flow loads: its route, then any other."""
-    weights: tuple[float, ...]
-    """``w_fl`` for each of ``links``."""
-    terms: tuple[float, ...]
-    """``w_fl / p_f`` for each of ``links``: what the flow adds to each link's usage."""
+    loads: tuple[tuple[Link, float, float], ...]
+    """``(l, w_fl, w_fl / p_f)`` for each of ``links``: the link, the flow's weight on it, and what
+    the flow adds to its usage."""
     penalty: float
     bound_bps: float
     alone_bps: float
@@ -168,13 +167,11 @@ class MaxMinSharing(BandwidthModel):
     def start(self, transfer: Transfer) -> None:
         share = self.share(transfer)
         sent = float(transfer.sent_bytes)
-        weights = tuple(share.weights.values())
         flow = _Flow(
             transfer,
             sent,
             tuple(share.weights),
-            weights,
-            tuple(weight / share.penalty for weight in weights),
+            tuple((link, w, w / share.penalty) for link, w in share.weights.items()),
             share.penalty,
             share.bound_bps,
             share.alone_bps(),
@@ -194,7 +191,7 @@ class MaxMinSharing(BandwidthModel):
             self.end(flow.transfer, 0.0, failed=True)
             return
         flow.updated_s = now
-        for link, weight, term in zip(flow.links, flow.weights, flow.terms, strict=True):
+        for link, weight, term in flow.loads:
             state = self._links[link]
             state.flows[flow] = term
             state.demand_bps += weight * flow.alone_bps
@@ -211,7 +208,7 @@ class MaxMinSharing(BandwidthModel):
             _report_segment(self.load, flow, self.env.now)
         sent = flow.transfer.sent_bytes
         carried = sent - flow.remaining_bytes if failed else sent
-        for link, weight in zip(flow.links, flow.weights, strict=True):
+        for link, weight, _ in flow.loads:
             state = self._links[link]
             del state.flows[flow]
             state.demand_bps = state.demand_bps - weight * flow.alone_bps if state.flows else 0.0
@@ -314,6 +311,7 @@ class MaxMinSharing(BandwidthModel):
             if link in links:
                 continue
             on_link = self._links[link].flows
+            links[link] = 0.0  # in the component from now on; its usage is set below
             for flow in on_link:
                 if flow not in flows:
                     flows[flow] = None
@@ -359,7 +357,7 @@ class MaxMinSharing(BandwidthModel):
                 fixing = [(flow, level / flow.penalty) for flow in flows_on if flow not in rates]
             for flow, rate in fixing:
                 rates[flow] = rate
-                for other, weight, term in zip(flow.links, flow.weights, flow.terms, strict=True):
+                for other, weight, term in flow.loads:
                     left = capacity[other] - weight * rate
                     capacity[other] = left = left if left > 0.0 else 0.0
                     count = unfixed[other] = unfixed[other] - 1
@@ -436,7 +434,7 @@ class MaxMinSharing(BandwidthModel):
         return sum(
             weight * flow.rate_bps
             for flow in self._links[link].flows
-            for other, weight in zip(flow.links, flow.weights, strict=True)
+            for other, weight, _ in flow.loads
             if other is link
         )
 
