@@ -118,8 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     bench_parser = commands.add_parser(
         "bench",
-        help="the benchmark suite: the simulator against bare and naive loops (learning), the fair "
-        "model's cost per event (network), a trial at 100 to 10,000 agents (scale), or all three; "
+        help="the benchmark suite: the simulator against bare and naive loops (learning), each "
+        "network model's cost per event (network), a trial at 100 to 10,000 agents (scale), or all "
+        "three; "
         "or MuJoCo Ant's rollouts (rollout)",
     )
     bench_parser.add_argument("suite", nargs="?", choices=BENCH_SUITES, default="all")

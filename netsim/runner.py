@@ -193,15 +193,17 @@ def _copy_reusable(source: RunStore, store: RunStore) -> int:
 
 def upgrade_request(request: dict[str, Any]) -> dict[str, Any]:
     """A request as run directories recorded it before the role-free core, in today's form: a
-    variant's ``rounds`` (its round policy) is its ``central`` pattern's settings, and a config's
-    ``rollout_workers``, an execution setting since, is no part of it. A request already in
-    today's form is returned as it is."""
+    variant's ``rounds`` (its round policy) is its ``central`` pattern's settings, a config's
+    ``rollout_workers``, an execution setting since, is no part of it, and its network settings
+    have no TCP parameters (``tcp``, added with the TCP models: None, as before). A request
+    already in today's form is returned as it is."""
     upgraded = json.loads(json.dumps(request))
     for variant in upgraded.get("scenario", {}).get("variants", []):
         if "rounds" in variant:
             rounds = variant.pop("rounds")
             variant["pattern"] = {"name": "central", **rounds}
             variant["config"].pop("rollout_workers", None)
+        variant.get("network", {}).setdefault("tcp", None)
     return upgraded
 
 

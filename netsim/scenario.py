@@ -17,7 +17,7 @@ import networkx as nx
 from algorithms import ALGORITHMS
 from netsim.compute import ComputeSettings
 from netsim.messages import Framing
-from netsim.network import OUTAGE_POLICIES, model_type
+from netsim.network import OUTAGE_POLICIES, TcpParameters, model_type
 from netsim.patterns import PatternSettings, pattern_of, pattern_settings
 from netsim.patterns.central import CentralSettings
 from netsim.topology import Topology
@@ -38,9 +38,11 @@ class NetworkSettings:
     load_bin_s: float | None = None
     """Record the bytes every directed link carries per bin of this many simulated seconds, and
     its utilisation (table ``link_load``; :mod:`netsim.network.load`); off when None."""
+    tcp: TcpParameters | None = None
+    """The constants of model ``cm02`` (SimGrid's defaults when None; docs/network-models.md)."""
 
     def __post_init__(self) -> None:
-        model_type(self.model)  # raises on an unknown name
+        model_type(self.model, self.tcp)  # raises on an unknown name or misplaced parameters
         if self.load_bin_s is not None and not self.load_bin_s > 0:
             raise ValueError(f"load_bin_s = {self.load_bin_s!r} must be > 0 seconds, or None")
         if self.on_outage not in OUTAGE_POLICIES:

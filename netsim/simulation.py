@@ -72,6 +72,7 @@ def simulate_from(
         seed=derive_seed(seed, NETWORK_SEED_KEY),
         trace=settings.trace,
         load_bin_s=settings.load_bin_s,
+        tcp=settings.tcp,
     )
     trial = Trial(env, network, variant.compute, episodes)
     pattern = pattern_of(variant.settings)(trial, variant.settings, side)

@@ -9,7 +9,7 @@ import networkx as nx
 import simpy
 
 from netsim.messages import Framing
-from netsim.network import Network
+from netsim.network import Network, TcpParameters
 from netsim.network.transfer import Transfer
 from netsim.topology import Topology
 
@@ -25,6 +25,7 @@ def time_transfers(
     on_outage: str = "wait",
     framing: Framing | None = None,
     seed: int = 0,
+    tcp: TcpParameters | None = None,
 ) -> list[float]:
     """Each transfer's finish time in seconds, in the order given.
 
@@ -32,6 +33,17 @@ def time_transfers(
     are wire bytes, to which nothing is added (``framing``'s MTU only splits them into packets for
     loss). A transfer that fails (an outage under ``on_outage="fail"``) finishes at NaN. ``seed``
     drives packet loss.
+
+    Which ``model`` (docs/network-models.md):
+
+    * ``fair``: clean max-min sharing after the path latency; flows through a bottleneck get
+      equal shares whatever their round trip (SimGrid with its TCP effects switched off).
+    * ``cm02`` / ``lv08``: TCP-like flows, as SimGrid times them: shares inversely proportional to
+      the round trip, each flow capped by its window (``tcp_gamma_bytes / (2 x latency)``), the
+      acknowledgements loading the way back; ``lv08`` (SimGrid's default) adds slow start and
+      header corrections. ``tcp`` sets ``cm02``'s constants (:class:`~netsim.network.TcpParameters`).
+    * ``store-and-forward``: small messages over slow hops, each hop received whole before the
+      next (FIFO links); no sharing.
 
     >>> g = nx.Graph(); g.add_edge("a", "b", bandwidth_bps=8e6, latency_s=0.01)
     >>> time_transfers(g, [("a", "b", 1_000_000, 0.0)])
@@ -42,7 +54,7 @@ def time_transfers(
     for index, spec in enumerate(specs):
         _check(index, spec, topology)
     env = simpy.Environment()
-    network = Network(env, topology, model, framing, on_outage=on_outage, seed=seed)
+    network = Network(env, topology, model, framing, on_outage=on_outage, seed=seed, tcp=tcp)
     started: list[Transfer | None] = [None] * len(specs)
 
     def starter(index: int) -> Callable[[simpy.Event], None]:

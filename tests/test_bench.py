@@ -64,3 +64,16 @@ def test_rollout_bench_checks_both_contenders_agree_and_prints_their_ratio(capsy
     assert list(ratios) == ["rollout, spread 0.1: running only / whole vector step"]
     assert ratios["rollout, spread 0.1: running only / whole vector step"] > 0
     assert "episodes of" in capsys.readouterr().out
+
+
+def test_network_bench_prints_every_model_side_by_side_and_compares_each_with_fair(capsys):
+    from netsim.bench import network
+    from netsim.network import MODELS
+
+    ratios = network.main(small=10, large=20, agents_per_edge=10, repeats=1)
+    header = capsys.readouterr().out.splitlines()[1]
+    assert all(model in header for model in MODELS)
+    assert set(ratios) == {"network: per event n=20 / n=10"} | {
+        f"network: {model} / fair per event n=20" for model in set(MODELS) - {"fair"}
+    }
+    assert all(ratio > 0 for ratio in ratios.values())

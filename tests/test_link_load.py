@@ -9,7 +9,7 @@ import pytest
 import simpy
 
 import netsim
-from netsim.network import MODELS, Network
+from netsim.network import LV08, MODELS, Network
 from netsim.network.load import LinkLoad
 from netsim.simulation import simulate
 from netsim.topology import Topology
@@ -45,11 +45,14 @@ def _load_of(network: Network, src: str, dst: str) -> pd.DataFrame:
 
 @pytest.mark.parametrize("model", sorted(MODELS))
 def test_one_transfer_on_an_idle_link_uses_it_fully_while_it_sends(model: str) -> None:
-    # 1 MB at 8 Mbit/s: sending from 0.25 s to 1.25 s (latency 10 ms after, or before under fair)
+    # 1 MB at 8 Mbit/s: sending from 0.25 s to 1.25 s; lv08 sends at 97 % (its bandwidth factor)
     graph = nx.Graph()
     graph.add_edge("a", "b", bandwidth_bps=8e6, latency_s=0.0)
     load = _load_of(_run(graph, [("a", "b", 1_000_000, 0.25)], model), "a", "b")
-    np.testing.assert_allclose(load["utilisation"], [0.0, 1.0, 1.0, 1.0, 1.0, 0.0])
+    factor = LV08.bandwidth_factor if model == "lv08" else 1.0
+    end_s = 0.25 + 1.0 / factor
+    sending_s = np.clip(np.minimum(load["end_s"], end_s) - np.maximum(load.index, 0.25), 0, None)
+    np.testing.assert_allclose(load["utilisation"], factor * sending_s / BIN_S, atol=1e-12)
     np.testing.assert_allclose(load["end_s"] - load.index, BIN_S)
     assert load["carried_bytes"].sum() == pytest.approx(1_000_000)
     idle = _load_of(_run(graph, [("a", "b", 1_000_000, 0.25)], model), "b", "a")

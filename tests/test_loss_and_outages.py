@@ -19,7 +19,8 @@ from netsim import (
     time_transfers,
 )
 
-MODELS = ("fair", "store-and-forward")
+MODELS = ("fair", "store-and-forward", "cm02")
+"""The closed forms below hold for cm02 too: one_link has no latency, so no window and no factors."""
 
 
 def one_link(**attributes) -> nx.Graph:

@@ -1,5 +1,6 @@
-"""The fair model's shortcut (no progressive filling when the changed links bottleneck nobody)
-gives the rates progressive filling gives: the same transfers end at the same instants."""
+"""The max-min engine's shortcut (no progressive filling when the changed links bottleneck nobody)
+gives the rates progressive filling gives, under fair, cm02 and lv08: the same transfers end at
+the same instants."""
 
 import networkx as nx
 import pytest
@@ -7,22 +8,31 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_network_properties import networks, run
 
-from netsim.network import FairSharing
+from netsim.network import Cm02, FairSharing, Lv08, MaxMinSharing
 
 
-class AlwaysFilling(FairSharing):
-    """The fair model without the shortcut: every change runs progressive filling."""
+def always_filling(model_type: type[MaxMinSharing]) -> type[MaxMinSharing]:
+    """``model_type`` without the shortcut: every change runs progressive filling."""
 
-    def _bottlenecks_nobody(self, link):
-        return False
+    class AlwaysFilling(model_type):
+        def _bottlenecks_nobody(self, link):
+            return False
+
+    return AlwaysFilling
+
+
+AlwaysFilling = always_filling(FairSharing)
 
 
 @settings(max_examples=150, deadline=None)
 @given(networks(), st.sampled_from(["wait", "fail"]))
-def test_the_shortcut_ends_every_transfer_when_progressive_filling_does(network, on_outage):
+@pytest.mark.parametrize("model_type", [FairSharing, Cm02, Lv08])
+def test_the_shortcut_ends_every_transfer_when_progressive_filling_does(
+    model_type, network, on_outage
+):
     graph, specs = network
-    fast, _ = run(graph, specs, FairSharing, on_outage)
-    full, _ = run(graph, specs, AlwaysFilling, on_outage)
+    fast, _ = run(graph, specs, model_type, on_outage)
+    full, _ = run(graph, specs, always_filling(model_type), on_outage)
     assert [t.failed for t in fast] == [t.failed for t in full]
     assert [t.end_s for t in fast] == pytest.approx([t.end_s for t in full], rel=1e-9, abs=1e-12)
     assert [t.carried_bytes for t in fast] == pytest.approx(

@@ -1,4 +1,5 @@
-"""The one small interface every bandwidth model fills in (docs/design.md, "The network"; SimPy's resource pattern).
+"""The one small interface every bandwidth model fills in (docs/design.md, "The network"; SimPy's
+resource pattern).
 
 A model is handed a :class:`~netsim.network.transfer.Transfer` when it starts, and ends it, delivered
 or failed, by calling :meth:`BandwidthModel.end`. How capacity is shared is the model's business; the
@@ -40,15 +41,17 @@ class BandwidthModel(ABC):
         """What each directed link did so far."""
         self.load: LinkLoad | None = None
         """Where the model reports what each link carries when (set to record the load)."""
+        self.needs_back_route = False
+        """Whether :meth:`start` reads ``transfer.back_route`` (the network then fills it in)."""
 
     @abstractmethod
     def start(self, transfer: Transfer) -> None:
         """Start sending ``transfer.sent_bytes`` along ``transfer.route`` now."""
 
-    @staticmethod
     @abstractmethod
-    def alone_s(route: tuple[Link, ...], sent_bytes: float) -> float:
-        """Seconds ``sent_bytes`` take along ``route`` with no other traffic and no outage."""
+    def alone_s(self, transfer: Transfer) -> float:
+        """Seconds ``transfer.sent_bytes`` take along its route with no other traffic and no
+        outage."""
 
     def end(self, transfer: Transfer, carried_bytes: float, failed: bool = False) -> None:
         """End ``transfer`` now, having pushed ``carried_bytes``; its event fires."""

@@ -21,12 +21,13 @@ from netsim.network.fair import FairSharing
 from netsim.network.load import LinkLoad
 from netsim.network.loss import retransmitted_bytes
 from netsim.network.store_and_forward import StoreAndForward
+from netsim.network.tcp import Cm02, Lv08, TcpParameters
 from netsim.network.transfer import Transfer
 from netsim.topology import Link, Topology
 
 MODELS: Registry[type[BandwidthModel]] = Registry("network model")
 """Bandwidth models by name; ``MODELS.register(name, MyModel)`` adds one."""
-for _model in (StoreAndForward, FairSharing):
+for _model in (StoreAndForward, FairSharing, Cm02, Lv08):
     MODELS.register(_model.name, _model)
 
 TRACE_COLUMNS = (
@@ -42,17 +43,35 @@ TRACE_COLUMNS = (
 )
 
 
-def model_type(name: str) -> type[BandwidthModel]:
-    """The bandwidth model called ``name``."""
-    return MODELS[name]
+def model_type(name: str, tcp: TcpParameters | None = None) -> type[BandwidthModel]:
+    """The bandwidth model called ``name``, checked to accept ``tcp`` parameters if given: only
+    ``cm02`` does (``lv08`` is ``cm02`` with :data:`~netsim.network.tcp.LV08`, so a partial set
+    could not silently mix the two models' constants)."""
+    model = MODELS[name]
+    if tcp is not None and model is not Cm02:
+        hint = " (it is cm02 with netsim.network.LV08: give those to cm02)" if model is Lv08 else ""
+        raise ValueError(f"network model {name!r} takes no TCP parameters{hint}")
+    return model
+
+
+def make_model(
+    name: str, env: simpy.Environment, on_outage: str = "wait", tcp: TcpParameters | None = None
+) -> BandwidthModel:
+    """A new bandwidth model called ``name`` in ``env``, with ``tcp`` parameters if given."""
+    model = model_type(name, tcp)
+    if tcp is None:
+        return model(env, on_outage)
+    return Cm02(env, on_outage, tcp)
 
 
 class Network:
     """Sends messages between the nodes of a topology.
 
-    ``seed`` drives packet loss, the network's only randomness. With ``trace`` every message is
-    recorded (:meth:`trace_table`); with ``load_bin_s`` the bytes every link carries per bin of that
-    many simulated seconds (:meth:`load_table`, :mod:`netsim.network.load`).
+    ``model`` names the bandwidth model (:data:`MODELS`), ``tcp`` the parameters of ``cm02``
+    (SimGrid's defaults when None). ``seed`` drives packet loss, the network's only randomness.
+    With ``trace`` every message is recorded (:meth:`trace_table`); with ``load_bin_s`` the bytes
+    every link carries per bin of that many simulated seconds (:meth:`load_table`,
+    :mod:`netsim.network.load`).
     """
 
     def __init__(
@@ -66,10 +85,11 @@ class Network:
         seed: int | np.random.SeedSequence = 0,
         trace: bool = False,
         load_bin_s: float | None = None,
+        tcp: TcpParameters | None = None,
     ) -> None:
         self.env = env
         self.topology = topology
-        self.model = model_type(model)(env, on_outage)
+        self.model = make_model(model, env, on_outage, tcp)
         self.framing = framing or Framing()
         self._rng = np.random.default_rng(seed)
         self._trace: list[tuple[Any, ...]] | None = [] if trace else None
@@ -108,6 +128,8 @@ class Network:
     ) -> Transfer:
         resent = retransmitted_bytes(route, wire_bytes, self.framing.mtu_bytes, self._rng)
         transfer = Transfer(route, wire_bytes, resent, self.env.now, self.env.event(), message)
+        if self.model.needs_back_route:
+            transfer.back_route = self._back_route(src, dst)
 
         def ended(_: simpy.Event) -> None:
             if message is not None:
@@ -115,7 +137,7 @@ class Network:
                 message.retransmitted_bytes = transfer.retransmitted_bytes
                 message.failed = transfer.failed
             if self._trace is not None:
-                alone_s = self.model.alone_s(route, transfer.sent_bytes)
+                alone_s = self.model.alone_s(transfer)
                 self._trace.append(
                     (
                         str(src),
@@ -133,6 +155,13 @@ class Network:
         transfer.done.callbacks.append(ended)
         self.model.start(transfer)
         return transfer
+
+    def _back_route(self, src: Hashable, dst: Hashable) -> tuple[Link, ...]:
+        """The route from ``dst`` back to ``src``; empty if there is none (a one-way DiGraph)."""
+        try:
+            return self.topology.route(dst, src)
+        except ValueError:
+            return ()
 
     def link_table(self) -> pd.DataFrame:
         """One row per directed link: bytes carried, busy time, utilisation over the run so far

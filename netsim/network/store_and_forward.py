@@ -37,9 +37,9 @@ class StoreAndForward(BandwidthModel):
         self._leaving_at_s: defaultdict[Link, deque[float]] = defaultdict(deque)
         """When each transfer queued on a link leaves it, in FIFO order."""
 
-    @staticmethod
-    def alone_s(route: tuple[Link, ...], sent_bytes: float) -> float:
-        return sum(sent_bytes * 8 / link.bandwidth_bps + link.latency_s for link in route)
+    def alone_s(self, transfer: Transfer) -> float:
+        sent_bytes = transfer.sent_bytes
+        return sum(sent_bytes * 8 / link.bandwidth_bps + link.latency_s for link in transfer.route)
 
     def start(self, transfer: Transfer) -> None:
         self._enter(transfer, 0)

@@ -34,6 +34,9 @@ class Transfer:
     done: simpy.Event
     """Fires with ``value`` when the transfer ends, delivered or failed."""
     value: Any = None
+    back_route: tuple[Link, ...] = ()
+    """The route from the destination back to the source, where TCP's acknowledgements travel;
+    filled in only for a model that reads it (empty also when there is no way back)."""
     end_s: float = float("nan")
     failed: bool = False
     carried_bytes: float = 0.0
