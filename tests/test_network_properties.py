@@ -144,3 +144,21 @@ def test_bytes_delivered_plus_bytes_lost_equal_bytes_sent(model_type, on_outage,
         for link, use in network.model.use.items():
             through = sum(t.carried_bytes for t in transfers if link in t.route)
             assert use.carried_bytes == pytest.approx(through)
+
+
+@pytest.mark.parametrize("on_outage", ["wait", "fail"])
+def test_an_outage_reached_by_two_timers_of_one_instant_stops_every_flow_at_that_instant(on_outage):
+    """Found by the property above: both directions of edge (0, 2) go down at 1.3504654180693512,
+    but the timer set at t = 0.316 for direction 0 -> 2 fires a unit in the last place late, after
+    the reallocation that direction 2 -> 0's timer started; the flow on 0 -> 2 must stop then."""
+    graph = nx.Graph()
+    graph.add_edge(0, 1, bandwidth_bps=1e4, latency_s=0.043941225386978436)
+    graph.add_edge(
+        0,
+        2,
+        bandwidth_bps=1e4,
+        latency_s=0.02226212944203811,
+        outages=[(1.3504654180693512, 2.3504654180693514)],
+    )
+    specs = [(0, 2, 411, 1.0), (1, 2, 1, 0.25), (2, 0, 1, 0.0)]
+    run(graph, specs, checked(FairSharing), on_outage)  # asserts at every reallocation

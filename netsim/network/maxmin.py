@@ -60,7 +60,7 @@ from dataclasses import dataclass, field
 
 import simpy
 
-from netsim.network.base import BandwidthModel
+from netsim.network.base import BandwidthModel, delay_until
 from netsim.network.load import LinkLoad
 from netsim.network.transfer import Transfer
 from netsim.topology import Link
@@ -150,6 +150,8 @@ class MaxMinSharing(BandwidthModel):
         """Links whose flows or capacity changed since the last reallocation."""
         self._joined: list[_Flow] = []
         """Flows that joined since the last reallocation."""
+        self._watched: dict[Link, None] = {}
+        """Links with an outage boundary scheduled (their ``next_boundary_s``)."""
         self._ends: list[tuple[float, int, int, _Flow]] = []
         """Heap of predicted ends: (time, tie-breaker, flow version then, flow)."""
         self._order = itertools.count()
@@ -417,16 +419,28 @@ class MaxMinSharing(BandwidthModel):
         if boundary is None or boundary == state.next_boundary_s:
             return
         state.next_boundary_s = boundary
-        self.env.timeout(boundary - now).callbacks.append(lambda _: self._boundary(link))
+        self._watched[link] = None
+        self.env.timeout(delay_until(now, boundary)).callbacks.append(lambda _: self._boundary())
 
-    def _boundary(self, link: Link) -> None:
-        state = self._links[link]
-        state.next_boundary_s = None
-        if self.fail_on_outage and link.down_at(self.env.now):
-            for flow in list(state.flows):
-                self._progress(flow, self.env.now)
-                self._leave(flow, failed=True)
-        self._mark_changed((link,))
+    def _boundary(self) -> None:
+        """Handle every watched link whose outage starts or ends by now. A timer set for an
+        instant can fire a unit in the last place after it (SimPy adds the delay to the time it
+        was set at), so the first due timer of an instant handles its companions, and a late one
+        finds nothing left to do."""
+        now = self.env.now
+        due = [
+            link
+            for link in self._watched
+            if (boundary := self._links[link].next_boundary_s) is not None and boundary <= now
+        ]
+        for link in due:
+            del self._watched[link]
+            self._links[link].next_boundary_s = None
+            if self.fail_on_outage and link.down_at(now):
+                for flow in list(self._links[link].flows):
+                    self._progress(flow, now)
+                    self._leave(flow, failed=True)
+            self._mark_changed((link,))
 
     def link_load_bps(self, link: Link) -> float:
         """What the flows on ``link`` load it with since the last reallocation: the sum of their
