@@ -163,6 +163,15 @@ class Peers(ABC):
         """x_i as a flat float64 vector, for the consensus distance of the agents' parameters."""
 
 
+def weighted_sum(weights: Sequence[float], payloads: Sequence[bytes]) -> np.ndarray:
+    """sum_j weights[j] * x_j for float32 vectors x_j given as bytes, summed in float64 and rounded
+    once to float32, so that equal vectors mix to themselves exactly (a peer's :meth:`Peers.mix`)."""
+    total = np.zeros(len(payloads[0]) // 4)
+    for weight, payload in zip(weights, payloads, strict=True):
+        total += weight * np.frombuffer(payload, dtype=np.float32)
+    return total.astype(np.float32)
+
+
 @dataclass(frozen=True)
 class Algorithm:
     """A registry entry: an algorithm's name, its hyperparameters' type, and its sides: the

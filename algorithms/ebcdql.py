@@ -21,7 +21,7 @@ import numpy as np
 from scipy.signal import lfilter
 
 from algorithms.base import Algorithm, Problem, require_valid
-from algorithms.dql import DQLAgents, DQLConfig, QLearner
+from algorithms.dql import DQLAgents, DQLConfig, QLearner, QPeers
 from algorithms.tabular import Episodes, discrete_sizes, td_errors
 
 
@@ -93,11 +93,19 @@ class EBCDQLAgents(DQLAgents):
         return reports
 
 
+class EBCDQLPeers(QPeers):
+    """Decentralised EBCDQL: DQL's peers whose agents send their neighbours only the samples that
+    trigger, each tested against the agent's own Q_i and L_i."""
+
+    agents_type = EBCDQLAgents
+
+
 EBCDQL = Algorithm(
     name="ebcdql",
     config_type=EBCDQLConfig,
     learner_type=QLearner,
     agents_type=EBCDQLAgents,
+    peers_type=EBCDQLPeers,
     summary="Event-based DQL: agents send only samples whose TD error beats a running threshold",
     environment_check=discrete_sizes,
 )

@@ -61,6 +61,7 @@ from algorithms.base import (
     Problem,
     derive_seed,
     require_valid,
+    weighted_sum,
 )
 from algorithms.policies import MLPPolicy
 from algorithms.rollout import Rollout, RolloutPool, make_vector_env, rollout
@@ -310,14 +311,8 @@ class ESPeers(Peers):
         return self.theta[agent].detach().numpy().tobytes()
 
     def mix(self, agent: int, weights: Sequence[float], payloads: Sequence[bytes]) -> None:
-        """theta_i <- sum_j W_ij theta_j, summed in float64 and rounded once to float32 (so that
-        equal thetas mix to themselves exactly)."""
-        mixed = sum(
-            weight * np.frombuffer(payload, dtype=np.float32).astype(np.float64)
-            for weight, payload in zip(weights, payloads, strict=True)
-        )
         with torch.no_grad():
-            self.theta[agent].copy_(torch.from_numpy(np.asarray(mixed, dtype=np.float32)))
+            self.theta[agent].copy_(torch.from_numpy(weighted_sum(weights, payloads)))
 
     def parameters(self, agent: int) -> np.ndarray:
         return self.theta[agent].detach().numpy().astype(np.float64)

@@ -148,17 +148,34 @@ class Episodes:
         """Where the j-th agent's samples are."""
         return slice(int(self.starts[j]), int(self.starts[j + 1]))
 
+    def only(self, j: int) -> Episodes:
+        """The j-th agent's episode alone."""
+        mine = self.of(j)
+        return Episodes(
+            self.s[mine],
+            self.a[mine],
+            self.r[mine],
+            self.s_next[mine],
+            self.terminated[mine],
+            self.steps[j : j + 1],
+            self.discounted_returns[j : j + 1],
+        )
+
 
 def run_episodes(
-    envs: gym.vector.VectorEnv, act: Callable[[np.ndarray], np.ndarray], gamma: float, seed: int
+    envs: gym.vector.VectorEnv,
+    act: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    gamma: float,
+    seed: int | list[int],
 ) -> Episodes:
     """One episode in every sub-environment of ``envs``, recording every sample (steps after an
-    agent's episode ended are neither recorded nor counted)."""
+    agent's episode ended are neither recorded nor counted). ``act(states, active)`` gives every
+    sub-environment's action; ``active`` says whose episodes are still running."""
     s, _ = envs.reset(seed=seed)
     steps: list[tuple[np.ndarray, ...]] = []
     active = np.ones(envs.num_envs, dtype=bool)
     while active.any():
-        a = act(s)
+        a = act(s, active)
         s_next, r, terminated, truncated, _ = envs.step(a)
         steps.append((s, a, r, s_next, terminated, active))
         active = active & ~(terminated | truncated)
@@ -192,7 +209,12 @@ class TabularAgents(AgentPool):
         self.rng = np.random.default_rng(derive_seed(problem.seed, 2))
         """Exploration draws of the whole pool."""
         self._reset_seeds = np.random.default_rng(derive_seed(problem.seed, 3))
-        self._envs: dict[int, gym.vector.VectorEnv] = {}
+        self._envs: dict[object, gym.vector.VectorEnv] = {}
+        self._seed = problem.seed
+        self._agent_rngs: dict[int, np.random.Generator] = {}
+        """Each agent's own exploration stream (the decentralised form's), made when first used."""
+        self._round_seeds: list[int] = []
+        """The reset seeds of rounds 0, 1, ... (the decentralised form's)."""
 
     @abstractmethod
     def action_values(self, policy_payload: bytes) -> np.ndarray:
@@ -212,10 +234,57 @@ class TabularAgents(AgentPool):
             self._envs[len(agents)] = make_vector_env(self.env_id, len(agents))
         episodes = run_episodes(
             self._envs[len(agents)],
-            lambda states: epsilon_greedy(values[states], epsilon, self.rng),
+            lambda states, _: epsilon_greedy(values[states], epsilon, self.rng),
             self.config.gamma,
             seed=int(self._reset_seeds.integers(2**31)),
         )
         reports = self.reports(agents, episodes, policy_payload)
         self.episodes[agents] += 1
         return EpisodeBatch(agents, episodes.discounted_returns, episodes.steps, reports)
+
+    def run_own_episodes(
+        self, payloads: Sequence[bytes], agents: np.ndarray
+    ) -> tuple[EpisodeBatch, Episodes]:
+        """Agent ``agents[j]`` plays on ``payloads[j]``, its own policy, drawing its exploration
+        from its own stream and reset with its round's seed plus its index, in a sync vector
+        environment: its episode does not depend on the agents it is batched with (the
+        decentralised form's). The batch, and the episodes it was made from."""
+        values = np.stack([self.action_values(payload) for payload in payloads])
+        epsilon = self.config.exploration(self.episodes[agents])
+        rngs = [self._agent_rng(int(agent)) for agent in agents]
+        episodes_now = self.episodes[agents]
+        while len(self._round_seeds) <= episodes_now.max():
+            self._round_seeds.append(int(self._reset_seeds.integers(2**31)))
+        seeds = [self._round_seeds[k] + int(a) for k, a in zip(episodes_now, agents, strict=True)]
+        size = len(agents)
+        if ("sync", size) not in self._envs:
+            self._envs[("sync", size)] = make_vector_env(self.env_id, size, native=False)
+        rows = np.arange(size)
+
+        def act(states: np.ndarray, active: np.ndarray) -> np.ndarray:
+            """Each running agent's action from its own stream (a finished one draws nothing)."""
+            return np.array(
+                [
+                    epsilon_greedy(values[j][states[j]][None], epsilon[j : j + 1], rngs[j])[0]
+                    if active[j]
+                    else 0
+                    for j in rows
+                ]
+            )
+
+        episodes = run_episodes(self._envs[("sync", size)], act, self.config.gamma, seeds)
+        reports = [self.reports(agents[j : j + 1], episodes.only(j), payloads[j])[0] for j in rows]
+        self.episodes[agents] += 1
+        returns = np.array(  # over each agent's own steps: a batch's padding changes no bit
+            [
+                np.sum(episodes.r[episodes.of(j)] * self.config.gamma ** np.arange(steps))
+                for j, steps in enumerate(episodes.steps)
+            ]
+        )
+        batch = EpisodeBatch(agents, returns, episodes.steps, reports)
+        return batch, episodes
+
+    def _agent_rng(self, agent: int) -> np.random.Generator:
+        if agent not in self._agent_rngs:
+            self._agent_rngs[agent] = np.random.default_rng(derive_seed(self._seed, 4, agent))
+        return self._agent_rngs[agent]
