@@ -35,7 +35,13 @@ import gymnasium as gym
 import numpy as np
 
 from algorithms.base import Algorithm, Learner, Problem, require_valid
-from algorithms.tabular import Episodes, TabularAgents, TabularConfig, discrete_sizes
+from algorithms.tabular import (
+    Episodes,
+    TabularAgents,
+    TabularConfig,
+    TabularPeers,
+    discrete_sizes,
+)
 
 
 @dataclass(frozen=True)
@@ -163,11 +169,23 @@ class DAVIAAgents(TabularAgents):
         return reports
 
 
+class DAVIAPeers(TabularPeers):
+    """Decentralised DAVIA (:class:`algorithms.tabular.TabularPeers`): agent i keeps its own
+    theta_i and steps it along the mean of the gradients it holds this round: its own when its
+    test says it pays (our choice: the same test decides whether it uses and whether it sends
+    it) and those its neighbours sent."""
+
+    learner_type = DAVIALearner
+    agents_type = DAVIAAgents
+    state = "theta"
+
+
 DAVIA = Algorithm(
     name="davia",
     config_type=DAVIAConfig,
     learner_type=DAVIALearner,
     agents_type=DAVIAAgents,
+    peers_type=DAVIAPeers,
     summary="Distributed approximate value iteration: agents send a value gradient when it pays",
     environment_check=environment_model,
 )

@@ -13,16 +13,17 @@ arrive does not matter.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from algorithms.base import Algorithm, EpisodeBatch, Learner, Peers, Problem, weighted_sum
+from algorithms.base import Algorithm, Learner, Problem
 from algorithms.tabular import (
     Episodes,
     TabularAgents,
     TabularConfig,
+    TabularPeers,
     decode_samples,
     discrete_sizes,
     encode_samples,
@@ -99,42 +100,20 @@ class DQLAgents(TabularAgents):
         )
 
 
-class QPeers(Peers):
-    """Decentralised DQL: agent i keeps its own Q_i and updates it as the central learner would,
-    from the samples it holds this round: all of its own episode's, and those its neighbours sent
-    (in agent order); every tau rounds Q_i <- sum_j W_ij Q_j. Our choices: an agent learns from
-    every sample of its own episode, sent or not (it needs no message for them), and it draws its
-    exploration and resets from its own streams (:meth:`TabularAgents.run_own_episodes`)."""
+class QPeers(TabularPeers):
+    """Decentralised DQL (:class:`algorithms.tabular.TabularPeers`): agent i keeps its own Q_i
+    and updates it as the central learner would, from all of its own episode's samples (sent or
+    not: it needs no message for them; our choice) and those its neighbours sent."""
 
+    learner_type = QLearner
     agents_type: type[DQLAgents] = DQLAgents
     """Who plays and decides what to send: EBCDQL's peers take EBCDQL's agents."""
+    state = "q"
 
-    def __init__(self, config: DQLConfig, problem: Problem) -> None:
-        self.agents = self.agents_type(config, problem)
-        self.learners = [QLearner(config, problem) for _ in range(problem.n_agents)]
-        self.own: dict[int, bytes] = {}
-        """Each agent's latest episode, every sample of it, as a report."""
-
-    def run_episodes(self, agents: np.ndarray) -> EpisodeBatch:
-        payloads = [self.learners[agent].policy_payload() for agent in agents.tolist()]
-        batch, episodes = self.agents.run_own_episodes(payloads, agents)
-        for j, agent in enumerate(agents.tolist()):
-            self.own[agent] = self.agents.encode(episodes, episodes.of(j))
-        return batch
-
-    def learn(self, agent: int, reports: Mapping[int, bytes]) -> None:
-        held = {**reports, agent: self.own[agent]}
-        self.learners[agent].update([held[sender] for sender in sorted(held)])
-
-    def share(self, agent: int) -> bytes:
-        return self.learners[agent].policy_payload()
-
-    def mix(self, agent: int, weights: Sequence[float], payloads: Sequence[bytes]) -> None:
-        learner = self.learners[agent]
-        learner.q = weighted_sum(weights, payloads).reshape(learner.q.shape)
-
-    def parameters(self, agent: int) -> np.ndarray:
-        return self.learners[agent].q.astype(np.float64).ravel()
+    def own_report(self, episodes: Episodes, j: int, sent: bytes | None) -> bytes | None:
+        agents = self.agents
+        assert isinstance(agents, DQLAgents)
+        return agents.encode(episodes, episodes.of(j))
 
 
 DQL = Algorithm(

@@ -15,13 +15,22 @@ bootstrapping from it adds nothing: no "episode ended" flag needs to cross the n
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import gymnasium as gym
 import numpy as np
 
-from algorithms.base import AgentPool, EpisodeBatch, Problem, derive_seed, require_valid
+from algorithms.base import (
+    AgentPool,
+    EpisodeBatch,
+    Learner,
+    Peers,
+    Problem,
+    derive_seed,
+    require_valid,
+    weighted_sum,
+)
 from algorithms.rollout import make_vector_env
 
 
@@ -288,3 +297,52 @@ class TabularAgents(AgentPool):
         if agent not in self._agent_rngs:
             self._agent_rngs[agent] = np.random.default_rng(derive_seed(self._seed, 4, agent))
         return self._agent_rngs[agent]
+
+
+class TabularPeers(Peers):
+    """The decentralised form of a tabular algorithm: agent i keeps its own copy of the central
+    learner (its state and its update) and plays on it; it learns from the reports it holds this
+    round, in agent order: its own (see :meth:`own_report`) and those its neighbours sent; every
+    tau rounds it mixes its learner's state, x_i <- sum_j W_ij x_j. An agent draws exploration
+    and resets from its own streams (:meth:`TabularAgents.run_own_episodes`)."""
+
+    learner_type: type[Learner]
+    agents_type: type[TabularAgents]
+    state: str
+    """The learner's attribute that holds its float32 array (``q``, ``theta``)."""
+
+    def __init__(self, config: TabularConfig, problem: Problem) -> None:
+        self.agents = self.agents_type(config, problem)
+        self.learners = [self.learner_type(config, problem) for _ in range(problem.n_agents)]
+        self.own: dict[int, bytes | None] = {}
+        """What each agent learns from of its own latest episode."""
+
+    def run_episodes(self, agents: np.ndarray) -> EpisodeBatch:
+        payloads = [self.learners[agent].policy_payload() for agent in agents.tolist()]
+        batch, episodes = self.agents.run_own_episodes(payloads, agents)
+        for j, agent in enumerate(agents.tolist()):
+            self.own[agent] = self.own_report(episodes, j, batch.reports[j])
+        return batch
+
+    def own_report(self, episodes: Episodes, j: int, sent: bytes | None) -> bytes | None:
+        """What the j-th agent of ``episodes`` learns from of its own episode: what it sent to
+        its neighbours (by default)."""
+        return sent
+
+    def learn(self, agent: int, reports: Mapping[int, bytes]) -> None:
+        held = dict(reports)
+        own = self.own[agent]
+        if own is not None:
+            held[agent] = own
+        self.learners[agent].update([held[sender] for sender in sorted(held)])
+
+    def share(self, agent: int) -> bytes:
+        return self.learners[agent].policy_payload()
+
+    def mix(self, agent: int, weights: Sequence[float], payloads: Sequence[bytes]) -> None:
+        learner = self.learners[agent]
+        shape = getattr(learner, self.state).shape
+        setattr(learner, self.state, weighted_sum(weights, payloads).reshape(shape))
+
+    def parameters(self, agent: int) -> np.ndarray:
+        return np.asarray(getattr(self.learners[agent], self.state), dtype=np.float64).ravel()

@@ -1,5 +1,6 @@
-"""Decentralised DQL and EBCDQL (QPeers): each agent its own Q, learning from its own episode and
-its neighbours' samples; an agent's episode does not depend on the agents it is batched with."""
+"""Decentralised DQL, EBCDQL and DAVIA (TabularPeers): each agent its own copy of the central
+learner, learning from its own episode and its neighbours' reports; an agent's episode does not
+depend on the agents it is batched with (ES's checked here too)."""
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from netsim import GossipSettings, Variant
 GRID = "netsim/SimpleGrid-v0"
 
 
-@pytest.mark.parametrize("algorithm", ["dql", "ebcdql", "es"])
+@pytest.mark.parametrize("algorithm", ["dql", "ebcdql", "davia", "es"])
 def test_an_agents_episode_is_the_same_whatever_batch_it_is_played_in(algorithm):
     env, config = (GRID, {}) if algorithm != "es" else ("CartPole-v1", {"hidden": (4,)})
     entry = ALGORITHMS[algorithm]
@@ -32,7 +33,7 @@ def test_an_agents_episode_is_the_same_whatever_batch_it_is_played_in(algorithm)
             assert batch.reports[j] == by_agent[j].reports[0]
 
 
-@pytest.mark.parametrize("algorithm", ["dql", "ebcdql"])
+@pytest.mark.parametrize("algorithm", ["dql", "ebcdql", "davia"])
 def test_tabular_agents_learn_on_a_ring_and_agree_after_a_complete_round(algorithm):
     def run(graph):
         variant = Variant(
