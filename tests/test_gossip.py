@@ -149,8 +149,8 @@ def test_bad_gossip_settings_are_named():
         )
     with pytest.raises(ValueError, match="tau = 0 must be an integer >= 1"):
         GossipSettings(tau=0)
-    with pytest.raises(ValueError, match="algorithm 'dql' has no peers side"):
-        Variant("v", "dql", physical_ring(4), env="netsim/SimpleGrid-v0", pattern="gossip")
+    with pytest.raises(ValueError, match="algorithm 'test-average' has no central side"):
+        Variant("v", averaging.NAME, netsim.star(4, 1e6))  # the central pattern, by default
     with pytest.raises(ValueError, match="unknown communication graph 'rign' \\(did you mean"):
         GossipSettings(graph="rign")
 
