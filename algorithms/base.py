@@ -163,6 +163,22 @@ class Peers(ABC):
         """x_i as a flat float64 vector, for the consensus distance of the agents' parameters."""
 
 
+class RoundSeeds:
+    """The reset seeds of rounds 0, 1, ..., drawn in turn from ``rng`` as a central barrier run
+    draws one per batch; agent a's environment in its round k is reset with ``seed_k + a``,
+    whatever batch it is played in (the decentralised forms')."""
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self.rng = rng
+        self._seeds: list[int] = []
+
+    def of(self, rounds: np.ndarray, agents: np.ndarray) -> list[int]:
+        """The reset seed of each agent in its round."""
+        while len(self._seeds) <= rounds.max():
+            self._seeds.append(int(self.rng.integers(2**31)))
+        return [self._seeds[k] + int(a) for k, a in zip(rounds, agents, strict=True)]
+
+
 def weighted_sum(weights: Sequence[float], payloads: Sequence[bytes]) -> np.ndarray:
     """sum_j weights[j] * x_j for float32 vectors x_j given as bytes, summed in float64 and rounded
     once to float32, so that equal vectors mix to themselves exactly (a peer's :meth:`Peers.mix`)."""

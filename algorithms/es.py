@@ -59,6 +59,7 @@ from algorithms.base import (
     Learner,
     Peers,
     Problem,
+    RoundSeeds,
     derive_seed,
     require_valid,
     weighted_sum,
@@ -215,8 +216,7 @@ class ESAgents(AgentPool):
             else None
         )
         self._reset_seeds = np.random.default_rng(derive_seed(problem.seed, 3))
-        self._round_seeds: list[int] = []
-        """The reset seeds of rounds 0, 1, ...: the draws a barrier run takes, one per round."""
+        self._round_seeds = RoundSeeds(self._reset_seeds)
         self.agent_rngs = [
             np.random.default_rng(derive_seed(problem.seed, 2, agent))
             for agent in range(problem.n_agents)
@@ -236,9 +236,7 @@ class ESAgents(AgentPool):
         """Agent ``agents[j]`` plays row j of ``thetas``, its environment reset with the seed of
         its own round (its episode count) plus its index, whatever batch it is in."""
         episodes = self.episodes[agents]
-        while len(self._round_seeds) <= episodes.max():
-            self._round_seeds.append(int(self._reset_seeds.integers(2**31)))
-        seeds = [self._round_seeds[k] + int(a) for k, a in zip(episodes, agents, strict=True)]
+        seeds = self._round_seeds.of(episodes, agents)
         return self._play(thetas, agents, seeds)
 
     def _play(self, theta: np.ndarray, agents: np.ndarray, seed: int | list[int]) -> EpisodeBatch:

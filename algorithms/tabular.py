@@ -27,6 +27,7 @@ from algorithms.base import (
     Learner,
     Peers,
     Problem,
+    RoundSeeds,
     derive_seed,
     require_valid,
     weighted_sum,
@@ -222,8 +223,7 @@ class TabularAgents(AgentPool):
         self._seed = problem.seed
         self._agent_rngs: dict[int, np.random.Generator] = {}
         """Each agent's own exploration stream (the decentralised form's), made when first used."""
-        self._round_seeds: list[int] = []
-        """The reset seeds of rounds 0, 1, ... (the decentralised form's)."""
+        self._round_seeds = RoundSeeds(self._reset_seeds)
 
     @abstractmethod
     def action_values(self, policy_payload: bytes) -> np.ndarray:
@@ -262,9 +262,7 @@ class TabularAgents(AgentPool):
         epsilon = self.config.exploration(self.episodes[agents])
         rngs = [self._agent_rng(int(agent)) for agent in agents]
         episodes_now = self.episodes[agents]
-        while len(self._round_seeds) <= episodes_now.max():
-            self._round_seeds.append(int(self._reset_seeds.integers(2**31)))
-        seeds = [self._round_seeds[k] + int(a) for k, a in zip(episodes_now, agents, strict=True)]
+        seeds = self._round_seeds.of(episodes_now, agents)
         size = len(agents)
         if ("sync", size) not in self._envs:
             self._envs[("sync", size)] = make_vector_env(self.env_id, size, native=False)
