@@ -60,7 +60,7 @@ from dataclasses import dataclass, field
 
 import simpy
 
-from netsim.network.base import BandwidthModel, delay_until
+from netsim.network.base import BandwidthModel
 from netsim.network.load import LinkLoad
 from netsim.network.transfer import Transfer
 from netsim.topology import Link
@@ -420,7 +420,7 @@ class MaxMinSharing(BandwidthModel):
             return
         state.next_boundary_s = boundary
         self._watched[link] = None
-        self.env.timeout(delay_until(now, boundary)).callbacks.append(lambda _: self._boundary())
+        self.env.timeout(boundary - now).callbacks.append(lambda _: self._boundary())
 
     def _boundary(self) -> None:
         """Handle every watched link whose outage starts or ends by now. A timer set for an
