@@ -72,14 +72,6 @@ class Topology:
     def n_agents(self) -> int:
         return len(self.agents)
 
-    def downlink(self, agent: int) -> tuple[Link, ...]:
-        """The route from the learner to agent number ``agent``."""
-        return self.route(self.learner, self.agents[agent])
-
-    def uplink(self, agent: int) -> tuple[Link, ...]:
-        """The route from agent number ``agent`` to the learner."""
-        return self.route(self.agents[agent], self.learner)
-
     def require(self, pairs: Iterable[tuple[Hashable, Hashable]], needed_by: str) -> None:
         """Raise a ValueError naming the first of ``pairs`` (source, destination) that no route
         joins, and ``needed_by``, what needs it (a communication pattern, say)."""

