@@ -48,6 +48,8 @@ class CommunicationGraph:
     """Whether some round has an edge without its reverse."""
     draw: Callable[[int], nx.DiGraph] | None = None
     """Draws round t's graph afresh (then ``rounds`` holds round 0's only)."""
+    possible: frozenset[tuple[int, int]] | None = None
+    """With ``draw``: every (sender, receiver) pair a round may have."""
     _drawn: dict[int, nx.DiGraph] = field(default_factory=dict, repr=False)
 
     def key(self, round_: int) -> int:
@@ -62,10 +64,9 @@ class CommunicationGraph:
         return self._drawn[round_]
 
     def edges(self) -> set[tuple[int, int]]:
-        """Every (sender, receiver) pair of any round (any pair, for a graph drawn each round)."""
-        if self.draw is not None:
-            nodes = list(self.rounds[0].nodes)
-            return {(u, v) for u in nodes for v in nodes if u != v}
+        """Every (sender, receiver) pair of any round."""
+        if self.possible is not None:
+            return set(self.possible)
         return {edge for graph in self.rounds for edge in graph.edges}
 
 
@@ -171,21 +172,13 @@ def scheduled(phases: list[tuple[int, CommunicationGraph]]) -> CommunicationGrap
 
     name = " then ".join(f"{graph.name} from round {start}" for start, graph in phases)
     first = phases[0][1]
-    return _Scheduled(
+    return CommunicationGraph(
         name,
         first.rounds,
         directed=any(graph.directed for _, graph in phases),
         draw=at,
         possible=frozenset().union(*(graph.edges() for _, graph in phases)),
     )
-
-
-@dataclass(frozen=True, eq=False)
-class _Scheduled(CommunicationGraph):
-    possible: frozenset[tuple[int, int]] = frozenset()
-
-    def edges(self) -> set[tuple[int, int]]:
-        return set(self.possible)
 
 
 DRAWS = 1000
@@ -212,7 +205,10 @@ def _random(
         )
 
     first = connected(0)
-    return CommunicationGraph(name, (first,), directed=False, draw=connected if redraw else None)
+    if not redraw:
+        return CommunicationGraph(name, (first,), directed=False)
+    everyone = frozenset((u, v) for u in range(n_agents) for v in range(n_agents) if u != v)
+    return CommunicationGraph(name, (first,), directed=False, draw=connected, possible=everyone)
 
 
 def random_regular(
