@@ -48,7 +48,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import gymnasium as gym
 import numpy as np
 import torch
 
@@ -65,7 +64,7 @@ from algorithms.base import (
     weighted_sum,
 )
 from algorithms.policies import MLPPolicy
-from algorithms.rollout import Rollout, RolloutPool, make_vector_env, rollout
+from algorithms.rollout import Rollout, RolloutPool, VectorEnvs, make_vector_env, rollout
 
 REPORT = struct.Struct("<IIf")
 """An ES report on the wire: agent id (uint32), the agent's episode index (uint32), F (float32)."""
@@ -196,12 +195,9 @@ class ESLearner(Learner):
 class ESAgents(AgentPool):
     """n agents that perturb theta with shared-seed noise and report their scalar return."""
 
-    def __init__(self, config: ESConfig, problem: Problem, native_vector_env: bool = True) -> None:
-        """``native_vector_env=False``: every batch in a sync vector environment, each agent's
-        environment reset with its own seed (the decentralised form's)."""
+    def __init__(self, config: ESConfig, problem: Problem) -> None:
         config.check(problem.n_agents)
         self.config = config
-        self.native_vector_env = native_vector_env
         self.n_agents = problem.n_agents
         self.noise = NoiseKey.for_problem(problem)
         self.policy = _policy(problem, config)
@@ -209,7 +205,7 @@ class ESAgents(AgentPool):
         """Each agent's count of finished episodes: with its id, the key of its next eps."""
         self.env_id = problem.env_id
         self.journal = problem.journal
-        self._envs: dict[int, gym.vector.VectorEnv] = {}
+        self._envs = VectorEnvs(problem.env_id)
         self._pool = (
             RolloutPool(problem.env_id, problem.rollout_workers)
             if problem.rollout_workers > 1
@@ -223,18 +219,14 @@ class ESAgents(AgentPool):
         ]
         """Each agent's private stream (ESPC draws its send decisions from it)."""
 
-    def _vector_env(self, size: int) -> gym.vector.VectorEnv:
-        if size not in self._envs:
-            self._envs[size] = make_vector_env(self.env_id, size, self.native_vector_env)
-        return self._envs[size]
-
     def run_episodes(self, policy_payload: bytes, agents: np.ndarray) -> EpisodeBatch:
         theta = np.frombuffer(policy_payload, dtype=np.float32)
         return self._play(theta, agents, int(self._reset_seeds.integers(2**31)))
 
     def run_own_episodes(self, thetas: np.ndarray, agents: np.ndarray) -> EpisodeBatch:
         """Agent ``agents[j]`` plays row j of ``thetas``, its environment reset with the seed of
-        its own round (its episode count) plus its index, whatever batch it is in."""
+        its own round (its episode count) plus its index, in a sync vector environment: whatever
+        batch it is in."""
         episodes = self.episodes[agents]
         seeds = self._round_seeds.of(episodes, agents)
         return self._play(thetas, agents, seeds)
@@ -262,7 +254,7 @@ class ESAgents(AgentPool):
         def compute() -> Rollout:
             actor = self.policy.batch(params)
             if self._pool is None:
-                return rollout(self._vector_env(size), actor, gamma, seed)
+                return rollout(self._envs.for_batch(size, seed), actor, gamma, seed)
             return self._pool.rollout(actor, size, gamma, seed)
 
         if self.journal is None:
@@ -283,7 +275,7 @@ class ESPeers(Peers):
 
     def __init__(self, config: ESConfig, problem: Problem) -> None:
         self.config = config
-        self.agents = self.agents_type(config, problem, native_vector_env=False)
+        self.agents = self.agents_type(config, problem)
         self.noise = self.agents.noise
         initial = _initial_theta(problem, self.agents.policy)
         self.theta = [

@@ -74,10 +74,8 @@ class ESPCAgents(ESAgents):
 
     config: ESPCConfig
 
-    def __init__(
-        self, config: ESPCConfig, problem: Problem, native_vector_env: bool = True
-    ) -> None:
-        super().__init__(config, problem, native_vector_env)
+    def __init__(self, config: ESPCConfig, problem: Problem) -> None:
+        super().__init__(config, problem)
         self.utilities = np.zeros((problem.n_agents, config.k))
         """Each agent's last k utilities, as a ring indexed by its episode count modulo k."""
 

@@ -65,6 +65,24 @@ def make_vector_env(env_id: str, num_envs: int, native: bool = True) -> gym.vect
     return gym.make_vec(env_id, num_envs=num_envs, vectorization_mode=mode)
 
 
+class VectorEnvs:
+    """One environment's vector environments, each size made once in each form: a batch reset
+    with one seed runs the native form where the environment has one; a batch whose agents bring
+    a seed each runs a sync one, the form that resets every sub-environment from its own seed
+    (so an agent's episode does not depend on the agents it is batched with)."""
+
+    def __init__(self, env_id: str) -> None:
+        self.env_id = env_id
+        self._made: dict[tuple[int, bool], gym.vector.VectorEnv] = {}
+
+    def for_batch(self, size: int, seed: int | Sequence[int]) -> gym.vector.VectorEnv:
+        """The vector environment for a batch of ``size`` reset with ``seed``."""
+        key = (size, isinstance(seed, int))
+        if key not in self._made:
+            self._made[key] = make_vector_env(self.env_id, size, native=key[1])
+        return self._made[key]
+
+
 @dataclass(frozen=True)
 class Rollout:
     """Per agent: discounted return sum_t gamma^t r_t, and the number of steps taken."""

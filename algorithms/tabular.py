@@ -32,7 +32,7 @@ from algorithms.base import (
     require_valid,
     weighted_sum,
 )
-from algorithms.rollout import make_vector_env
+from algorithms.rollout import VectorEnvs
 
 
 @dataclass(frozen=True)
@@ -219,7 +219,7 @@ class TabularAgents(AgentPool):
         self.rng = np.random.default_rng(derive_seed(problem.seed, 2))
         """Exploration draws of the whole pool."""
         self._reset_seeds = np.random.default_rng(derive_seed(problem.seed, 3))
-        self._envs: dict[object, gym.vector.VectorEnv] = {}
+        self._envs = VectorEnvs(problem.env_id)
         self._seed = problem.seed
         self._agent_rngs: dict[int, np.random.Generator] = {}
         """Each agent's own exploration stream (the decentralised form's), made when first used."""
@@ -239,13 +239,12 @@ class TabularAgents(AgentPool):
     def run_episodes(self, policy_payload: bytes, agents: np.ndarray) -> EpisodeBatch:
         values = self.action_values(policy_payload)
         epsilon = self.config.exploration(self.episodes[agents])
-        if len(agents) not in self._envs:
-            self._envs[len(agents)] = make_vector_env(self.env_id, len(agents))
+        seed = int(self._reset_seeds.integers(2**31))
         episodes = run_episodes(
-            self._envs[len(agents)],
+            self._envs.for_batch(len(agents), seed),
             lambda states, _: epsilon_greedy(values[states], epsilon, self.rng),
             self.config.gamma,
-            seed=int(self._reset_seeds.integers(2**31)),
+            seed,
         )
         reports = self.reports(agents, episodes, policy_payload)
         self.episodes[agents] += 1
@@ -264,8 +263,6 @@ class TabularAgents(AgentPool):
         episodes_now = self.episodes[agents]
         seeds = self._round_seeds.of(episodes_now, agents)
         size = len(agents)
-        if ("sync", size) not in self._envs:
-            self._envs[("sync", size)] = make_vector_env(self.env_id, size, native=False)
         rows = np.arange(size)
 
         def act(states: np.ndarray, active: np.ndarray) -> np.ndarray:
@@ -279,7 +276,7 @@ class TabularAgents(AgentPool):
                 ]
             )
 
-        episodes = run_episodes(self._envs[("sync", size)], act, self.config.gamma, seeds)
+        episodes = run_episodes(self._envs.for_batch(size, seeds), act, self.config.gamma, seeds)
         reports = [self.reports(agents[j : j + 1], episodes.only(j), payloads[j])[0] for j in rows]
         self.episodes[agents] += 1
         returns = np.array(  # over each agent's own steps: a batch's padding changes no bit
