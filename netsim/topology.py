@@ -17,9 +17,10 @@ between, and :meth:`Topology.require` checks that each has a route, naming the f
 
 from __future__ import annotations
 
+import bisect
 import math
-from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable, Iterator
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 import networkx as nx
@@ -40,15 +41,28 @@ class Link:
     """Probability that a packet sent on this link is lost (and sent again)."""
     outages: tuple[tuple[float, float], ...] = ()
     """Intervals ``[start_s, end_s)``, sorted and disjoint, during which the link is down."""
+    _ends: tuple[float, ...] = field(init=False, repr=False)
+    """Each outage's end, for finding by bisection where a time falls among many outages."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_ends", tuple(end for _, end in self.outages))
+
+    def outages_from(self, time_s: float) -> Iterator[tuple[float, float]]:
+        """The outages that end after ``time_s``, in order: the one under way, if any, first."""
+        for index in range(bisect.bisect_right(self._ends, time_s), len(self.outages)):
+            yield self.outages[index]
 
     def down_at(self, time_s: float) -> tuple[float, float] | None:
         """The outage under way at ``time_s``, if any."""
-        for start, end in self.outages:
-            if start <= time_s < end:
-                return start, end
-            if start > time_s:
-                break
-        return None
+        outage = next(self.outages_from(time_s), None)
+        return outage if outage is not None and outage[0] <= time_s else None
+
+    def next_boundary(self, time_s: float) -> float | None:
+        """The first instant after ``time_s`` at which an outage starts or ends, if any."""
+        outage = next(self.outages_from(time_s), None)
+        if outage is None:
+            return None
+        return outage[0] if outage[0] > time_s else outage[1]
 
 
 class Topology:

@@ -162,3 +162,19 @@ def test_an_outage_reached_by_two_timers_of_one_instant_stops_every_flow_at_that
     )
     specs = [(0, 2, 411, 1.0), (1, 2, 1, 0.25), (2, 0, 1, 0.0)]
     run(graph, specs, checked(FairSharing), on_outage)  # asserts at every reallocation
+
+
+@pytest.mark.parametrize("model_type", SHARING)
+def test_a_flow_started_in_an_outage_waits_for_its_end_whose_timer_floats_cannot_land_on(
+    model_type,
+):
+    """Found by the shortcut's property (tests/test_speed_fair.py): 0.36185091063039915 plus
+    (0.9174592163458423 - 0.36185091063039915) falls a unit in the last place short of the
+    outage's end, so a timer set that way fired before it, found the link still down, and nothing
+    woke the flow again."""
+    graph = nx.Graph()
+    graph.add_edge(0, 1, bandwidth_bps=1e4, latency_s=0.0, outages=[(0.0, 0.9174592163458423)])
+    now, end = 0.36185091063039915, 0.9174592163458423
+    assert now + (end - now) < end
+    [transfer], _ = run(graph, [(0, 1, 1, now)], model_type, "wait")
+    assert not transfer.failed and end < transfer.end_s < end + 0.01

@@ -13,6 +13,7 @@ Outages (intervals during which a link carries nothing) are met by the policy ``
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from typing import ClassVar
@@ -24,6 +25,18 @@ from netsim.network.transfer import LinkUse, Transfer
 from netsim.topology import Link
 
 OUTAGE_POLICIES = ("wait", "fail")
+
+
+def delay_until(now: float, at: float) -> float:
+    """A delay that brings ``now`` to ``at`` exactly where floats allow (else to the first instant
+    after it): ``now + (at - now)`` can miss ``at`` by a unit in the last place, and an outage's
+    start must not be seen a hair late by one link and on time by another."""
+    delay = at - now
+    while delay > 0 and now + delay > at:
+        delay = math.nextafter(delay, 0.0)
+    while now + delay < at:
+        delay = math.nextafter(delay, math.inf)
+    return delay
 
 
 class BandwidthModel(ABC):

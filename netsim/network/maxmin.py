@@ -60,7 +60,7 @@ from dataclasses import dataclass, field
 
 import simpy
 
-from netsim.network.base import BandwidthModel
+from netsim.network.base import BandwidthModel, delay_until
 from netsim.network.load import LinkLoad
 from netsim.network.transfer import Transfer
 from netsim.topology import Link
@@ -413,20 +413,18 @@ class MaxMinSharing(BandwidthModel):
         state = self._links[link]
         if not state.flows or not link.outages:
             return
-        boundary = next(
-            (time for interval in link.outages for time in interval if time > now), None
-        )
+        boundary = link.next_boundary(now)
         if boundary is None or boundary == state.next_boundary_s:
             return
         state.next_boundary_s = boundary
         self._watched[link] = None
-        self.env.timeout(boundary - now).callbacks.append(lambda _: self._boundary())
+        self.env.timeout(delay_until(now, boundary)).callbacks.append(lambda _: self._boundary())
 
     def _boundary(self) -> None:
-        """Handle every watched link whose outage starts or ends by now. A timer set for an
-        instant can fire a unit in the last place after it (SimPy adds the delay to the time it
-        was set at), so the first due timer of an instant handles its companions, and a late one
-        finds nothing left to do."""
+        """Handle every watched link whose outage starts or ends by now. A timer fires at its
+        boundary or, where floats cannot land on it, the first instant after (:func:`delay_until`;
+        never before, or the boundary would be missed for good); the first due timer of an instant
+        handles its companions, and a late one finds nothing left to do."""
         now = self.env.now
         due = [
             link

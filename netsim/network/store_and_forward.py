@@ -92,9 +92,7 @@ def _sending(link: Link, begin: float, service_s: float) -> list[tuple[float, fl
     pausing in outages; the last one ends when the transmission is done."""
     time, remaining = begin, service_s
     stretches = []
-    for start, end in link.outages:
-        if end <= time:
-            continue
+    for start, end in link.outages_from(time):
         if start <= time:
             time = end
             continue
@@ -121,7 +119,5 @@ def _report_load(
 
 def _first_outage(link: Link, begin: float, finish: float) -> float | None:
     """The first instant in ``[begin, finish)`` at which ``link`` is down, if any."""
-    for start, end in link.outages:
-        if end > begin and start < finish:
-            return max(start, begin)
-    return None
+    outage = next(link.outages_from(begin), None)
+    return max(outage[0], begin) if outage is not None and outage[0] < finish else None
