@@ -1,7 +1,9 @@
 """The tabular core DQL, EBCDQL and DAVIA share (report sections 2.4.1-2.4.3).
 
 * Agents act epsilon-greedily on a table of action values, one row per state; ties between best
-  actions are broken uniformly at random (so a fresh all-zero table acts uniformly).
+  actions are broken uniformly at random (so a fresh all-zero table acts uniformly). Every agent
+  draws its exploration from its own stream (:class:`OwnStreamsActor`), in the central form as in
+  the decentralised one.
 * An episode is a list of samples u = (s, a, r, s'), the report's (s_{t-1}, a_t, r_t, s_t).
 * Samples cross the network as packed records: s and s' as the smallest unsigned integer that holds
   every state, a likewise, r as float32 (7 bytes a sample on a 5x5 grid).
@@ -125,13 +127,45 @@ def grouped_mean_update(
     return q + alpha * mean.reshape(q.shape)
 
 
-def epsilon_greedy(values: np.ndarray, epsilon: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """For each row of ``values`` (b, A): a uniformly random action with probability epsilon,
-    else one of the row's best actions, chosen uniformly."""
-    ties = rng.random(values.shape)
-    greedy = np.argmax(np.where(values == values.max(axis=1, keepdims=True), ties, -1.0), axis=1)
-    explore = rng.random(len(values)) < epsilon
-    return np.where(explore, rng.integers(values.shape[1], size=len(values)), greedy)
+EXPLORATION_BLOCK_STEPS = 32
+"""Steps of uniforms an agent draws from its stream at a time, while its episode runs."""
+
+
+class OwnStreamsActor:
+    """Epsilon-greedy actions for a batch of agents, each agent's drawn from its own stream.
+
+    Agent j's step uses A + 2 uniforms u: its action is, with probability epsilon_j
+    (u[A] < epsilon_j), floor(u[A + 1] * A), else the best action of its row of values with the
+    largest u[:A] among the ties (so ties break uniformly, and a fresh all-zero table acts
+    uniformly). The uniforms come from agent j's generator in blocks of
+    :data:`EXPLORATION_BLOCK_STEPS` steps, drawn only while its episode runs: what an agent draws
+    depends on its own episodes alone, never on the agents it is batched with or how many there
+    are, so a central batch and a peer playing alone explore alike.
+    """
+
+    def __init__(
+        self, values: np.ndarray, epsilon: np.ndarray, streams: Sequence[np.random.Generator]
+    ) -> None:
+        """``values`` (b, S, A): each agent's table (a broadcast view serves a shared one)."""
+        self.values, self.epsilon, self.streams = values, epsilon, streams
+        self.n_actions = values.shape[2]
+        self.rows = np.arange(len(streams))
+        self.uniforms = np.zeros((len(streams), EXPLORATION_BLOCK_STEPS, self.n_actions + 2))
+        self.step = 0
+
+    def __call__(self, states: np.ndarray, active: np.ndarray) -> np.ndarray:
+        within = self.step % EXPLORATION_BLOCK_STEPS
+        if within == 0:
+            for j in np.flatnonzero(active):
+                self.uniforms[j] = self.streams[j].random(self.uniforms.shape[1:])
+        self.step += 1
+        u = self.uniforms[:, within]
+        actions = self.n_actions
+        row = self.values[self.rows, states]
+        best = row == row.max(axis=1, keepdims=True)
+        greedy = np.argmax(np.where(best, u[:, :actions], -1.0), axis=1)
+        uniform = np.minimum((u[:, actions + 1] * actions).astype(np.int64), actions - 1)
+        return np.where(u[:, actions] < self.epsilon, uniform, greedy)
 
 
 @dataclass(frozen=True)
@@ -147,7 +181,7 @@ class Episodes:
     steps: np.ndarray
     """Samples per agent, shape (b,)."""
     discounted_returns: np.ndarray
-    """sum_t gamma^t r_t per agent, shape (b,)."""
+    """sum_t gamma^t r_t per agent over its own steps, shape (b,)."""
     starts: np.ndarray = field(init=False, repr=False)
     """Where each agent's samples begin, and where the last agent's end: shape (b + 1,)."""
 
@@ -193,15 +227,22 @@ def run_episodes(
     s_, a_, r_, s_next_, terminated_, recorded = (
         np.stack(column, axis=1) for column in zip(*steps, strict=True)
     )
-    discounts = gamma ** np.arange(recorded.shape[1])
+    steps_each = recorded.sum(axis=1)
+    r_recorded = r_[recorded]
+    starts = np.concatenate(([0], np.cumsum(steps_each)))
     return Episodes(
         s=s_[recorded],
         a=a_[recorded],
-        r=r_[recorded],
+        r=r_recorded,
         s_next=s_next_[recorded],
         terminated=terminated_[recorded],
-        steps=recorded.sum(axis=1),
-        discounted_returns=(np.where(recorded, r_, 0.0) * discounts).sum(axis=1),
+        steps=steps_each,
+        discounted_returns=np.array(  # over each agent's own steps: a batch's padding changes no bit
+            [
+                np.sum(r_recorded[start:end] * gamma ** np.arange(end - start))
+                for start, end in zip(starts[:-1], starts[1:], strict=True)
+            ]
+        ),
     )
 
 
@@ -216,13 +257,11 @@ class TabularAgents(AgentPool):
         self.env_id = problem.env_id
         self.episodes = np.zeros(problem.n_agents, dtype=np.int64)
         """Each agent's count of finished episodes."""
-        self.rng = np.random.default_rng(derive_seed(problem.seed, 2))
-        """Exploration draws of the whole pool."""
         self._reset_seeds = np.random.default_rng(derive_seed(problem.seed, 3))
         self._envs = VectorEnvs(problem.env_id)
         self._seed = problem.seed
-        self._agent_rngs: dict[int, np.random.Generator] = {}
-        """Each agent's own exploration stream (the decentralised form's), made when first used."""
+        self._streams: dict[int, np.random.Generator] = {}
+        """Each agent's own exploration stream, made when first used."""
         self._round_seeds = RoundSeeds(self._reset_seeds)
 
     @abstractmethod
@@ -237,61 +276,48 @@ class TabularAgents(AgentPool):
         sends nothing."""
 
     def run_episodes(self, policy_payload: bytes, agents: np.ndarray) -> EpisodeBatch:
+        """The central form: every agent plays on the learner's payload; the batch is reset with
+        one seed (sub-environment j with seed + j)."""
         values = self.action_values(policy_payload)
-        epsilon = self.config.exploration(self.episodes[agents])
         seed = int(self._reset_seeds.integers(2**31))
-        episodes = run_episodes(
-            self._envs.for_batch(len(agents), seed),
-            lambda states, _: epsilon_greedy(values[states], epsilon, self.rng),
-            self.config.gamma,
-            seed,
-        )
+        episodes = self._play(np.broadcast_to(values, (len(agents), *values.shape)), agents, seed)
         reports = self.reports(agents, episodes, policy_payload)
-        self.episodes[agents] += 1
-        return EpisodeBatch(agents, episodes.discounted_returns, episodes.steps, reports)
+        return self._finish(agents, episodes, reports)
 
     def run_own_episodes(
         self, payloads: Sequence[bytes], agents: np.ndarray
     ) -> tuple[EpisodeBatch, Episodes]:
-        """Agent ``agents[j]`` plays on ``payloads[j]``, its own policy, drawing its exploration
-        from its own stream and reset with its round's seed plus its index, in a sync vector
-        environment: its episode does not depend on the agents it is batched with (the
-        decentralised form's). The batch, and the episodes it was made from."""
+        """The decentralised form: agent ``agents[j]`` plays on ``payloads[j]``, its own policy,
+        reset with its round's seed plus its index (:class:`RoundSeeds`), in a sync vector
+        environment: its episode does not depend on the agents it is batched with. The batch,
+        and the episodes it was made from."""
         values = np.stack([self.action_values(payload) for payload in payloads])
-        epsilon = self.config.exploration(self.episodes[agents])
-        rngs = [self._agent_rng(int(agent)) for agent in agents]
-        episodes_now = self.episodes[agents]
-        seeds = self._round_seeds.of(episodes_now, agents)
-        size = len(agents)
-        rows = np.arange(size)
+        seeds = self._round_seeds.of(self.episodes[agents], agents)
+        episodes = self._play(values, agents, seeds)
+        reports = [
+            self.reports(agents[j : j + 1], episodes.only(j), payloads[j])[0]
+            for j in range(len(agents))
+        ]
+        return self._finish(agents, episodes, reports), episodes
 
-        def act(states: np.ndarray, active: np.ndarray) -> np.ndarray:
-            """Each running agent's action from its own stream (a finished one draws nothing)."""
-            return np.array(
-                [
-                    epsilon_greedy(values[j][states[j]][None], epsilon[j : j + 1], rngs[j])[0]
-                    if active[j]
-                    else 0
-                    for j in rows
-                ]
-            )
+    def _play(self, values: np.ndarray, agents: np.ndarray, seed: int | list[int]) -> Episodes:
+        """One episode of each of ``agents``, each acting on its own table of ``values``
+        (b, S, A) and exploring from its own stream."""
+        streams = [self._stream(int(agent)) for agent in agents]
+        actor = OwnStreamsActor(values, self.config.exploration(self.episodes[agents]), streams)
+        return run_episodes(self._envs.for_batch(len(agents), seed), actor, self.config.gamma, seed)
 
-        episodes = run_episodes(self._envs.for_batch(size, seeds), act, self.config.gamma, seeds)
-        reports = [self.reports(agents[j : j + 1], episodes.only(j), payloads[j])[0] for j in rows]
+    def _finish(
+        self, agents: np.ndarray, episodes: Episodes, reports: list[bytes | None]
+    ) -> EpisodeBatch:
+        """Count the agents' episodes; the batch."""
         self.episodes[agents] += 1
-        returns = np.array(  # over each agent's own steps: a batch's padding changes no bit
-            [
-                np.sum(episodes.r[episodes.of(j)] * self.config.gamma ** np.arange(steps))
-                for j, steps in enumerate(episodes.steps)
-            ]
-        )
-        batch = EpisodeBatch(agents, returns, episodes.steps, reports)
-        return batch, episodes
+        return EpisodeBatch(agents, episodes.discounted_returns, episodes.steps, reports)
 
-    def _agent_rng(self, agent: int) -> np.random.Generator:
-        if agent not in self._agent_rngs:
-            self._agent_rngs[agent] = np.random.default_rng(derive_seed(self._seed, 4, agent))
-        return self._agent_rngs[agent]
+    def _stream(self, agent: int) -> np.random.Generator:
+        if agent not in self._streams:
+            self._streams[agent] = np.random.default_rng(derive_seed(self._seed, 4, agent))
+        return self._streams[agent]
 
 
 class TabularPeers(Peers):
@@ -341,3 +367,8 @@ class TabularPeers(Peers):
 
     def parameters(self, agent: int) -> np.ndarray:
         return np.asarray(getattr(self.learners[agent], self.state), dtype=np.float64).ravel()
+
+    def greedy_actions(self, agent: int) -> np.ndarray:
+        """argmax_a of the agent's action values in each state, the first of tied best actions
+        (an untouched row's is action 0 for every agent)."""
+        return self.agents.action_values(self.learners[agent].policy_payload()).argmax(axis=1)

@@ -1,9 +1,12 @@
-"""The role-free core changed nothing central: every table of small grid-world and Cart Pole
-trials under each central round policy equals, cell for cell, what the code before it produced.
+"""Central results change only on purpose: every table of small grid-world and Cart Pole trials
+under each central round policy equals, cell for cell, the stored one.
 
 The stored tables in ``tests/data/central_before/`` were written by this file's ``__main__`` at
-commit 729d6b7, the last commit with the learner built into the core; run
-``python tests/test_central_unchanged.py`` only to pin a deliberate change of results.
+commit 729d6b7, the last commit with the learner built into the core (the role-free core changed
+no central result), and re-pinned for DQL, EBCDQL and DAVIA when every tabular agent came to draw
+its exploration from its own stream and the grid worlds' batched form each sub-environment's
+randomness from its own generator (ES and ESPC unchanged). Run ``python
+tests/test_central_unchanged.py`` only to pin a deliberate change of results, and say so.
 """
 
 from __future__ import annotations

@@ -106,23 +106,22 @@ def test_frozen_lake_pays_one_at_the_goal_and_ends_in_holes():
     assert [reward for _, reward, *_ in steps] == [0.0] * 7 + [1.0]
 
 
-def test_the_batched_form_steps_like_the_single_form():
-    single = gym.make("netsim/WindyGrid-v0")
-    batched = gym.make_vec("netsim/WindyGrid-v0", num_envs=1)
-    single.reset(seed=3)
-    batched.reset(seed=3)
-    actions = np.random.default_rng(1).integers(5, size=60)
+@pytest.mark.parametrize("seed", [3, [7, 2, 5]])
+def test_the_batched_form_steps_like_the_single_forms_in_a_sync_vector_env(seed):
+    """Sub-environment j seeded as a sync vector environment seeds it, and drawing from its own
+    generator: the same episodes, whatever else is in the batch."""
+    batched = gym.make_vec("netsim/WindyGrid-v0", num_envs=3)
+    singles = gym.make_vec("netsim/WindyGrid-v0", num_envs=3, vectorization_mode="sync")
+    assert batched.reset(seed=seed)[0].tolist() == singles.reset(seed=seed)[0].tolist()
+    actions = np.random.default_rng(1).integers(5, size=(60, 3))
     for action in actions:
-        state, reward, terminated, truncated, _ = single.step(int(action))
-        states, rewards, terminateds, truncateds, _ = batched.step(np.array([action]))
-        assert (states[0], rewards[0], terminateds[0], truncateds[0]) == (
-            state,
-            reward,
-            terminated,
-            truncated,
-        )
-        if terminated or truncated:
-            break
+        for ours, theirs in zip(batched.step(action)[:4], singles.step(action)[:4], strict=True):
+            assert ours.tolist() == theirs.tolist()
+    alone = gym.make_vec("netsim/WindyGrid-v0", num_envs=1)
+    alone.reset(seed=[seed + 1 if isinstance(seed, int) else seed[1]])
+    batched.reset(seed=seed)
+    for action in actions[:20]:
+        assert alone.step(action[1:2])[0][0] == batched.step(action)[0][1]
 
 
 def test_the_batched_form_resets_an_ended_agent_on_the_next_step():

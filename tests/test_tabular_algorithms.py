@@ -12,9 +12,9 @@ from algorithms.dql import DQLConfig, QLearner
 from algorithms.ebcdql import triggered
 from algorithms.policies import MLPPolicy
 from algorithms.tabular import (
+    OwnStreamsActor,
     decode_samples,
     encode_samples,
-    epsilon_greedy,
     grouped_mean_update,
     sample_dtype,
     td_errors,
@@ -144,14 +144,32 @@ def test_tabular_algorithms_refuse_a_continuous_environment(name):
         netsim.Variant("bad", name, netsim.star(2, 1e6), env="CartPole-v1")
 
 
+def act_many(epsilon: float, agents: int, steps: int) -> np.ndarray:
+    """Actions of ``agents`` agents on a row of values with two best actions, for ``steps`` steps."""
+    values = np.broadcast_to([[0.0, 1.0, 1.0, -1.0]], (agents, 1, 4))
+    streams = [np.random.default_rng(j) for j in range(agents)]
+    actor = OwnStreamsActor(values, np.full(agents, epsilon), streams)
+    states, active = np.zeros(agents, dtype=np.int64), np.ones(agents, dtype=bool)
+    return np.concatenate([actor(states, active) for _ in range(steps)])
+
+
 def test_epsilon_greedy_breaks_ties_uniformly_and_explores_at_rate_epsilon():
-    rng = np.random.default_rng(0)
-    values = np.tile([0.0, 1.0, 1.0, -1.0], (20_000, 1))
-    greedy = epsilon_greedy(values, np.zeros(20_000), rng)
+    greedy = act_many(0.0, 200, 100)
     assert set(np.unique(greedy)) == {1, 2}
     assert np.mean(greedy == 1) == pytest.approx(0.5, abs=0.02)
-    explored = epsilon_greedy(values, np.full(20_000, 0.4), rng)
+    explored = act_many(0.4, 200, 100)
     assert np.mean(explored == 3) == pytest.approx(0.4 / 4, abs=0.01)
+    assert np.mean(explored == 0) == pytest.approx(0.4 / 4, abs=0.01)
+
+
+def test_an_agent_draws_the_same_actions_whoever_it_is_batched_with_and_however_long_they_play():
+    values = np.broadcast_to(np.zeros((3, 4)), (3, 3, 4))
+    actor = OwnStreamsActor(values, np.full(3, 0.5), [np.random.default_rng(j) for j in range(3)])
+    alone = OwnStreamsActor(values[:1], np.full(1, 0.5), [np.random.default_rng(0)])
+    states = np.zeros(3, dtype=np.int64)
+    for step in range(100):  # agents 1 and 2 finish early, across a block boundary
+        active = np.array([True, step < 40, step < 3])
+        assert actor(states, active)[0] == alone(states[:1], active[:1])[0]
 
 
 def test_an_mlp_policy_on_a_discrete_space_acts_from_its_state_table_as_it_would_step_by_step():

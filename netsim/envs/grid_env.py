@@ -3,7 +3,11 @@
 
 The batched form is a Gymnasium ``VectorEnv`` with next-step autoreset (as Gymnasium's own
 ``CartPoleVectorEnv``): a sub-environment that ended on one step is reset by the next, which returns
-its start state with reward 0. ``gymnasium.make_vec`` builds it for the registered ids.
+its start state with reward 0. ``gymnasium.make_vec`` builds it for the registered ids. Each
+sub-environment draws its randomness from its own generator, seeded as a sync vector environment
+of the single environments seeds it (sub-environment j from ``seed + j``, or from ``seed[j]`` of a
+list): the batched form gives exactly the single environments' episodes, and an agent's episode
+does not depend on the agents it is batched with.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from typing import Any
 
 import gymnasium as gym
 import numpy as np
+from gymnasium.utils import seeding
 from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
@@ -76,11 +81,26 @@ class GridWorldVectorEnv(VectorEnv):
         self.steps = np.zeros(num_envs, dtype=np.int64)
         self.ended = np.zeros(num_envs, dtype=bool)
         """Which sub-environments ended on the last step (reset on the next)."""
+        self.generators = [seeding.np_random()[0] for _ in range(num_envs)]
+        """Each sub-environment's own source of randomness."""
 
     def reset(
-        self, *, seed: int | None = None, options: dict[str, Any] | None = None
+        self,
+        *,
+        seed: int | list[int | None] | None = None,
+        options: dict[str, Any] | None = None,
     ) -> tuple[np.ndarray, dict[str, Any]]:
-        super().reset(seed=seed)
+        """Every sub-environment to the start; with a seed, its generator reseeded as Gymnasium's
+        sync vector environment reseeds its sub-environments' (None keeps a generator going)."""
+        if seed is None or isinstance(seed, int):
+            seeds = [None if seed is None else seed + j for j in range(self.num_envs)]
+        else:
+            seeds = list(seed)
+        if len(seeds) != self.num_envs:
+            raise ValueError(f"{len(seeds)} seeds given for {self.num_envs} sub-environments")
+        for j, sub_seed in enumerate(seeds):
+            if sub_seed is not None:
+                self.generators[j] = seeding.np_random(sub_seed)[0]
         self.states[:] = self.tabular_model.start
         self.steps[:] = 0
         self.ended[:] = False
@@ -94,9 +114,8 @@ class GridWorldVectorEnv(VectorEnv):
             actions.min() >= 0 and actions.max() < self.tabular_model.n_actions
         ):
             raise ValueError(f"actions {actions!r} are not in {self.action_space}")
-        states, rewards, terminated = self.tabular_model.step(
-            self.states, actions, self.np_random.random(self.num_envs)
-        )
+        uniforms = np.array([generator.random() for generator in self.generators])
+        states, rewards, terminated = self.tabular_model.step(self.states, actions, uniforms)
         self.steps += 1
         truncated = (self.steps >= self.max_episode_steps) & ~terminated
         if self.ended.any():  # next-step autoreset of the sub-environments that ended last step
