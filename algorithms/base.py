@@ -162,6 +162,11 @@ class Peers(ABC):
     def parameters(self, agent: int) -> np.ndarray:
         """x_i as a flat float64 vector, for the consensus distance of the agents' parameters."""
 
+    def greedy_actions(self, agent: int) -> np.ndarray | None:
+        """The action ``agent``'s policy takes greedily in each state, for the agreement of the
+        agents' policies; None where the states cannot be listed (continuous ones)."""
+        return None
+
 
 class RoundSeeds:
     """The reset seeds of rounds 0, 1, ..., drawn in turn from ``rng`` as a central barrier run

@@ -4,6 +4,7 @@ every round, exactly; the gossip pattern runs them over a real network."""
 
 import numpy as np
 import pytest
+import torch
 
 import netsim
 from algorithms import ALGORITHMS, Problem
@@ -82,3 +83,32 @@ def test_es_and_espc_learn_apart_on_a_ring_and_agree_more_as_they_mix(algorithm)
     assert by_round.iloc[1] < by_round.iloc[0]  # round 1 mixes
     if algorithm == "espc":
         assert 0 < metrics["sent"].mean() < 1
+
+
+def test_with_learning_off_distinct_thetas_mix_to_their_mean_as_the_mixing_matrix_predicts():
+    """Zero step size and distinct starts: the agents' thetas follow X <- W X on a ring, each round,
+    and keep their mean."""
+    n, rounds, seed = 6, 8, np.random.SeedSequence(4)
+    es = ALGORITHMS["es"]
+    peers = es.peers_type(es.make_config(CONFIG), Problem(ENV, n, seed))
+    start = np.random.default_rng(0).normal(size=(n, peers.theta[0].numel())).astype(np.float32)
+    for theta, optimizer, row in zip(peers.theta, peers.optimizers, start, strict=True):
+        theta.data.copy_(torch.from_numpy(row))
+        optimizer.param_groups[0]["lr"] = 0.0
+    variant = Variant(
+        "ring", "es", netsim.star(n, 1e6, 0.01), env=ENV, config=CONFIG,
+        pattern=GossipSettings(graph="ring"),
+    )  # fmt: skip
+    consensus = simulate_from(variant, rounds, seed, peers)["consensus"]
+    w = np.zeros((n, n))
+    for i in range(n):
+        w[i, [(i - 1) % n, i, (i + 1) % n]] = 1 / 3  # Metropolis-Hastings on a ring
+    x = start.astype(np.float64)
+    for round_ in range(rounds):
+        x = w @ x
+        expected = np.linalg.norm(x - x.mean(axis=0), axis=1)
+        got = consensus[consensus["episode"] == round_]["distance"].to_numpy()
+        np.testing.assert_allclose(got, expected, rtol=1e-5)
+    assert expected.max() < 0.2 * np.linalg.norm(start - start.mean(axis=0), axis=1).max()
+    final = np.stack([theta.detach().numpy() for theta in peers.theta])
+    np.testing.assert_allclose(final.mean(axis=0), start.mean(axis=0), atol=1e-6)

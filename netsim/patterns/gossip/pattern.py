@@ -119,7 +119,9 @@ class Gossip(Pattern):
                 sent = own + PUSH_WEIGHT.pack(self.push_weights[agent]) if self.push_sum else own
                 received = yield from self.exchange(agent, round_, "params", Kind.PARAMS, sent)
                 self.mix(agent, round_, own, received)
-            recorder.round_ended(round_, agent, self.env.now, peers.parameters(agent))
+            recorder.round_ended(
+                round_, agent, self.env.now, peers.parameters(agent), peers.greedy_actions(agent)
+            )
 
     def episode(self, agent: int, round_: int) -> Generator[simpy.Event, Any, Planned]:
         """``agent``'s episode of ``round_``, computed with those of every agent that asks at the

@@ -1,6 +1,7 @@
 """The tables of a gossip trial: ``metrics``, one row per (round, agent), and ``consensus``, one row
-per (round, agent) with the agent's distance to the mean of all agents' parameters after the round.
-Every column is described in ``docs/tables.md``."""
+per (round, agent) with the agent's distance to the mean of all agents' parameters after the round
+and, for tabular algorithms, how far its greedy policy agrees with the others'. Every column is
+described in ``docs/tables.md``."""
 
 from __future__ import annotations
 
@@ -36,9 +37,10 @@ class GossipRecorder:
                 "sim_time_s": FLOAT,
             },
         )
-        self._parameters: dict[int, dict[int, np.ndarray]] = {}
-        """Each unfinished round's parameters, by agent, until every agent has finished it."""
-        self._consensus: list[tuple[int, np.ndarray]] = []
+        self._held: dict[int, dict[int, tuple[np.ndarray, np.ndarray | None]]] = {}
+        """Each unfinished round's parameters and greedy actions, by agent, until every agent
+        has finished it."""
+        self._consensus: list[tuple[int, np.ndarray, np.ndarray]] = []
 
     def episodes_run(self, round_: int, batch: EpisodeBatch) -> None:
         rows = round_ * self.n_agents + batch.agents
@@ -59,28 +61,56 @@ class GossipRecorder:
         self.columns["resent_wire_bytes"][row] += message.retransmitted_bytes
         self.columns["lost"][row] += int(message.failed)
 
-    def round_ended(self, round_: int, agent: int, time_s: float, parameters: np.ndarray) -> None:
-        """``agent`` finished ``round_`` at ``time_s`` (its own clock) holding ``parameters``."""
+    def round_ended(
+        self,
+        round_: int,
+        agent: int,
+        time_s: float,
+        parameters: np.ndarray,
+        greedy_actions: np.ndarray | None,
+    ) -> None:
+        """``agent`` finished ``round_`` at ``time_s`` (its own clock) holding ``parameters``,
+        and acting greedily with ``greedy_actions`` (one per state; None: not listable)."""
         self.columns["sim_time_s"][round_ * self.n_agents + agent] = time_s
-        held = self._parameters.setdefault(round_, {})
-        held[agent] = parameters
+        held = self._held.setdefault(round_, {})
+        held[agent] = (parameters, greedy_actions)
         if len(held) == self.n_agents:
-            stacked = np.stack([held[a] for a in range(self.n_agents)])
+            stacked = np.stack([held[a][0] for a in range(self.n_agents)])
             distances = np.linalg.norm(stacked - stacked.mean(axis=0), axis=1)
-            self._consensus.append((round_, distances))
-            del self._parameters[round_]
+            greedy = [held[a][1] for a in range(self.n_agents)]
+            agreement = (
+                np.full(self.n_agents, np.nan)
+                if any(actions is None for actions in greedy)
+                else policy_agreement(np.stack(greedy))  # type: ignore[arg-type]
+            )
+            self._consensus.append((round_, distances, agreement))
+            del self._held[round_]
 
     def metrics(self) -> pd.DataFrame:
         return pd.DataFrame(self.columns)
 
     def consensus(self) -> pd.DataFrame:
-        rounds = [round_ for round_, _ in self._consensus]
+        rounds = np.array([round_ for round_, *_ in self._consensus], dtype=np.int64)
+
+        def column(i: int) -> np.ndarray:
+            return (
+                np.concatenate([row[i] for row in self._consensus]) if len(rounds) else np.zeros(0)
+            )
+
         return pd.DataFrame(
             {
-                "episode": np.repeat(np.array(rounds, dtype=np.int64), self.n_agents),
+                "episode": np.repeat(rounds, self.n_agents),
                 "agent": np.tile(np.arange(self.n_agents), len(rounds)),
-                "distance": np.concatenate([d for _, d in self._consensus])
-                if rounds
-                else np.zeros(0),
+                "distance": column(1),
+                "greedy_agreement": column(2),
             }
         )
+
+
+def policy_agreement(greedy: np.ndarray) -> np.ndarray:
+    """For greedy actions (agents, states): each agent's share of states in which its action is
+    the one most agents take there (of tied majorities, the smallest action)."""
+    n_actions = int(greedy.max()) + 1
+    votes = np.stack([np.bincount(column, minlength=n_actions) for column in greedy.T])
+    majority = votes.argmax(axis=1)
+    return (greedy == majority).mean(axis=1)
