@@ -32,8 +32,9 @@ def per_trial(df: pd.DataFrame, by: str = "episode") -> pd.DataFrame:
     version: the rows of agents that played it. The two agree under the ``barrier`` and
     ``deadline`` round policies; under ``async`` an agent's k-th episode may be played on any
     version, so curves against the learner's clock (simulated time, targets) go by version. A
-    table with no learner versions (the gossip pattern's: each agent plays its own parameters)
-    is grouped by ``episode`` either way, its round ending when its last agent finishes it.
+    table with no learner versions (the gossip pattern's: each agent plays its own parameters),
+    or a variant with none in a table that holds central variants too, is grouped by ``episode``
+    either way, its round ending when its last agent finishes it.
 
     With the rows i = 1..n of a round (its agents):
 
@@ -57,16 +58,22 @@ def per_trial(df: pd.DataFrame, by: str = "episode") -> pd.DataFrame:
         raise ValueError(f"per_trial groups by one of {ROUNDS}, not {by!r}")
     if by not in df:
         by = "episode"
+    def column(name: str) -> pd.Series:
+        """A column one pattern's table has and another's lacks: 0 where absent."""
+        return df[name].fillna(0) if name in df else pd.Series(0, index=df.index)
+
     uplink = df["wire_bytes"] + df["control_wire_bytes"]
-    on_time = df["sim_time_s"] if "late" not in df else df["sim_time_s"].where(df["late"] == 0)
     frame = _ordered(df).assign(
         uplink_wire_bytes=uplink,
         total_wire_bytes=uplink
-        + df.get("downlink_wire_bytes", 0)
-        + df.get("params_wire_bytes", 0)
+        + column("downlink_wire_bytes")
+        + column("params_wire_bytes")
         + df["resent_wire_bytes"],
-        on_time_s=on_time,
+        on_time_s=df["sim_time_s"].where(column("late") == 0),
     )
+    if by != "episode":  # a gossip variant beside central ones: its rows have no version
+        learnerless = df[by].isna().groupby(df["variant"], observed=True).transform("all")
+        frame[by] = df[by].where(~learnerless, df["episode"])
     rounds = frame.groupby(["variant", "trial", by], observed=True).agg(
         mu_reward=("reward", "mean"),
         frequency=("sent", "mean"),
