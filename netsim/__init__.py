@@ -11,11 +11,12 @@ or from a TOML config: ``netsim.run(netsim.load_config("scenarios/cartpole_bandw
 """
 
 import netsim.envs  # noqa: F401  (registers the grid worlds with Gymnasium)
-from netsim.builders import TOPOLOGIES, line, star, two_tier
+from netsim.builders import TOPOLOGIES, line, peer_to_peer, star, two_tier
 from netsim.compute import ComputeSettings
 from netsim.config import ConfigError, load_config
 from netsim.messages import Framing, Kind, Message
 from netsim.network import MODELS, Network
+from netsim.outages import with_random_outages
 from netsim.patterns import PATTERNS, CentralSettings, GossipSettings, Pattern, PatternSettings
 from netsim.results import Results
 from netsim.runner import run
@@ -46,6 +47,8 @@ __all__ = [
     "Variant",
     "line",
     "load_config",
+    "peer_to_peer",
+    "with_random_outages",
     "run",
     "simulate",
     "star",

@@ -1,7 +1,7 @@
 """Topology builders: the common shapes as NetworkX graphs, ready for :class:`netsim.Topology`.
 
-Every builder names its nodes ``learner``, ``agent-0`` ... ``agent-{n-1}`` and, where it has them,
-``router`` or ``edge-0`` ... Agents may be heterogeneous: a per-agent setting (an access link's
+Every builder names its nodes ``learner`` (where it has one), ``agent-0`` ... ``agent-{n-1}`` and,
+where it has them, ``router`` or ``edge-0`` ... Agents may be heterogeneous: a per-agent setting (an access link's
 ``bandwidth_bps``, ``latency_s`` or packet ``loss``) is given as
 
 * one number, the same for every agent;
@@ -147,9 +147,36 @@ def line(
     return graph
 
 
+def peer_to_peer(
+    links: nx.Graph | Sequence[tuple[int, int]],
+    bandwidth_bps: float,
+    latency_s: float = 0.0,
+    *,
+    loss: float = 0.0,
+) -> nx.Graph:
+    """Agents joined directly by peer-to-peer links, with no learner and no router: agent ``i`` is
+    node ``i`` of ``links`` (a NetworkX graph on 0 .. n-1, e.g.
+    ``networkx.random_regular_graph(4, 10, seed=1)``, or its edges as pairs), and every link has
+    the same ``bandwidth_bps``, ``latency_s`` and ``loss``. A message between two agents that are
+    not neighbours is forwarded by the agents on its route."""
+    shape = links if isinstance(links, nx.Graph) else nx.Graph(list(links))
+    n_agents = shape.number_of_nodes()
+    if sorted(shape.nodes) != list(range(n_agents)):
+        raise ValueError(
+            f"peer_to_peer: the agents must be numbered 0 .. n-1; got nodes {sorted(shape.nodes)}"
+        )
+    graph = nx.Graph()
+    graph.add_nodes_from((f"agent-{i}" for i in range(n_agents)), role="agent")
+    for i, j in shape.edges:
+        graph.add_edge(
+            f"agent-{i}", f"agent-{j}", bandwidth_bps=bandwidth_bps, latency_s=latency_s, loss=loss
+        )
+    return graph
+
+
 TOPOLOGIES: Registry[Callable[..., nx.Graph]] = Registry("topology builder")
 """Builders by name, for config files and ``netsim list``; ``TOPOLOGIES.register`` adds one."""
-for _builder in (star, two_tier, line):
+for _builder in (star, two_tier, line, peer_to_peer):
     TOPOLOGIES.register(_builder.__name__, _builder)
 
 

@@ -3,6 +3,7 @@
 import pytest
 import scipy.stats
 
+import netsim
 from netsim import Topology, line, star, two_tier
 from netsim.builders import build
 
@@ -94,9 +95,24 @@ def test_build_finds_builders_by_name():
             lambda: two_tier(2, 3, access_bandwidth_bps=1e6, backhaul_bandwidth_bps=1e7),
             "two_tier: n_edges = 3 exceeds n_agents = 2",
         ),
-        (lambda: build("ring", n_agents=3), "unknown topology builder 'ring'; known: line, star"),
+        (
+            lambda: build("ring", n_agents=3),
+            "unknown topology builder 'ring'; known: line, peer_to_peer, star",
+        ),
     ],
 )
 def test_bad_builder_arguments_are_named(call, message):
     with pytest.raises((ValueError, TypeError), match=message):
         call()
+
+
+def test_peer_to_peer_joins_agents_directly_and_forwards_between_non_neighbours():
+    graph = netsim.peer_to_peer([(0, 1), (1, 2), (2, 3)], 1e6, 0.01, loss=0.1)
+    topology = netsim.Topology(graph)
+    assert topology.learner is None and len(topology.agents) == 4
+    route = topology.route("agent-0", "agent-3")
+    assert [link.dst for link in route] == ["agent-1", "agent-2", "agent-3"]
+    assert all(link.loss == 0.1 and link.bandwidth_bps == 1e6 for link in route)
+    assert netsim.TOPOLOGIES["peer_to_peer"] is netsim.peer_to_peer
+    with pytest.raises(ValueError, match=r"numbered 0 \.\. n-1; got nodes \[0, 2\]"):
+        netsim.peer_to_peer([(0, 2)], 1e6)
