@@ -58,6 +58,7 @@ def per_trial(df: pd.DataFrame, by: str = "episode") -> pd.DataFrame:
         raise ValueError(f"per_trial groups by one of {ROUNDS}, not {by!r}")
     if by not in df:
         by = "episode"
+
     def column(name: str) -> pd.Series:
         """A column one pattern's table has and another's lacks: 0 where absent."""
         return df[name].fillna(0) if name in df else pd.Series(0, index=df.index)

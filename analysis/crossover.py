@@ -1,0 +1,206 @@
+"""Central or decentralised: the learner-link bandwidth below which gossip reaches a target first.
+
+A run holds, per problem (environment), central variants at learner-link bandwidths
+B_1 < ... < B_m and gossip variants that never cross the learner link (the points table's ``form``
+is ``central`` or the graph's name, its ``value`` the bandwidth, NaN for gossip). Times to target
+are those of :mod:`analysis.targets` (the mean agent's; for gossip also the worst agent's).
+
+- **Measured crossover**, per gossip form: T_c(B_j) is the central form's median time to target
+  at B_j, T_g the gossip form's. B* is where log T_c crosses log T_g, interpolated linearly in
+  log B between the two sweep points that bracket it; none when T_c stays on one side of T_g over
+  the whole sweep, or is infinite (fewer than half the trials reached the target) where it matters.
+- **Predicted crossover**, from message sizes and link rates. Under barrier rounds the central form
+  plays the same rounds at any B; every message of a round crosses the learner link, one after
+  another in the worst case, so T_c(B) ~= T_0 + 8 W / B, where W is the bytes on the wire to
+  target (the central median at the widest link: every policy down and report up, headers
+  included) and T_0 the rest of the time, T_c(B_m) - 8 W / B_m. Then
+  B*_pred = 8 W / (T_g - T_0), none if T_g <= T_0 (gossip is slower even with an infinitely fast
+  learner link).
+
+The prediction overstates the link's cost where the round's messages overlap with compute (a
+report that crosses while other agents still play costs nothing extra) and ignores latency's and
+the router's share; where it and the measurement differ, that is why.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+import netsim
+from analysis.plots import save
+from analysis.sweep import sweep_summary
+from analysis.targets import worst_agent_time_to_target
+
+POINT_COLUMNS = ("variant", "series", "env", "target", "value", "form")
+
+
+def measured_crossover(bandwidths: np.ndarray, central_s: np.ndarray, gossip_s: float) -> float:
+    """B* where the central times (at increasing ``bandwidths``) cross ``gossip_s``, by log-log
+    interpolation between the bracketing points; NaN if they do not cross (module docstring)."""
+    if not np.isfinite(gossip_s):
+        return np.nan
+    for j in range(len(bandwidths) - 1):
+        slow, fast = central_s[j], central_s[j + 1]
+        if np.isfinite(fast) and slow >= gossip_s >= fast and slow > fast:
+            if not np.isfinite(slow):
+                return np.nan
+            share = (np.log(slow) - np.log(gossip_s)) / (np.log(slow) - np.log(fast))
+            low, high = np.log(bandwidths[j]), np.log(bandwidths[j + 1])
+            return float(np.exp(low + share * (high - low)))
+    return np.nan
+
+
+def crossover_table(metrics: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
+    """One row per (env, gossip form): the gossip median time to target with its 10-90 band and
+    the worst agent's median, the central form's T_0 and W at the widest link, and the measured
+    and predicted crossovers (module docstring)."""
+    missing = set(POINT_COLUMNS) - set(points.columns)
+    if missing:
+        raise ValueError(f"the points table lacks columns {sorted(missing)}")
+    summary = sweep_summary(metrics, points.drop(columns="form")).merge(
+        points[["variant", "form"]], on="variant"
+    )
+    rows = []
+    for env, rows_of_env in summary.groupby("env", sort=False):
+        central = rows_of_env[rows_of_env["form"] == "central"].sort_values("value")
+        if central.empty:
+            continue
+        bandwidths = central["value"].to_numpy(dtype=float)
+        times = central["time_s_median"].to_numpy(dtype=float)
+        widest = central.iloc[-1]
+        wire_bits = 8 * float(widest["wire_bytes_median"])
+        widest_s = float(widest["time_s_median"])
+        rest_s = widest_s - wire_bits / bandwidths[-1] if np.isfinite(widest_s) else np.nan
+        for _, gossip in rows_of_env[rows_of_env["form"] != "central"].iterrows():
+            of_form = metrics[metrics["variant"] == gossip["variant"]]
+            worst = worst_agent_time_to_target(of_form, gossip["target"])["time_s"]
+            gossip_s = float(gossip["time_s_median"])
+            faster = np.isfinite(gossip_s) and gossip_s > rest_s
+            predicted = wire_bits / (gossip_s - rest_s) if faster else np.nan
+            rows.append(
+                {
+                    "env": env,
+                    "gossip": gossip["form"],
+                    "trials": int(gossip["trials"]),
+                    "gossip_reached": int(gossip["reached"]),
+                    "gossip_time_s_p10": gossip["time_s_p10"],
+                    "gossip_time_s_median": gossip_s,
+                    "gossip_time_s_p90": gossip["time_s_p90"],
+                    "gossip_worst_agent_time_s_median": float(
+                        np.quantile(worst, 0.5, method="inverted_cdf")
+                    ),
+                    "gossip_episodes_median": gossip["episodes_median"],
+                    "central_reached": int(central["reached"].min()),
+                    "central_episodes_median": float(widest["episodes_median"]),
+                    "central_rest_s": rest_s,
+                    "central_wire_bytes_median": float(widest["wire_bytes_median"]),
+                    "crossover_measured_bps": measured_crossover(bandwidths, times, gossip_s),
+                    "crossover_predicted_bps": predicted,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def crossover_figure(summary: pd.DataFrame, table: pd.DataFrame) -> Figure:
+    """Per env, time to target against the learner link: the central form's median and 10-90
+    band, its predicted curve T_0 + 8 W / B (dashed), and each gossip form's median as a
+    horizontal line over its band (cut at twice the largest finite time: a 90th percentile of
+    "never" reaches the top); crossovers marked on the gossip form's line."""
+    envs = list(pd.unique(summary["env"]))
+    fig = Figure(figsize=(6.5 * len(envs), 4.5), layout="constrained")
+    axes = fig.subplots(1, len(envs), squeeze=False)[0]
+    for ax, env in zip(axes, envs, strict=True):
+        rows = summary[summary["env"] == env]
+        central = rows[rows["form"] == "central"].sort_values("value")
+        bandwidths = central["value"].to_numpy(dtype=float)
+        (line,) = ax.plot(bandwidths, central["time_s_median"], "o-", label="central (median)")
+        ax.fill_between(
+            bandwidths,
+            central["time_s_p10"],
+            central["time_s_p90"],
+            alpha=0.2,
+            color=line.get_color(),
+        )
+        of_env = table[table["env"] == env]
+        spans = np.concatenate(
+            [
+                central[["time_s_p10", "time_s_median", "time_s_p90"]]
+                .to_numpy(dtype=float)
+                .ravel(),
+                of_env[["gossip_time_s_p10", "gossip_time_s_median"]].to_numpy(dtype=float).ravel(),
+            ]
+        )
+        top = 2 * float(np.max(spans[np.isfinite(spans)], initial=1.0))
+        if not of_env.empty:
+            first = of_env.iloc[0]
+            grid = np.logspace(np.log10(bandwidths[0]), np.log10(bandwidths[-1]), 100)
+            predicted = first["central_rest_s"] + 8 * first["central_wire_bytes_median"] / grid
+            ax.plot(grid, predicted, "--", color=line.get_color(), label="central, predicted")
+        for _, gossip in of_env.iterrows():
+            (level,) = ax.plot(
+                bandwidths[[0, -1]],
+                [gossip["gossip_time_s_median"]] * 2,
+                label=f"gossip {gossip['gossip']} ({gossip['gossip_reached']}/{gossip['trials']})",
+            )
+            ax.axhspan(
+                gossip["gossip_time_s_p10"],
+                min(gossip["gossip_time_s_p90"], top),
+                alpha=0.1,
+                color=level.get_color(),
+            )
+            for column, marker in (
+                ("crossover_measured_bps", "v"),
+                ("crossover_predicted_bps", "x"),
+            ):
+                if np.isfinite(gossip[column]):
+                    ax.plot(
+                        gossip[column],
+                        gossip["gossip_time_s_median"],
+                        marker,
+                        color=level.get_color(),
+                        ms=9,
+                    )
+        ax.set(
+            title=f"{env}: time to target (v measured, x predicted crossover)",
+            xlabel="learner link bandwidth (bit/s)",
+            ylabel="simulated seconds",
+            xscale="log",
+        )
+        if np.isfinite(rows[["time_s_median", "time_s_p10"]].to_numpy(dtype=float)).any():
+            ax.set_yscale("log")
+            ax.set_ylim(top=top)
+        ax.legend(fontsize="small")
+    return fig
+
+
+def report(directory: str | Path, points: pd.DataFrame) -> list[Path]:
+    """Write ``crossover.csv`` (:func:`crossover_table`), ``central.csv`` (the central form's
+    measured and predicted time to target at each bandwidth) and ``crossover.png`` into the
+    run's ``plots/``; returns their paths."""
+    metrics = netsim.Results(directory).to_pandas()
+    points = points[points["variant"].isin(metrics["variant"].unique())]
+    out = Path(directory) / "plots"
+    out.mkdir(parents=True, exist_ok=True)
+    table = crossover_table(metrics, points)
+    summary = sweep_summary(metrics, points.drop(columns="form")).merge(
+        points[["variant", "form"]], on="variant"
+    )
+    central = summary[summary["form"] == "central"][
+        ["env", "value", "reached", "trials", "time_s_p10", "time_s_median", "time_s_p90"]
+    ].merge(
+        table[["env", "central_rest_s", "central_wire_bytes_median"]].drop_duplicates(), on="env"
+    )
+    central["time_s_predicted"] = (
+        central["central_rest_s"] + 8 * central["central_wire_bytes_median"] / central["value"]
+    )
+    table.to_csv(out / "crossover.csv", index=False)
+    central.to_csv(out / "central.csv", index=False)
+    return [
+        out / "crossover.csv",
+        out / "central.csv",
+        save(crossover_figure(summary, table), out / "crossover.png"),
+    ]

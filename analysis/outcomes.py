@@ -1,0 +1,170 @@
+"""What each variant of a central-against-gossip study ends with, across its trials.
+
+Per variant, over its trials (10th, 50th and 90th percentiles by the inverted empirical CDF, as
+:func:`analysis.targets.target_summary`; a trial that never reaches the target counts as ``inf``):
+
+- ``time_s``: the mean agent's time to target (:func:`analysis.targets.time_to_target`);
+- ``worst_time_s``: the worst agent's (:func:`analysis.targets.worst_agent_time_to_target`);
+  under the central pattern every agent plays the learner's policy, so it is left NaN;
+- ``final_reward``: the mean reward over the trial's last ``window`` rounds, all agents;
+- ``lost_per_round``: messages that failed (an outage under ``on_outage="fail"``) per agent per
+  round, the mean of the metrics' ``lost`` (a central row counts its policy and its uplink, a
+  gossip row every message the agent sent its neighbours).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+import netsim
+from analysis.aggregate import per_trial
+from analysis.plots import save
+from analysis.targets import time_to_target, worst_agent_time_to_target
+
+QUANTILES = {"p10": 0.1, "median": 0.5, "p90": 0.9}
+
+
+def _quantiles(values: pd.Series, name: str) -> dict[str, float]:
+    array = values.to_numpy(dtype=float)
+    return {
+        f"{name}_{label}": float(np.quantile(array, q, method="inverted_cdf"))
+        for label, q in QUANTILES.items()
+    }
+
+
+def outcome_table(metrics: pd.DataFrame, points: pd.DataFrame, window: int = 10) -> pd.DataFrame:
+    """One row per variant of ``points`` (columns ``variant``, ``target`` and any others, kept):
+    trials, reached, and the quantiles of the module docstring's measures."""
+    rows = []
+    for point in points.to_dict("records"):
+        of_variant = metrics[metrics["variant"] == point["variant"]]
+        if of_variant.empty:
+            continue
+        reached = time_to_target(of_variant, point["target"])
+        rounds = per_trial(of_variant)
+        final = rounds.groupby("trial")["mu_reward"].apply(lambda r: r.tail(window).mean())
+        row = {**point, "trials": len(reached), "reached": int(reached["reached"].sum())}
+        row |= _quantiles(reached["time_s"], "time_s")
+        if "policy_version" in of_variant and of_variant["policy_version"].notna().any():
+            row |= {f"worst_time_s_{label}": np.nan for label in QUANTILES}
+        else:
+            worst = worst_agent_time_to_target(of_variant, point["target"])
+            row |= _quantiles(worst["time_s"], "worst_time_s")
+        row |= _quantiles(final, "final_reward")
+        row["lost_per_round"] = float(of_variant["lost"].mean())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def outcome_figure(table: pd.DataFrame, value_label: str) -> Figure:
+    """Time to target (mean agent, and worst agent dotted) and final reward against the swept
+    ``value``, one line per ``series`` through the medians, 10-90 bands shaded; a median of
+    ``inf`` is drawn as a hollow triangle at the panel's top edge."""
+    fig = Figure(figsize=(13, 4.5), layout="constrained")
+    time_ax, reward_ax = fig.subplots(1, 2)
+    finite = table[["time_s_p10", "time_s_median"]].to_numpy(dtype=float)
+    top = float(np.nanmax(finite[np.isfinite(finite)], initial=1.0)) * 1.5
+    for series, rows in table.groupby("series", sort=False):
+        x = rows["value"].to_numpy(dtype=float)
+        median = rows["time_s_median"].to_numpy(dtype=float)
+        (line,) = time_ax.plot(x, np.where(np.isfinite(median), median, np.nan), "o-", label=series)
+        colour = line.get_color()
+        time_ax.fill_between(
+            x, np.minimum(rows["time_s_p10"], top), np.minimum(rows["time_s_p90"], top),
+            alpha=0.2, color=colour,
+        )  # fmt: skip
+        time_ax.plot(x[~np.isfinite(median)], np.full((~np.isfinite(median)).sum(), top), "^",
+                     markerfacecolor="none", color=colour)  # fmt: skip
+        worst = rows["worst_time_s_median"].to_numpy(dtype=float)
+        if np.isfinite(worst).any():
+            time_ax.plot(x, np.where(np.isfinite(worst), worst, np.nan), ":", color=colour)
+        reward_ax.plot(x, rows["final_reward_median"], "o-", color=colour, label=series)
+        reward_ax.fill_between(
+            x, rows["final_reward_p10"], rows["final_reward_p90"], alpha=0.2, color=colour
+        )
+    time_ax.set(title="time to target (median; dotted: worst agent)", xlabel=value_label,
+                ylabel="simulated seconds", ylim=(0, top * 1.05))  # fmt: skip
+    reward_ax.set(title="final reward (median, 10-90 band)", xlabel=value_label, ylabel="reward")
+    time_ax.legend(fontsize="small")
+    return fig
+
+
+def report(directory: str | Path, points: pd.DataFrame, value_label: str) -> list[Path]:
+    """Write ``outcomes.csv`` (:func:`outcome_table`) and ``outcomes.png``
+    (:func:`outcome_figure`) into the run's ``plots/``; returns their paths."""
+    metrics = netsim.Results(directory).to_pandas()
+    out = Path(directory) / "plots"
+    out.mkdir(parents=True, exist_ok=True)
+    table = outcome_table(metrics, points)
+    table.to_csv(out / "outcomes.csv", index=False)
+    return [out / "outcomes.csv", save(outcome_figure(table, value_label), out / "outcomes.png")]
+
+
+def merge_table(directory: str | Path, points: pd.DataFrame) -> pd.DataFrame:
+    """For each variant with a ``merge_round`` M (the ring with a final merge) and its plain ring
+    counterpart (form ``ring``, same series): the medians across trials of the mean consensus
+    distance and greedy-policy agreement after rounds M - 1 and M, of the bytes on the wire in
+    round M (every message of it), and of round M's duration over the median round's."""
+    results = netsim.Results(directory)
+    metrics, consensus = results.to_pandas(), results.table("consensus")
+    rows = []
+    for point in points[points["merge_round"].notna()].to_dict("records"):
+        merge = int(point["merge_round"])
+        plain = points[(points["series"] == point["series"]) & (points["form"] == "ring")]
+        for variant in [point["variant"], *plain["variant"]]:
+            rounds = per_trial(metrics[metrics["variant"] == variant])
+            if rounds.empty:
+                continue
+            durations = rounds.groupby("trial")["round_end_s"].diff()
+            rounds = rounds.assign(duration_s=durations)
+            at = rounds[rounds["episode"] == merge]
+            typical = rounds.groupby("trial")["duration_s"].median()
+            agreed = consensus[consensus["variant"] == variant]
+            by_round = agreed.groupby(["trial", "episode"])[["distance", "greedy_agreement"]].mean()
+            row = {"variant": variant, "series": point["series"], "merge_round": merge}
+            for label, round_ in (("before", merge - 1), ("after", merge)):
+                values = by_round.xs(round_, level="episode")
+                row[f"distance_{label}"] = float(values["distance"].median())
+                row[f"greedy_agreement_{label}"] = float(values["greedy_agreement"].median())
+            row["round_wire_bytes"] = float(at["total_wire_bytes"].median())
+            row["round_duration_over_typical"] = float(
+                (at.set_index("trial")["duration_s"] / typical).median()
+            )
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def merge_figure(table: pd.DataFrame) -> Figure:
+    """Per series, each form's final reward: the median across trials as a bar, the 10-90 band
+    as an error bar."""
+    series = list(pd.unique(table["series"]))
+    fig = Figure(figsize=(5.5 * len(series), 4.2), layout="constrained")
+    for ax, name in zip(fig.subplots(1, len(series), squeeze=False)[0], series, strict=True):
+        rows = table[table["series"] == name]
+        median = rows["final_reward_median"].to_numpy(dtype=float)
+        errors = [median - rows["final_reward_p10"], rows["final_reward_p90"] - median]
+        ax.bar(rows["form"], median, yerr=errors, capsize=6, color="lightsteelblue")
+        ax.set(title=f"{name}: reward after the merge round", ylabel="mean reward (median, 10-90)")
+    return fig
+
+
+def merge_report(directory: str | Path, points: pd.DataFrame) -> list[Path]:
+    """Write ``outcomes.csv`` (:func:`outcome_table` over the rounds after the merge),
+    ``merge.csv`` (:func:`merge_table`) and ``outcomes.png`` (:func:`merge_figure`) into the
+    run's ``plots/``; returns their paths."""
+    metrics = netsim.Results(directory).to_pandas()
+    out = Path(directory) / "plots"
+    out.mkdir(parents=True, exist_ok=True)
+    after = int(metrics["episode"].max()) - int(points["merge_round"].max())
+    table = outcome_table(metrics, points, window=after)
+    table.to_csv(out / "outcomes.csv", index=False)
+    merge_table(directory, points).to_csv(out / "merge.csv", index=False)
+    return [
+        out / "outcomes.csv",
+        out / "merge.csv",
+        save(merge_figure(table), out / "outcomes.png"),
+    ]
