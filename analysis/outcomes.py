@@ -87,7 +87,8 @@ def outcome_figure(table: pd.DataFrame, value_label: str) -> Figure:
             x, rows["final_reward_p10"], rows["final_reward_p90"], alpha=0.2, color=colour
         )
     time_ax.set(title="time to target (median; dotted: worst agent)", xlabel=value_label,
-                ylabel="simulated seconds", ylim=(0, top * 1.05))  # fmt: skip
+                ylabel="simulated seconds", yscale="log")  # fmt: skip
+    time_ax.set_ylim(top=top * 1.2)
     reward_ax.set(title="final reward (median, 10-90 band)", xlabel=value_label, ylabel="reward")
     time_ax.legend(fontsize="small")
     return fig
@@ -139,15 +140,16 @@ def merge_table(directory: str | Path, points: pd.DataFrame) -> pd.DataFrame:
 
 
 def merge_figure(table: pd.DataFrame) -> Figure:
-    """Per series, each form's final reward: the median across trials as a bar, the 10-90 band
-    as an error bar."""
+    """Per series, each form's final reward: the median across trials as a point, the 10-90
+    band as an error bar."""
     series = list(pd.unique(table["series"]))
     fig = Figure(figsize=(5.5 * len(series), 4.2), layout="constrained")
     for ax, name in zip(fig.subplots(1, len(series), squeeze=False)[0], series, strict=True):
         rows = table[table["series"] == name]
         median = rows["final_reward_median"].to_numpy(dtype=float)
         errors = [median - rows["final_reward_p10"], rows["final_reward_p90"] - median]
-        ax.bar(rows["form"], median, yerr=errors, capsize=6, color="lightsteelblue")
+        ax.errorbar(rows["form"], median, yerr=errors, fmt="o", capsize=6, ms=7)
+        ax.margins(x=0.3)
         ax.set(title=f"{name}: reward after the merge round", ylabel="mean reward (median, 10-90)")
     return fig
 

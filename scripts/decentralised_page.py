@@ -1,0 +1,474 @@
+"""Write docs/decentralised.md from the stored results of the decentralised-learning studies.
+
+The page's every number comes from the CSV summaries in ``docs/data/decentralised/`` (each study's
+report, as ``python scenarios/NAME.py`` writes it into its run's ``plots/``); its figures are the
+studies' own, copied to ``docs/figures/``. With ``--runs DIR`` (a folder holding the three run
+directories, ``central_vs_decentral``, ``disrupted_links`` and ``final_merge``) the script first
+redraws each run's report and copies the summaries and figures in; without it, it rewrites the
+page from the summaries already stored. ``tests/test_decentralised_page.py`` checks that the page
+is what the stored summaries give.
+
+    python scenarios/central_vs_decentral.py --out runs/central_vs_decentral   # and the other two
+    python scripts/decentralised_page.py --runs runs
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "docs" / "data" / "decentralised"
+FIGURES = ROOT / "docs" / "figures"
+PAGE = ROOT / "docs" / "decentralised.md"
+STUDIES = {
+    "central_vs_decentral": ("crossover.csv", "central.csv", "crossover.png"),
+    "disrupted_links": ("outcomes.csv", "outcomes.png"),
+    "final_merge": ("outcomes.csv", "merge.csv", "outcomes.png"),
+}
+
+
+def collect(runs: Path) -> None:
+    """Redraw each study's report from its run in ``runs`` and store its summaries and figures,
+    with the run's size and summed trial times in ``runs.csv``."""
+    sys.path.insert(0, str(ROOT / "scenarios"))
+    import netsim
+    from analysis.crossover import report as crossover_report
+    from analysis.outcomes import merge_report
+    from analysis.outcomes import report as outcomes_report
+    from netsim.catalog import _import
+
+    sizes = []
+    for study, files in STUDIES.items():
+        module = _import(ROOT / "scenarios" / f"{study}.py")
+        directory = runs / study
+        if study == "central_vs_decentral":
+            crossover_report(directory, module.POINTS)
+        elif study == "disrupted_links":
+            outcomes_report(
+                directory, module.POINTS, "share of the time each disrupted link is down"
+            )
+        else:
+            merge_report(directory, module.POINTS)
+        (DATA / study).mkdir(parents=True, exist_ok=True)
+        for name in files:
+            source = directory / "plots" / name
+            target = FIGURES / f"{study}_{name}" if name.endswith(".png") else DATA / study / name
+            shutil.copyfile(source, target)
+        times = netsim.Results(directory).trial_times()
+        scenario = module.SCENARIO
+        sizes.append(
+            {
+                "study": study,
+                "variants": len(scenario.variants),
+                "trials": scenario.trials,
+                "rounds": scenario.episodes,
+                "units": len(times),
+                "cpu_s": round(float(times["cpu_s"].sum()), 1),
+                "wall_s": round(float(times["wall_s"].sum()), 1),
+            }
+        )
+    pd.DataFrame(sizes).to_csv(DATA / "runs.csv", index=False)
+
+
+def si(bps: float) -> str:
+    """A bandwidth with an SI prefix, or a dash where there is none."""
+    if not np.isfinite(bps):
+        return "none in the sweep"
+    for factor, prefix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if bps >= factor:
+            return f"{bps / factor:.3g} {prefix}bit/s"
+    return f"{bps:.3g} bit/s"
+
+
+def seconds(value: float) -> str:
+    """A time, "never" for a target not reached, "n/a" for a measure that does not apply."""
+    if np.isnan(value):
+        return "n/a"
+    if not np.isfinite(value):
+        return "never"
+    return f"{value:,.0f} s" if value >= 1000 else f"{value:.3g} s"
+
+
+def band(row: pd.Series, name: str, unit=seconds) -> str:
+    """``median (p10-p90)`` of measure ``name``."""
+    return (
+        f"{unit(row[f'{name}_median'])} ({unit(row[f'{name}_p10'])} to {unit(row[f'{name}_p90'])})"
+    )
+
+
+def number(value: float) -> str:
+    return "n/a" if not np.isfinite(value) else f"{value:.3g}"
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def crossover_section(data: Path) -> str:
+    crossover = pd.read_csv(data / "central_vs_decentral" / "crossover.csv")
+    central = pd.read_csv(data / "central_vs_decentral" / "central.csv")
+    parts = [
+        "## Central or decentralised? The crossover",
+        "",
+        "`scenarios/central_vs_decentral.py`. Every variant runs on one network: the agents on "
+        "10 Mbit/s, 5 ms access links to a router, and the learner behind the router on its own "
+        "link, the *learner link*. The central form (barrier rounds) sends every policy and report "
+        "across that link; the gossip forms (ring, static exponential with push-sum, random "
+        "4-regular; tau = 1) never touch it. The central form is swept over the learner link, "
+        "10 kbit/s to 1 Gbit/s; each gossip form runs once. ES on Cart Pole has n = 50 agents, "
+        "target 195, sigma 0.1 and Adam's step 0.03 (at the report's 0.05 and 0.01 about half "
+        "the trials never leave the 9-step policy); DQL on Simple Grid n = 10, target -5.5.",
+        "",
+        "![Time to target against the learner link](figures/central_vs_decentral_crossover.png)",
+        "",
+        "The central form's time to target at each learner link, measured (median, 10th to 90th "
+        "percentile over trials) and predicted as T_0 + 8 W / B, where W is the bytes it moves to "
+        "the target (the median at the widest link) and T_0 the rest of its time there:",
+        "",
+        table(
+            ["problem", "learner link", "reached", "measured", "predicted"],
+            [
+                [
+                    row["env"],
+                    si(row["value"]),
+                    f"{row['reached']}/{row['trials']}",
+                    f"{seconds(row['time_s_median'])} ({seconds(row['time_s_p10'])} to "
+                    f"{seconds(row['time_s_p90'])})",
+                    seconds(row["time_s_predicted"]),
+                ]
+                for _, row in central.iterrows()
+            ],
+        ),
+        "",
+        "Each gossip form against the central one: its time to target (mean agent, and the last "
+        "agent to get there), and the learner-link bandwidth below which it is first, measured "
+        "(interpolated in log-log between the sweep's points) and predicted "
+        "(B* = 8 W / (T_gossip - T_0)):",
+        "",
+        table(
+            [
+                "problem",
+                "gossip",
+                "reached",
+                "time to target",
+                "worst agent",
+                "rounds (gossip / central)",
+                "crossover measured",
+                "predicted",
+            ],
+            [
+                [
+                    row["env"],
+                    row["gossip"],
+                    f"{row['gossip_reached']}/{row['trials']}",
+                    band(row, "gossip_time_s"),
+                    seconds(row["gossip_worst_agent_time_s_median"]),
+                    f"{number(row['gossip_episodes_median'])} / "
+                    f"{number(row['central_episodes_median'])}",
+                    si(row["crossover_measured_bps"]),
+                    si(row["crossover_predicted_bps"]),
+                ]
+                for _, row in crossover.iterrows()
+            ],
+        ),
+        "",
+        "What it shows:",
+        "",
+        *crossover_findings(crossover, central),
+    ]
+    return "\n".join(parts)
+
+
+def crossover_findings(crossover: pd.DataFrame, central: pd.DataFrame) -> list[str]:
+    """One bullet per problem: rounds each form needs, where the crossovers fall, and how the
+    prediction compares with the measurement at the slowest link."""
+    bullets = []
+    for env, rows in crossover.groupby("env", sort=False):
+        first = rows.iloc[0]
+        slowest = central[central["env"] == env].sort_values("value").iloc[0]
+        measured = rows["crossover_measured_bps"].to_numpy(dtype=float)
+        predicted = rows["crossover_predicted_bps"].to_numpy(dtype=float)
+        ratios = predicted / measured
+        finite = np.isfinite(ratios)
+        bullets.append(
+            f"- **{env}**: the central form needs {number(first['central_episodes_median'])} "
+            "rounds to the target at every learner link (under barrier rounds the network "
+            "changes when a round ends, not what is learnt), gossip "
+            + ", ".join(
+                f"{number(row['gossip_episodes_median'])} on the {row['gossip']} graph"
+                for _, row in rows.iterrows()
+            )
+            + f". Gossip is first below {si(np.nanmin(measured))} to {si(np.nanmax(measured))} "
+            f"of learner link (predicted {si(np.nanmin(predicted))} to {si(np.nanmax(predicted))}"
+            + (
+                f", within a factor {np.max(np.maximum(ratios, 1 / ratios)[finite]):.2g})."
+                if finite.any()
+                else ")."
+            )
+            + f" At {si(slowest['value'])} the prediction says {seconds(slowest['time_s_predicted'])}"
+            f" and the central form takes {seconds(slowest['time_s_median'])}"
+            + (
+                ": the prediction sends every message of a round one after another, but a report "
+                "crosses the link while slower agents still play, so the link costs less than "
+                "its bytes say."
+                if slowest["time_s_predicted"] > slowest["time_s_median"]
+                else "."
+            )
+        )
+    never = crossover[crossover["gossip_reached"] < crossover["trials"]]
+    if not never.empty:
+        bullets.append(
+            "- Not every gossip trial reaches the target within the rounds run: "
+            + ", ".join(
+                f"{row['env']} on the {row['gossip']} graph {row['gossip_reached']}/{row['trials']}"
+                for _, row in never.iterrows()
+            )
+            + ". An agent there estimates its step from its own and its few neighbours' rewards "
+            "only, noisier than the central estimate over every agent's; the medians count the "
+            "trials that never get there as never, so a crossover stands for the median trial."
+        )
+    return bullets
+
+
+def disrupted_section(data: Path) -> str:
+    outcomes = pd.read_csv(data / "disrupted_links" / "outcomes.csv")
+    parts = [
+        "## Disrupted links",
+        "",
+        "`scenarios/disrupted_links.py`. Gossip: 10 agents joined by a random 4-regular graph of "
+        "1 Mbit/s, 10 ms peer-to-peer links, each talking to its link neighbours. Central: the "
+        "same agents behind a router, the learner on a link of the same rate. Every peer link, or "
+        "the learner's one link, is down a fraction of the time, in outages of 1 s on average "
+        "drawn per link. Under `wait` a message waits for its link; under `fail` (gossip only) it "
+        "is lost and the agent mixes without that neighbour, told at once: an optimistic bound. "
+        "DQL on Simple Grid, target -5.5; the final reward is the mean over the last 10 rounds.",
+        "",
+        "![Time to target and final reward against the outage fraction]"
+        "(figures/disrupted_links_outcomes.png)",
+        "",
+        table(
+            ["form", "down", "reached", "time to target", "worst agent", "final reward", "lost"],
+            [
+                [
+                    row["series"],
+                    f"{row['value']:.0%}",
+                    f"{row['reached']}/{row['trials']}",
+                    band(row, "time_s"),
+                    seconds(row["worst_time_s_median"]),
+                    band(row, "final_reward", number),
+                    number(row["lost_per_round"]),
+                ]
+                for _, row in outcomes.iterrows()
+            ],
+        ),
+        "",
+        "Lost: messages that failed per agent per round.",
+        "",
+        "What it shows:",
+        "",
+        *disrupted_findings(outcomes),
+    ]
+    return "\n".join(parts)
+
+
+def disrupted_findings(outcomes: pd.DataFrame) -> list[str]:
+    """Bullets: how each form's time to target grows from no outage to the most, and the spread
+    of the final rewards."""
+    bullets = []
+    first, last = outcomes["value"].min(), outcomes["value"].max()
+    for series, rows in outcomes.groupby("series", sort=False):
+        start = rows[rows["value"] == first].iloc[0]
+        end = rows[rows["value"] == last].iloc[0]
+        growth = end["time_s_median"] / start["time_s_median"]
+        bullets.append(
+            f"- **{series}**: {seconds(start['time_s_median'])} to the target with no outage, "
+            f"{seconds(end['time_s_median'])} with each disrupted link down {last:.0%} of the "
+            f"time (x{number(growth)}); {number(end['lost_per_round'])} messages lost per agent "
+            "per round there."
+        )
+    fastest = outcomes.loc[outcomes.groupby("value")["time_s_median"].idxmin()]
+    waiting = outcomes[outcomes["series"].str.endswith("wait")]
+    first_waiting = waiting.loc[waiting.groupby("value")["time_s_median"].idxmin()]
+    bullets.append(
+        "- First to the target at each outage fraction: "
+        + "; ".join(f"at {row['value']:.0%}, {row['series']}" for _, row in fastest.iterrows())
+        + ". Of the two forms that wait: "
+        + "; ".join(
+            f"at {row['value']:.0%}, {row['series']}" for _, row in first_waiting.iterrows()
+        )
+        + ". Under `wait` a gossip round waits for the slowest of the agent's links and its "
+        "neighbours' rounds for theirs, so every outage holds up a neighbourhood, and through it "
+        "everyone; the central round needs the learner's one link, twice. Dropping what does not "
+        "arrive (`fail`) keeps gossip's rounds at their pace, at the cost of what the lost messages "
+        "carried."
+    )
+    finals = outcomes["final_reward_median"]
+    bullets.append(
+        f"- Every form ends at a median final reward between {number(finals.min())} and "
+        f"{number(finals.max())} (the optimum is -5.217): the outages change when the agents get "
+        "there, not where they end."
+    )
+    return bullets
+
+
+def merge_section(data: Path) -> str:
+    outcomes = pd.read_csv(data / "final_merge" / "outcomes.csv")
+    merge = pd.read_csv(data / "final_merge" / "merge.csv")
+    parts = [
+        "## A final merge",
+        "",
+        "`scenarios/final_merge.py`. Agents on 1 Mbit/s, 10 ms access links to a router, the "
+        "learner behind it. Gossip on a ring, with and without one round near the end mixed over "
+        "the complete graph with uniform weights (every agent then holds the mean), against the "
+        "central form. The final reward is the mean over the rounds after the merge round.",
+        "",
+        "![Final reward of each form](figures/final_merge_outcomes.png)",
+        "",
+        table(
+            ["variant", "reached", "time to target", "worst agent", "final reward"],
+            [
+                [
+                    row["variant"],
+                    f"{row['reached']}/{row['trials']}",
+                    band(row, "time_s"),
+                    seconds(row["worst_time_s_median"]),
+                    band(row, "final_reward", number),
+                ]
+                for _, row in outcomes.iterrows()
+            ],
+        ),
+        "",
+        "Around the merge round M (medians over trials): the agents' mean distance to their mean "
+        "parameters and the agreement of their greedy policies (tabular) after rounds M - 1 and "
+        "M, the bytes on the wire in round M, and round M's duration over the median round's:",
+        "",
+        table(
+            ["variant", "distance before / after", "agreement before / after", "bytes", "duration"],
+            [
+                [
+                    row["variant"],
+                    f"{number(row['distance_before'])} / {number(row['distance_after'])}",
+                    f"{number(row['greedy_agreement_before'])} / "
+                    f"{number(row['greedy_agreement_after'])}",
+                    f"{row['round_wire_bytes']:,.0f}",
+                    f"x{number(row['round_duration_over_typical'])}",
+                ]
+                for _, row in merge.iterrows()
+            ],
+        ),
+        "",
+        "What it shows:",
+        "",
+        *merge_findings(outcomes, merge),
+    ]
+    return "\n".join(parts)
+
+
+def spread(row: pd.Series, name: str) -> float:
+    """The width of measure ``name``'s 10-90 band."""
+    return float(row[f"{name}_p90"] - row[f"{name}_p10"])
+
+
+def merge_findings(outcomes: pd.DataFrame, merge: pd.DataFrame) -> list[str]:
+    """Per problem: the final reward of each form, and what the merge round removed and cost."""
+    bullets = []
+    for series, rows in outcomes.groupby("series", sort=False):
+        final = {row["form"]: row for _, row in rows.iterrows()}
+        merged = merge[(merge["series"] == series) & merge["variant"].str.endswith("+ merge")]
+        plain = merge[(merge["series"] == series) & ~merge["variant"].str.endswith("+ merge")]
+        if merged.empty or plain.empty:
+            continue
+        m, r = merged.iloc[0], plain.iloc[0]
+        change = final["ring + merge"]["final_reward_median"] - final["ring"]["final_reward_median"]
+        bullets.append(
+            f"- **{series}**: after round {int(m['merge_round'])}, median final reward "
+            f"{number(final['central']['final_reward_median'])} central, "
+            f"{number(final['ring']['final_reward_median'])} on the ring and "
+            f"{number(final['ring + merge']['final_reward_median'])} with the merge "
+            f"({'+' if change >= 0 else ''}{number(change)}"
+            + (
+                ", well inside the 10-90 bands over trials"
+                if abs(change) < 0.5 * spread(final["ring"], "final_reward")
+                else ""
+            )
+            + "). The merge takes the agents' mean "
+            f"distance to their mean parameters from {number(m['distance_before'])} to "
+            f"{number(m['distance_after'])}"
+            + (
+                f" and their greedy policies' agreement from "
+                f"{number(m['greedy_agreement_before'])} to {number(m['greedy_agreement_after'])}"
+                if np.isfinite(m["greedy_agreement_before"])
+                else ""
+            )
+            + f"; its round moves {m['round_wire_bytes'] / r['round_wire_bytes']:.3g} times the "
+            f"bytes of a ring round and lasts {number(m['round_duration_over_typical'])} times a "
+            "median round."
+        )
+    return bullets
+
+
+def runs_section(data: Path) -> str:
+    runs = pd.read_csv(data / "runs.csv")
+    return "\n".join(
+        [
+            "## How these were run",
+            "",
+            "Each study's full form, summed over its trials (the wall time of a run on 2 worker "
+            "processes is about half the summed wall time):",
+            "",
+            table(
+                ["study", "variants x trials x rounds", "CPU, summed", "wall, summed"],
+                [
+                    [
+                        f"`{row['study']}`",
+                        f"{row['variants']} x {row['trials']} x {row['rounds']}",
+                        f"{row['cpu_s'] / 60:.1f} min",
+                        f"{row['wall_s'] / 60:.1f} min",
+                    ]
+                    for _, row in runs.iterrows()
+                ],
+            ),
+        ]
+    )
+
+
+HEADER = """# Learning without a centre: central or gossip?
+
+<!-- Written by scripts/decentralised_page.py from docs/data/decentralised/; do not edit by hand. -->
+
+Three studies set a central learner against agents that gossip with their neighbours over the same
+simulated network, on the network's clock. Rerun any of them with
+`python scenarios/NAME.py [--quick]`; the report lands in the run's `plots/`, and
+`python scripts/decentralised_page.py --runs runs` rewrites this page from the runs in `runs/`.
+Times are simulated seconds; ranges are the 10th to 90th percentiles over trials, and a trial that
+never reaches the target counts as "never".
+"""
+
+
+def render(data: Path = DATA) -> str:
+    """The page's text from the summaries in ``data``."""
+    sections = [HEADER, crossover_section(data), disrupted_section(data), merge_section(data)]
+    return "\n\n".join([*sections, runs_section(data)]) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=Path, help="the folder holding the three run directories")
+    options = parser.parse_args(argv)
+    if options.runs is not None:
+        collect(options.runs)
+    PAGE.write_text(render())
+    print(f"wrote {PAGE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
