@@ -151,7 +151,8 @@ class Peers(ABC):
 
     @abstractmethod
     def share(self, agent: int) -> bytes:
-        """``agent``'s parameters x_i, encoded as they cross to a neighbour for mixing."""
+        """``agent``'s parameters x_i as float32 bytes, as they cross to a neighbour for mixing
+        (a pattern may encode them further: :mod:`netsim.codecs`)."""
 
     @abstractmethod
     def mix(self, agent: int, weights: Sequence[float], payloads: Sequence[bytes]) -> None:

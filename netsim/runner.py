@@ -195,8 +195,9 @@ def upgrade_request(request: dict[str, Any]) -> dict[str, Any]:
     """A request as run directories recorded it before the role-free core, in today's form: a
     variant's ``rounds`` (its round policy) is its ``central`` pattern's settings, a config's
     ``rollout_workers``, an execution setting since, is no part of it, and its network settings
-    have no TCP parameters (``tcp``, added with the TCP models: None, as before). A request
-    already in today's form is returned as it is."""
+    have no TCP parameters (``tcp``, added with the TCP models: None, as before), and gossip
+    settings no codec (``none``, as before). A request already in today's form is returned as it
+    is."""
     upgraded = json.loads(json.dumps(request))
     for variant in upgraded.get("scenario", {}).get("variants", []):
         if "rounds" in variant:
@@ -204,6 +205,9 @@ def upgrade_request(request: dict[str, Any]) -> dict[str, Any]:
             variant["pattern"] = {"name": "central", **rounds}
             variant["config"].pop("rollout_workers", None)
         variant.get("network", {}).setdefault("tcp", None)
+        if variant.get("pattern", {}).get("name") == "gossip":
+            variant["pattern"].setdefault("codec", "none")
+            variant["pattern"].setdefault("codec_options", {})
     return upgraded
 
 

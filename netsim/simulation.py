@@ -35,6 +35,8 @@ time of a 10,000-agent trial, for no memory saved."""
 
 NETWORK_SEED_KEY = 1_000
 """The child of a trial's seed that drives the network (packet loss); the algorithms use 0-999."""
+PATTERN_SEED_KEY = 1_001
+"""The child of a trial's seed that drives the pattern's own randomness (a codec's rounding)."""
 
 
 def simulate(
@@ -74,7 +76,7 @@ def simulate_from(
         load_bin_s=settings.load_bin_s,
         tcp=settings.tcp,
     )
-    trial = Trial(env, network, variant.compute, episodes)
+    trial = Trial(env, network, variant.compute, episodes, derive_seed(seed, PATTERN_SEED_KEY))
     pattern = pattern_of(variant.settings)(trial, variant.settings, side)
     pattern.start()
     with fewer_collections():

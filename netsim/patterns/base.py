@@ -25,9 +25,10 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
+import numpy as np
 import pandas as pd
 import simpy
 
@@ -61,6 +62,8 @@ class Trial:
     compute: ComputeSettings
     episodes: int
     """Episodes (rounds) each agent plays."""
+    seed: np.random.SeedSequence = field(default_factory=lambda: np.random.SeedSequence(0))
+    """Seeds the pattern's own randomness (a lossy codec's stochastic rounding)."""
 
     @property
     def topology(self) -> Topology:

@@ -23,6 +23,9 @@ Choices where the literature is silent:
   lost report is not learnt from, and a lost parameter message's weight W_ij is added to W_ii
   (under push-sum its mass is lost, and the rest renormalised);
 * under push-sum each parameter message carries the sender's weight w_j, 8 more bytes;
+* with a lossy codec (``GossipSettings.codec``) an agent's parameters cross to each neighbour as
+  a :class:`netsim.codecs.Stream` of their own, and the neighbour mixes with what it holds of
+  them; the agent mixes its own exactly (W_ii x_i);
 * an agent's local step takes ``update_time_s``, the time the central learner's update takes;
 * episodes are computed in batches of the agents that start one at the same simulated instant;
   an algorithm's peer side makes an agent's episode independent of the batch it is computed in
@@ -32,7 +35,7 @@ Choices where the literature is silent:
 from __future__ import annotations
 
 import struct
-from collections.abc import Generator, Hashable
+from collections.abc import Callable, Generator, Hashable
 from typing import Any
 
 import numpy as np
@@ -40,6 +43,7 @@ import pandas as pd
 import simpy
 
 from algorithms.base import Peers
+from netsim.codecs import Stream
 from netsim.messages import Kind, Message
 from netsim.patterns.base import Pattern, Trial
 from netsim.patterns.gossip.mixing import MIXING, Weights
@@ -88,6 +92,10 @@ class Gossip(Pattern):
         self.push_sum = settings.mixing == "push-sum"
         self.push_weights = np.ones(n_agents)
         """Push-sum's w_i (see :mod:`netsim.patterns.gossip.mixing`); 1 throughout otherwise."""
+        self.codec = settings.make_codec()
+        self._streams: dict[tuple[int, int], Stream] = {}
+        """(sender, receiver) -> the receiver's hold of the sender's parameters (lossy codecs)."""
+        self._rng = np.random.default_rng(trial.seed)
         self._ready: dict[int, int] = {}
         """Agents waiting for their episode to be computed, with the round they are in."""
         self._batch: simpy.Event | None = None
@@ -106,7 +114,9 @@ class Gossip(Pattern):
             yield self.env.timeout(steps * self.step_times[agent])
             recorder.episode_ended(round_, agent, self.env.now)
             kind = Kind.CONTROL if report is None else Kind.REPORT
-            received = yield from self.exchange(agent, round_, "report", kind, report or b"")
+            received = yield from self.exchange(
+                agent, round_, "report", kind, lambda _, report=report: report or b""
+            )
             reports = {
                 self.index[m.src]: m.payload
                 for m in received
@@ -116,8 +126,16 @@ class Gossip(Pattern):
             yield self.env.timeout(self.update_time_s)
             if (round_ + 1) % self.settings.tau == 0:
                 own = peers.share(agent)
-                sent = own + PUSH_WEIGHT.pack(self.push_weights[agent]) if self.push_sum else own
-                received = yield from self.exchange(agent, round_, "params", Kind.PARAMS, sent)
+                weight = PUSH_WEIGHT.pack(self.push_weights[agent]) if self.push_sum else b""
+                received = yield from self.exchange(
+                    agent,
+                    round_,
+                    "params",
+                    Kind.PARAMS,
+                    lambda receiver, own=own, weight=weight: (
+                        self.encode(agent, receiver, own) + weight
+                    ),
+                )
                 self.mix(agent, round_, own, received)
             recorder.round_ended(
                 round_, agent, self.env.now, peers.parameters(agent), peers.greedy_actions(agent)
@@ -150,12 +168,18 @@ class Gossip(Pattern):
         )
 
     def exchange(
-        self, agent: int, round_: int, phase: str, kind: Kind, payload: bytes
+        self,
+        agent: int,
+        round_: int,
+        phase: str,
+        kind: Kind,
+        payload_for: Callable[[int], bytes],
     ) -> Generator[simpy.Event, Any, list[Message]]:
-        """Send ``payload`` to every agent ``agent`` sends to in ``round_``; the messages of
-        every agent that sends to it, in the order of their indices."""
+        """Send ``payload_for(receiver)`` to every agent ``agent`` sends to in ``round_``; the
+        messages of every agent that sends to it, in the order of their indices."""
         graph = self.graph.at(round_)
         for receiver in sorted(graph.successors(agent)):
+            payload = payload_for(receiver)
             sent = self.network.send(self.nodes[agent], self.nodes[receiver], kind, payload)
             sent.callbacks.append(self._delivery(round_, phase, agent, receiver))
         senders = sorted(graph.predecessors(agent))
@@ -175,9 +199,32 @@ class Gossip(Pattern):
         def delivered(event: simpy.Event) -> None:
             message: Message = event.value
             self.recorder.message_ended(round_, sender, message)
+            if phase == "params" and not message.failed and (sender, receiver) in self._streams:
+                end = -PUSH_WEIGHT.size if self.push_sum else None
+                self._streams[(sender, receiver)].receive(message.payload[:end])
             self._box(round_, phase, sender, receiver).succeed(message)
 
         return delivered
+
+    def encode(self, sender: int, receiver: int, own: bytes) -> bytes:
+        """``sender``'s parameters ``own`` as they cross to ``receiver``: as they are, or under a
+        lossy codec the next message of their stream."""
+        if self.codec.lossless:
+            return own
+        values = np.frombuffer(own, dtype=np.float32)
+        key = (sender, receiver)
+        if key not in self._streams:
+            self._streams[key] = Stream(self.codec, len(values), self._rng)
+        return self._streams[key].send(values)
+
+    def held(self, sender: int, receiver: int, message: Message) -> bytes:
+        """What ``receiver`` holds of ``sender``'s parameters once ``message`` has arrived, as
+        float32 bytes (push-sum's weight dropped)."""
+        if self.codec.lossless:
+            return message.payload[: -PUSH_WEIGHT.size] if self.push_sum else message.payload
+        estimate = self._streams[(sender, receiver)].estimate
+        assert estimate is not None  # the message arrived, so the stream has opened
+        return estimate.astype(np.float32).tobytes()
 
     def mix(self, agent: int, round_: int, own: bytes, received: list[Message]) -> None:
         """x_agent <- sum_j W_ij x_j over what arrived: a lost message's weight goes to W_ii; under
@@ -196,10 +243,10 @@ class Gossip(Pattern):
                 payload = arrived[j].payload
                 (sender_weight,) = PUSH_WEIGHT.unpack(payload[-PUSH_WEIGHT.size :])
                 weights.append(weight * sender_weight)
-                payloads.append(payload[: -PUSH_WEIGHT.size])
+                payloads.append(self.held(j, agent, arrived[j]))
             else:
                 weights.append(weight)
-                payloads.append(arrived[j].payload)
+                payloads.append(self.held(j, agent, arrived[j]))
         if self.push_sum:
             kept_own *= self.push_weights[agent]
             total = kept_own + sum(weights)

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 import networkx as nx
 
 from algorithms.registry import unknown_name_message
+from netsim.codecs import CODECS, Codec
 from netsim.patterns.base import PatternSettings
 from netsim.patterns.gossip.graphs import (
     COMMUNICATION_GRAPHS,
@@ -48,6 +49,12 @@ class GossipSettings(PatternSettings):
     a directed graph, another for an undirected one."""
     tau: int = 1
     """Averaging period: agents share and mix their parameters every ``tau`` rounds."""
+    codec: str = "none"
+    """How parameters cross to a neighbour (:data:`netsim.codecs.CODECS`): ``none`` as float32;
+    a lossy codec (``float16``, ``int8``, ``top-k``) as the change since what the neighbour holds
+    of them, what it leaves out going later (error feedback; :mod:`netsim.codecs`)."""
+    codec_options: Mapping[str, Any] = field(default_factory=dict)
+    """The codec's options: ``fraction`` for ``top-k``."""
 
     def __post_init__(self) -> None:
         if isinstance(self.graph, str):
@@ -75,6 +82,17 @@ class GossipSettings(PatternSettings):
             raise ValueError(f"GossipSettings.schedule: rounds {starts} must increase")
         if isinstance(self.tau, bool) or not isinstance(self.tau, int) or self.tau < 1:
             raise ValueError(f"GossipSettings.tau = {self.tau!r} must be an integer >= 1")
+        self.make_codec()
+
+    def make_codec(self) -> Codec:
+        """The codec parameters cross with; raises naming a bad option."""
+        try:
+            return CODECS[self.codec](**self.codec_options)
+        except TypeError as error:
+            raise ValueError(
+                f"GossipSettings.codec_options {dict(self.codec_options)!r} do not fit the "
+                f"{self.codec} codec: {error}"
+            ) from error
 
     @property
     def graph_name(self) -> str:

@@ -1,0 +1,155 @@
+"""Codecs for array payloads: what a vector of float32 values costs on the wire, and what arrives.
+
+A codec turns a float32 vector into bytes and back. Lossless ``none`` sends the values as they
+are; the others trade accuracy for size, as the decentralised-learning literature does to the
+parameters its nodes exchange:
+
+* ``float16``: each value rounded to the nearest half-precision float (IEEE 754 binary16):
+  relative error at most 2^-11 for |x| in [2^-14, 65504], absolute error at most 2^-25 below it;
+  larger values would overflow to inf, so the codec refuses them. 2 bytes a value.
+* ``int8``: one float32 scale s = max|x| / 127, then each value as the int8
+  q = floor(x / s + u), u ~ U[0, 1) (stochastic rounding, so E[q s] = x): error below s per value.
+  4 + 1 bytes a value.
+* ``top-k``: the k entries of largest magnitude (a ``fraction`` of the vector, at least one), as
+  uint32 indices and float32 values, the rest 0. 8 bytes a sent entry.
+
+A vector sent again and again from one node to another is a :class:`Stream`. Its first message
+to arrive carries the vector in full (float32); after it, the receiver holds an estimate of the
+sender's vector, and each message carries the codec's encoding of the change since that estimate,
+which both ends then add to it (the sender counts a message once it knows it arrived, so it always
+knows what the receiver holds). What a lossy codec leaves out stays in the difference and goes
+with a later message: error feedback (Seide et al. 2014; Stich et al., NeurIPS 2018; CHOCO-gossip,
+Koloskova et al., ICML 2019), so nothing given is lost, only delayed. A lossless codec sends the
+vector itself every time.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from algorithms.registry import Registry
+
+
+class Codec(ABC):
+    """A way of putting float32 vectors on the wire."""
+
+    name: ClassVar[str]
+    lossless: ClassVar[bool] = False
+
+    @abstractmethod
+    def encode(self, values: np.ndarray, rng: np.random.Generator) -> bytes:
+        """``values`` (float32) as the bytes that cross the network."""
+
+    @abstractmethod
+    def decode(self, data: bytes, size: int) -> np.ndarray:
+        """The float32 vector of length ``size`` that ``data`` carries."""
+
+
+@dataclass(frozen=True)
+class NoCodec(Codec):
+    name: ClassVar[str] = "none"
+    lossless: ClassVar[bool] = True
+
+    def encode(self, values: np.ndarray, rng: np.random.Generator) -> bytes:
+        return np.asarray(values, dtype="<f4").tobytes()
+
+    def decode(self, data: bytes, size: int) -> np.ndarray:
+        return _sized(np.frombuffer(data, dtype="<f4"), size)
+
+
+@dataclass(frozen=True)
+class Float16(Codec):
+    name: ClassVar[str] = "float16"
+
+    def encode(self, values: np.ndarray, rng: np.random.Generator) -> bytes:
+        largest = float(np.max(np.abs(values), initial=0.0))
+        if largest > float(np.finfo(np.float16).max):
+            raise ValueError(f"the float16 codec cannot carry {largest:g}: above 65504")
+        return np.asarray(values).astype("<f2").tobytes()
+
+    def decode(self, data: bytes, size: int) -> np.ndarray:
+        return _sized(np.frombuffer(data, dtype="<f2").astype(np.float32), size)
+
+
+@dataclass(frozen=True)
+class Int8(Codec):
+    name: ClassVar[str] = "int8"
+
+    def encode(self, values: np.ndarray, rng: np.random.Generator) -> bytes:
+        scale = np.float32(float(np.max(np.abs(values), initial=0.0)) / 127)
+        if scale == 0:
+            return scale.tobytes() + np.zeros(len(values), dtype=np.int8).tobytes()
+        scaled = np.asarray(values, dtype=np.float64) / scale
+        q = np.clip(np.floor(scaled + rng.random(len(values))), -127, 127).astype(np.int8)
+        return scale.astype("<f4").tobytes() + q.tobytes()
+
+    def decode(self, data: bytes, size: int) -> np.ndarray:
+        scale = np.frombuffer(data[:4], dtype="<f4")[0]
+        q = np.frombuffer(data[4:], dtype=np.int8)
+        return _sized((q.astype(np.float32) * scale).astype(np.float32), size)
+
+
+@dataclass(frozen=True)
+class TopK(Codec):
+    name: ClassVar[str] = "top-k"
+    fraction: float = 0.1
+    """The share of entries sent, at least one."""
+
+    def __post_init__(self) -> None:
+        if not 0 < self.fraction <= 1:
+            raise ValueError(f"top-k: fraction = {self.fraction!r} must be in (0, 1]")
+
+    def encode(self, values: np.ndarray, rng: np.random.Generator) -> bytes:
+        k = max(1, int(round(self.fraction * len(values))))
+        chosen = np.sort(np.argpartition(-np.abs(values), k - 1)[:k]).astype("<u4")
+        return chosen.tobytes() + np.asarray(values)[chosen].astype("<f4").tobytes()
+
+    def decode(self, data: bytes, size: int) -> np.ndarray:
+        k = len(data) // 8
+        values = np.zeros(size, dtype=np.float32)
+        values[np.frombuffer(data[: 4 * k], dtype="<u4")] = np.frombuffer(data[4 * k :], "<f4")
+        return values
+
+
+class Stream:
+    """One sender's vector as one receiver holds it (module docstring). ``estimate`` is what the
+    receiver holds, in float64 (None before the first message arrives)."""
+
+    def __init__(self, codec: Codec, size: int, rng: np.random.Generator) -> None:
+        self.codec, self.size, self.rng = codec, size, rng
+        self.estimate: np.ndarray | None = None
+
+    def send(self, values: np.ndarray) -> bytes:
+        """The message that brings the receiver's estimate towards ``values``: the vector in full
+        until one has arrived, then the encoded change. It counts once :meth:`receive` says it
+        arrived (a lost one changes nothing, and the next carries what it would have)."""
+        if self.estimate is None or self.codec.lossless:
+            return np.asarray(values, dtype="<f4").tobytes()
+        return self.codec.encode((values - self.estimate).astype(np.float32), self.rng)
+
+    def receive(self, data: bytes) -> np.ndarray:
+        """The receiver's estimate once ``data`` has arrived; the sender, told of the delivery
+        (as a transport's acknowledgements tell it), holds the same."""
+        if self.estimate is None or self.codec.lossless:
+            self.estimate = _sized(np.frombuffer(data, dtype="<f4"), self.size).astype(np.float64)
+        else:
+            self.estimate = self.estimate + self.codec.decode(data, self.size)
+        return self.estimate
+
+
+def _sized(values: np.ndarray, size: int) -> np.ndarray:
+    if len(values) != size:
+        raise ValueError(f"a payload of {len(values)} values where {size} were expected")
+    return values
+
+
+CODECS: Registry[Callable[..., Codec]] = Registry("codec")
+"""Codec types by name, each made with its options (``CODECS["top-k"](fraction=0.01)``);
+``CODECS.register`` adds one."""
+for _codec in (NoCodec, Float16, Int8, TopK):
+    CODECS.register(_codec.name, _codec)
