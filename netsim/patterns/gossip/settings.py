@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 import networkx as nx
 
 from algorithms.registry import unknown_name_message
+from netsim.checks import integer
 from netsim.patterns.base import PatternSettings
 from netsim.patterns.gossip.graphs import (
     COMMUNICATION_GRAPHS,
@@ -73,8 +74,7 @@ class GossipSettings(PatternSettings):
                 )
         if starts != sorted(set(starts)):
             raise ValueError(f"GossipSettings.schedule: rounds {starts} must increase")
-        if isinstance(self.tau, bool) or not isinstance(self.tau, int) or self.tau < 1:
-            raise ValueError(f"GossipSettings.tau = {self.tau!r} must be an integer >= 1")
+        object.__setattr__(self, "tau", integer(self.tau, "GossipSettings.tau", minimum=1))
 
     @property
     def graph_name(self) -> str:
