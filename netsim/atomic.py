@@ -19,11 +19,16 @@ PARTIAL_PREFIX = ".partial-"
 
 def write_atomically(path: Path, contents: bytes | Callable[[BinaryIO], object]) -> None:
     """Write ``contents`` (bytes, or a function that writes them to an open binary file) to
-    ``path`` under a temporary name, then rename it to ``path``."""
+    ``path`` under a temporary name, then rename it to ``path``. If writing fails (a full disk,
+    say), the temporary file is removed and the error raised: nothing is left behind."""
     partial = path.with_name(f"{PARTIAL_PREFIX}{path.name}")
-    with open(partial, "wb") as file:
-        if isinstance(contents, bytes):
-            file.write(contents)
-        else:
-            contents(file)
-    os.replace(partial, path)
+    try:
+        with open(partial, "wb") as file:
+            if isinstance(contents, bytes):
+                file.write(contents)
+            else:
+                contents(file)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise

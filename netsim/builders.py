@@ -15,6 +15,7 @@ The builders check only their own arguments; :class:`netsim.Topology` validates 
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeAlias
 
@@ -23,6 +24,7 @@ import numpy as np
 import scipy.stats
 
 from algorithms.registry import Registry
+from netsim.checks import integer, number
 
 PerAgent: TypeAlias = float | Sequence[float] | Mapping[str, Any] | Any
 """A number, a sequence of one number per agent, or a distribution (see the module docstring)."""
@@ -33,8 +35,8 @@ def per_agent(
 ) -> list[float]:
     """``value`` resolved to one float per agent, a distribution drawn from with ``rng``;
     ``name`` labels errors."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return [float(value)] * n_agents
+    if isinstance(value, numbers.Real | bool | np.bool_ | str):
+        return [number(value, name)] * n_agents
     if isinstance(value, Mapping):
         value = _named_distribution(value, name)
     if hasattr(value, "rvs"):
@@ -45,7 +47,7 @@ def per_agent(
     if isinstance(value, Sequence) and not isinstance(value, str):
         if len(value) != n_agents:
             raise ValueError(f"{name} has {len(value)} values for {n_agents} agents")
-        return [float(item) for item in value]
+        return [number(item, f"{name}[{index}]") for index, item in enumerate(value)]
     raise TypeError(
         f"{name} = {value!r}: give a number, a list of one number per agent, or a distribution"
     )
@@ -107,7 +109,7 @@ def two_tier(
         access_latency_s=access_latency_s,
         access_loss=access_loss,
     )
-    _check_count("two_tier", "n_edges", n_edges)
+    n_edges = _check_count("two_tier", "n_edges", n_edges)
     if n_edges > n_agents:
         raise ValueError(f"two_tier: n_edges = {n_edges} exceeds n_agents = {n_agents}")
     graph = _with_learner()
@@ -196,7 +198,7 @@ def _access_links(
 ) -> list[dict[str, float]]:
     """The edge attributes of each agent's access link, from the builder's per-agent arguments
     (named as the builder names them; an ``access_`` prefix is dropped), drawn in the order given."""
-    _check_count(builder, "n_agents", n_agents)
+    n_agents = _check_count(builder, "n_agents", n_agents)
     rng = None if seed is None else np.random.default_rng(seed)
     columns = {
         name.removeprefix("access_"): per_agent(value, n_agents, f"{builder}: {name}", rng)
@@ -210,9 +212,11 @@ def _add_agent(graph: nx.Graph, agent: int, attach_to: str, link: dict[str, floa
     graph.add_edge(attach_to, f"agent-{agent}", **link)
 
 
-def _check_count(builder: str, name: str, value: int) -> None:
-    if not isinstance(value, int) or value < 1:
-        raise ValueError(f"{builder}: {name} = {value!r} must be an integer >= 1")
+def _check_count(builder: str, name: str, value: int) -> int:
+    try:
+        return integer(value, f"{builder}: {name}", minimum=1)
+    except TypeError as error:
+        raise ValueError(str(error)) from None
 
 
 def _named_distribution(spec: Mapping[str, Any], name: str) -> Any:

@@ -9,9 +9,11 @@ A scenario file is one of:
   with the command's options passed on as arguments;
 * a TOML scenario or sweep config (see :mod:`netsim.config`).
 
+A scenario file is code: loading a Python one runs it, with your rights, as ``python FILE`` would.
 Importing a Python file must not run anything: guard a script's own run with
 ``if __name__ == "__main__"``. A name is looked up as ``NAME.py``, then ``NAME.toml``, in each folder
-in turn. A Python file may import helper modules beside it, whose names start with ``_`` so they are
+in turn: ``./scenarios`` (the working directory's) first, then the shipped ones; a local file that
+shadows a shipped scenario of the same name is used, with a warning naming both. A Python file may import helper modules beside it, whose names start with ``_`` so they are
 not listed as scenarios.
 """
 
@@ -19,10 +21,12 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 
+from algorithms.registry import unknown_name_message
 from netsim.config import load_config
 from netsim.scenario import Scenario
 
@@ -58,14 +62,24 @@ def find_scenario(name_or_path: str) -> Path:
     path = Path(name_or_path)
     if path.is_file():
         return path
-    for folder in scenario_folders():
-        for suffix in SUFFIXES:
-            candidate = folder / f"{name_or_path}{suffix}"
-            if candidate.is_file():
-                return candidate
-    raise ValueError(
-        f"no scenario file or name {name_or_path!r}; known names: {', '.join(scenario_names())}"
-    )
+    found = [
+        folder / f"{name_or_path}{suffix}"
+        for folder in scenario_folders()
+        for suffix in SUFFIXES
+        if (folder / f"{name_or_path}{suffix}").is_file()
+    ]
+    if not found:
+        raise ValueError(
+            unknown_name_message("scenario file or name", name_or_path, scenario_names())
+        )
+    shipped = [path for path in found if path.parent == REPO_SCENARIOS]
+    if shipped and found[0].parent != REPO_SCENARIOS:
+        warnings.warn(
+            f"scenario {name_or_path!r}: {found[0]} (in the working directory's scenarios/) "
+            f"shadows the shipped {shipped[0]}",
+            stacklevel=2,
+        )
+    return found[0]
 
 
 def load_scenario(name_or_path: str, *, quick: bool = False) -> Scenario:

@@ -1,14 +1,23 @@
-"""The ``netsim`` command: run (or resume) a scenario or sweep, plot or compare stored results,
-list what is available, run the benchmark."""
+"""The ``netsim`` command: run (or resume) a scenario or sweep, plot, compare or verify stored
+results, list what is available, run the benchmark.
+
+Every fault a user can meet ends in one line on stderr, ``netsim: error: ...``, naming the file,
+directory or trial and what to do, and an exit status: 2 for input the command refuses, 1 for a
+fault met while working (a full disk, a directory another run is writing, a worker process
+killed, a damaged run), 130 for Ctrl-C. Warnings (a lock taken over, a damaged part moved aside)
+are one line each, ``netsim: warning: ...``."""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import errno
 import inspect
 import re
 import sys
+import warnings
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -16,12 +25,14 @@ from algorithms import ALGORITHMS
 from netsim.bench import SUITES as BENCH_SUITES
 from netsim.builders import TOPOLOGIES
 from netsim.catalog import find_scenario, load_scenario, load_script, scenario_names
-from netsim.executors import EXECUTORS
+from netsim.executors import EXECUTORS, WorkerLost
+from netsim.lock import RunLocked
 from netsim.network import MODELS
 from netsim.patterns import PATTERNS
 from netsim.patterns.gossip import COMMUNICATION_GRAPHS, MIXING
 from netsim.results import Results
 from netsim.runner import run
+from netsim.store import DamagedRun, RunStore
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -78,6 +89,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "the computing left, and the trials an interrupted run left under way",
     )
     status_parser.add_argument("directory", help="a results directory (finished or not)")
+
+    verify_parser = commands.add_parser(
+        "verify",
+        help="check every part of a run directory against its record; exit 0 if whole, 1 saying "
+        "what is wrong",
+    )
+    verify_parser.add_argument("directory", help="a results directory (finished or not)")
 
     compare_parser = commands.add_parser(
         "compare",
@@ -144,21 +162,65 @@ def main(argv: Sequence[str] | None = None) -> int:
         alone = [flag for flag in ("lag", "flat") if getattr(args, flag) is not None]
         if alone:
             parser.error(f"--{' and --'.join(alone)} only apply with --rise")
-    try:
-        if args.command in ("run", "sweep"):
-            return _run(args)
-        if args.command == "plot":
-            return _plot(Results(args.directory))
-        if args.command == "compare":
-            return _compare(args)
-        if args.command == "status":
-            return _status(Results(args.directory))
-        if args.command == "list":
-            return _list()
-        return _bench(args)
-    except (ValueError, FileExistsError, FileNotFoundError, KeyError) as error:
-        print(f"netsim: error: {error.args[0]}", file=sys.stderr)
-        return 2
+    with warnings.catch_warnings():
+        warnings.showwarning = _warn
+        try:
+            return _command(args)
+        except KeyboardInterrupt:
+            stored = " (the trials finished so far are stored)" if args.command != "bench" else ""
+            print(f"netsim: interrupted{stored}", file=sys.stderr)
+            return 130
+        except (RunLocked, DamagedRun, WorkerLost) as error:
+            print(f"netsim: error: {error}", file=sys.stderr)
+            return 1
+        except OSError as error:
+            if error.errno is None:  # raised by netsim with its own message
+                print(f"netsim: error: {error.args[0]}", file=sys.stderr)
+                return 2
+            print(f"netsim: error: {_os_fault(error)}", file=sys.stderr)
+            return 1
+        except (ValueError, KeyError) as error:
+            print(f"netsim: error: {error.args[0]}", file=sys.stderr)
+            return 2
+
+
+def _command(args: argparse.Namespace) -> int:
+    if args.command in ("run", "sweep"):
+        return _run(args)
+    if args.command == "plot":
+        return _plot(Results(args.directory))
+    if args.command == "compare":
+        return _compare(args)
+    if args.command == "status":
+        return _status(Results(args.directory))
+    if args.command == "verify":
+        return _verify(args.directory)
+    if args.command == "list":
+        return _list()
+    return _bench(args)
+
+
+def _warn(message: Warning | str, *_: object, **__: object) -> None:
+    print(f"netsim: warning: {message}", file=sys.stderr)
+
+
+def _os_fault(error: OSError) -> str:
+    """What went wrong with the file system, naming the path, and what to do."""
+    path = error.filename if error.filename is not None else "a file"
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (
+            f"no space left on the device (or quota) writing {path}; free some space and run the "
+            "same command again: the trials finished so far are stored"
+        )
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return f"permission denied: {path}; choose a directory you may write (--out), or fix it"
+    if error.errno == errno.EROFS:
+        return f"{path} is on a read-only file system; choose another directory (--out)"
+    if error.errno == errno.ENOTDIR:
+        return f"{path}: part of this path is a file, not a directory; choose another path"
+    if error.errno == errno.EEXIST:
+        return f"{path} exists and is not a directory; choose another path"
+    return f"{error.strerror or error}: {path}"
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -247,7 +309,28 @@ def _say_if_unfinished(results: Results, doing: str) -> None:
         print(f"{results.directory}: not every trial has finished; {doing} those that have")
 
 
+def _verify(directory: str) -> int:
+    store = RunStore(directory)
+    problems = store.verify()
+    finished, trials = len(store.finished()), len(store.units())
+    for problem in problems:
+        print(f"{Path(directory) / problem}")
+    if problems:
+        print(
+            f"{directory}: {len(problems)} problem(s); running the same command again moves damaged "
+            "parts to damaged/ and computes their trials again"
+        )
+        return 1
+    print(f"{directory}: whole ({finished} of {trials} trials finished, each matching its record)")
+    return 0
+
+
 def _status(results: Results) -> int:
+    damaged = results.store.problems()
+    if damaged:
+        print(f"{results.directory}: damaged parts, computed again when the run goes on:")
+        for part, problem in damaged.items():
+            print(f"  {part}: {problem}")
     under_way = results.under_way()
     progress = results.progress(under_way)
     finished, trials = progress["finished"].sum(), progress["trials"].sum()

@@ -10,6 +10,7 @@ it updates from.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from netsim.builders import per_agent
+from netsim.checks import integer, number
 
 
 @dataclass(frozen=True)
@@ -32,19 +34,26 @@ class ComputeSettings:
     """Seeds the draw of per-agent step times from a distribution."""
 
     def __post_init__(self) -> None:
-        if not self.update_time_s >= 0:
-            raise ValueError(f"ComputeSettings.update_time_s = {self.update_time_s!r} must be >= 0")
-        if isinstance(self.step_time_s, Sequence):
-            object.__setattr__(self, "step_time_s", [float(value) for value in self.step_time_s])
-        elif not isinstance(self.step_time_s, int | float | Mapping) or isinstance(
-            self.step_time_s, bool
-        ):
+        update = number(self.update_time_s, "ComputeSettings.update_time_s", minimum=0)
+        object.__setattr__(self, "update_time_s", update)
+        object.__setattr__(self, "seed", integer(self.seed, "ComputeSettings.seed", minimum=0))
+        if isinstance(self.step_time_s, Sequence) and not isinstance(self.step_time_s, str):
+            object.__setattr__(
+                self,
+                "step_time_s",
+                [
+                    number(value, f"ComputeSettings.step_time_s[{index}]")
+                    for index, value in enumerate(self.step_time_s)
+                ],
+            )
+        elif isinstance(self.step_time_s, numbers.Real) and not isinstance(self.step_time_s, bool):
+            step = number(self.step_time_s, "ComputeSettings.step_time_s", minimum=0)
+            object.__setattr__(self, "step_time_s", step)
+        elif not isinstance(self.step_time_s, Mapping):
             raise TypeError(
                 f"ComputeSettings.step_time_s = {self.step_time_s!r}: give a number, a list of one "
                 "number per agent, or a mapping naming a scipy.stats distribution"
             )
-        if isinstance(self.step_time_s, int | float):
-            self.step_times(1)  # a single number is checked now; the rest once n is known
 
     def step_times(self, n_agents: int) -> np.ndarray:
         """Each agent's seconds per environment step, shape (n_agents,); all >= 0."""

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import collections.abc
 import dataclasses
+import difflib
 import enum
 import inspect
 import math
@@ -213,7 +214,11 @@ def _convert(value: Any, hint: Any, where: str) -> Any:
     if origin is Literal:
         if any(value == choice and type(value) is type(choice) for choice in arguments):
             return value
-        raise _Invalid(where, f"{value!r} is not one of {', '.join(map(repr, arguments))}")
+        close = difflib.get_close_matches(str(value), [str(choice) for choice in arguments], 1)
+        suggestion = f" (did you mean {close[0]!r}?)" if close else ""
+        raise _Invalid(
+            where, f"{value!r} is not one of {', '.join(map(repr, arguments))}{suggestion}"
+        )
     if origin is tuple:
         items = _list(value, hint, where)
         if len(arguments) == 2 and arguments[1] is Ellipsis:

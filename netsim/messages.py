@@ -15,6 +15,8 @@ import enum
 from collections.abc import Hashable
 from dataclasses import dataclass
 
+from netsim.checks import integer
+
 
 class Kind(enum.StrEnum):
     """What a message is for, whoever sends it to whom; control traffic is never counted as a
@@ -39,8 +41,10 @@ class Framing:
     """Per-packet header (IPv4 + TCP without options: 20 + 20)."""
 
     def __post_init__(self) -> None:
-        if self.header_bytes < 0:
-            raise ValueError(f"Framing.header_bytes = {self.header_bytes} must be >= 0")
+        object.__setattr__(
+            self, "header_bytes", integer(self.header_bytes, "Framing.header_bytes", minimum=0)
+        )
+        object.__setattr__(self, "mtu_bytes", integer(self.mtu_bytes, "Framing.mtu_bytes"))
         if self.mtu_bytes <= self.header_bytes:
             raise ValueError(
                 f"Framing.mtu_bytes = {self.mtu_bytes} must exceed header_bytes = {self.header_bytes}"

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import platform
 import time
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
@@ -36,13 +37,14 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from netsim.executors import make_executor
+from netsim.checks import integer, number
+from netsim.executors import WorkerLost, make_executor
 from netsim.journal import RolloutJournal
 from netsim.provenance import provenance
 from netsim.results import Results
 from netsim.scenario import Scenario
 from netsim.simulation import simulate
-from netsim.store import RunStore, Unit, part_name, unit_of
+from netsim.store import DamagedRun, RunStore, Unit, part_name, unit_of
 
 Item = TypeVar("Item")
 
@@ -111,14 +113,9 @@ def run(
 
     Trials are taken trial by trial across the variants (every variant's trial 0, then every
     variant's trial 1, ...), so a run stopped early compares every variant on the same seeds."""
-    if stop_starting_after_s is not None and stop_starting_after_s <= 0:
-        raise ValueError(f"stop_starting_after_s = {stop_starting_after_s} must be positive")
-    if (
-        isinstance(rollout_workers, bool)
-        or not isinstance(rollout_workers, int)
-        or rollout_workers < 1
-    ):
-        raise ValueError(f"rollout_workers = {rollout_workers!r} must be an integer >= 1")
+    if stop_starting_after_s is not None:
+        stop_starting_after_s = number(stop_starting_after_s, "stop_starting_after_s", above=0)
+    rollout_workers = integer(rollout_workers, "rollout_workers", minimum=1)
     started = time.monotonic()
     directory = Path(out) if out is not None else Path("runs") / scenario.name
     executor = make_executor(backend, workers, address)
@@ -132,29 +129,39 @@ def run(
         "address": address,
         "reuse": [str(source.directory) for source in sources],
     }
-    store = RunStore.open(directory, _request(scenario, units), session, upgrade_request)
-    for source in sources:
-        taken = _copy_reusable(source, store)
-        if progress:
-            print(f"{scenario.name}: {taken} trials taken from {source.directory}")
-    unfinished = store.unfinished()
-    todo: Iterable[Unit] = sorted(unfinished, key=lambda unit: (unit[1], unit[0]))
-    if stop_starting_after_s is not None:
-        todo = _until(started + stop_starting_after_s, todo)
-    with tqdm(
-        total=len(units),
-        initial=len(units) - len(unfinished),
-        desc=scenario.name,
-        unit="trial",
-        disable=not progress,
-    ) as bar:
-        journals = None if backend == "ray" and address is not None else store.journals
-        for unit, (tables, timing) in executor.map_unordered(
-            partial(run_trial, scenario, journals=journals, rollout_workers=rollout_workers),
-            todo,
-        ):
-            store.write(unit, tables, timing)  # which also removes the unit's journal
-            bar.update()
+    with RunStore.open(directory, _request(scenario, units), session, upgrade_request) as store:
+        for source in sources:
+            taken = _copy_reusable(source, store)
+            if progress:
+                print(f"{scenario.name}: {taken} trials taken from {source.directory}")
+        unfinished = store.unfinished()
+        todo: Iterable[Unit] = sorted(unfinished, key=lambda unit: (unit[1], unit[0]))
+        if stop_starting_after_s is not None:
+            todo = _until(started + stop_starting_after_s, todo)
+        with tqdm(
+            total=len(units),
+            initial=len(units) - len(unfinished),
+            desc=scenario.name,
+            unit="trial",
+            disable=not progress,
+        ) as bar:
+            journals = None if backend == "ray" and address is not None else store.journals
+            computed = executor.map_unordered(
+                partial(run_trial, scenario, journals=journals, rollout_workers=rollout_workers),
+                todo,
+            )
+            try:
+                for unit, (tables, timing) in computed:
+                    store.write(unit, tables, timing)  # which also removes the unit's journal
+                    bar.update()
+            except WorkerLost as lost:
+                parts = ", ".join(part_name(unit) for unit in lost.items)
+                raise WorkerLost(
+                    lost.items,
+                    f"a worker process ended (killed by the system: out of memory?) while "
+                    f"computing trial(s) {parts} of {directory}; the trials finished before are "
+                    "stored: run the same command again to go on",
+                ) from None
     results = Results(directory)
     if plots:
         results.plot()
@@ -177,8 +184,9 @@ def reusable_parts(wanted: dict[str, Any], stored: dict[str, Any]) -> dict[Unit,
 
 
 def _copy_reusable(source: RunStore, store: RunStore) -> int:
-    """Copy into ``store`` each unit it lacks that ``source`` finished as the same computation;
-    how many were copied."""
+    """Copy into ``store`` each unit it lacks that ``source`` finished as the same computation,
+    each file checked against its record as it is copied (a damaged one is not copied, with a
+    warning: its unit is then computed); how many were copied."""
     lacking, finished = store.unfinished(), source.finished()
     stored = upgrade_request(source.request)
     copies = {
@@ -186,9 +194,15 @@ def _copy_reusable(source: RunStore, store: RunStore) -> int:
         for unit, source_unit in reusable_parts(store.request, stored).items()
         if unit in lacking and source_unit in finished
     }
+    taken = 0
     for unit, source_unit in copies.items():
-        store.copy_from(source, source_unit, unit)
-    return len(copies)
+        try:
+            store.copy_from(source, source_unit, unit)
+        except DamagedRun as damaged:
+            warnings.warn(f"not reused: {damaged}", stacklevel=3)
+        else:
+            taken += 1
+    return taken
 
 
 def upgrade_request(request: dict[str, Any]) -> dict[str, Any]:

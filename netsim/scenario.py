@@ -15,6 +15,8 @@ import gymnasium as gym
 import networkx as nx
 
 from algorithms import ALGORITHMS
+from algorithms.registry import unknown_name_message
+from netsim.checks import integer, number
 from netsim.compute import ComputeSettings
 from netsim.messages import Framing
 from netsim.network import OUTAGE_POLICIES, TcpParameters, model_type
@@ -43,11 +45,14 @@ class NetworkSettings:
 
     def __post_init__(self) -> None:
         model_type(self.model, self.tcp)  # raises on an unknown name or misplaced parameters
-        if self.load_bin_s is not None and not self.load_bin_s > 0:
-            raise ValueError(f"load_bin_s = {self.load_bin_s!r} must be > 0 seconds, or None")
+        if not isinstance(self.framing, Framing):
+            raise TypeError(f"NetworkSettings.framing = {self.framing!r} must be a netsim.Framing")
+        if self.load_bin_s is not None:
+            load_bin_s = number(self.load_bin_s, "NetworkSettings.load_bin_s", above=0)
+            object.__setattr__(self, "load_bin_s", load_bin_s)
         if self.on_outage not in OUTAGE_POLICIES:
             raise ValueError(
-                f"unknown outage policy {self.on_outage!r}; known: {', '.join(OUTAGE_POLICIES)}"
+                unknown_name_message("outage policy", self.on_outage, list(OUTAGE_POLICIES))
             )
 
 
@@ -120,6 +125,20 @@ class Variant:
         }
 
 
+def check_run_name(name: object) -> None:
+    """Raise a ValueError unless ``name`` can name a run directory inside an output root
+    (``runs/NAME``): a non-empty string that is one path component, neither ``.`` nor ``..``."""
+    if (
+        not isinstance(name, str)
+        or name.strip() in ("", ".", "..")
+        or any(character in name for character in "/\\\0")
+    ):
+        raise ValueError(
+            f"scenario name {name!r} must be one folder name (no '/', '\\', '..'): the run is "
+            "stored in runs/NAME"
+        )
+
+
 @dataclass(frozen=True)
 class Scenario:
     """Variants, each run for ``trials`` independent trials of ``episodes`` episodes.
@@ -137,20 +156,23 @@ class Scenario:
     """Plot the cumulative mean reward over episodes, as the report does for noisy Frozen Lake."""
 
     def __post_init__(self) -> None:
+        check_run_name(self.name)
         object.__setattr__(self, "variants", tuple(self.variants))
         if not self.variants:
             raise ValueError(f"scenario {self.name!r} has no variants")
+        for variant in self.variants:
+            if not isinstance(variant, Variant):
+                raise TypeError(f"scenario {self.name!r}: {variant!r} is not a netsim.Variant")
         names = [variant.name for variant in self.variants]
         duplicates = sorted({name for name in names if names.count(name) > 1})
         if duplicates:
             raise ValueError(f"scenario {self.name!r}: variant names repeat: {duplicates}")
-        for setting in ("episodes", "trials"):
-            if getattr(self, setting) < 1:
-                raise ValueError(
-                    f"scenario {self.name!r}: {setting} = {getattr(self, setting)} must be >= 1"
-                )
-        if self.seed < 0:
-            raise ValueError(f"scenario {self.name!r}: seed = {self.seed} must be >= 0")
+        for setting, minimum in (("episodes", 1), ("trials", 1), ("seed", 0)):
+            try:
+                value = integer(getattr(self, setting), setting, minimum=minimum)
+            except (TypeError, ValueError) as error:
+                raise type(error)(f"scenario {self.name!r}: {error}") from None
+            object.__setattr__(self, setting, value)
 
     def with_overrides(
         self, *, trials: int | None = None, episodes: int | None = None, seed: int | None = None

@@ -25,6 +25,8 @@ from itertools import pairwise
 
 import networkx as nx
 
+from netsim.checks import number
+
 ROLES = ("learner", "agent", "router")
 
 
@@ -72,9 +74,14 @@ class Topology:
     def __init__(self, graph: nx.Graph, *, roles: bool = True) -> None:
         """Validate ``graph``; with ``roles=False`` (what-if timing between any nodes) node roles
         are neither needed nor read, and the topology has no learner and no agents."""
-        if not isinstance(graph, nx.Graph):
+        if not isinstance(graph, nx.Graph) or graph.is_multigraph():
             raise TypeError(
                 f"a topology is a networkx Graph or DiGraph, not {type(graph).__name__}"
+                + (
+                    ": merge its parallel edges into one link each"
+                    if isinstance(graph, nx.Graph)
+                    else ""
+                )
             )
         self.graph = graph
         self.links = _links(graph)
@@ -150,30 +157,35 @@ def _roles(graph: nx.Graph) -> tuple[Hashable | None, tuple[Hashable, ...]]:
 def _links(graph: nx.Graph) -> dict[tuple[Hashable, Hashable], Link]:
     links = {}
     for u, v, data in graph.edges(data=True):
-        bandwidth = data.get("bandwidth_bps")
-        latency = data.get("latency_s")
-        if not isinstance(bandwidth, int | float) or not bandwidth > 0 or math.isinf(bandwidth):
-            raise ValueError(
-                f"edge {(u, v)!r} has bandwidth_bps {bandwidth!r}; it must be a finite number > 0"
-            )
-        if not isinstance(latency, int | float) or not latency >= 0 or math.isinf(latency):
-            raise ValueError(
-                f"edge {(u, v)!r} has latency_s {latency!r}; it must be a finite number >= 0"
-            )
-        loss = data.get("loss", 0.0)
-        if not isinstance(loss, int | float) or not 0 <= loss < 1:
-            raise ValueError(f"edge {(u, v)!r} has loss {loss!r}; it must be in [0, 1)")
+        bandwidth = _attribute((u, v), data, "bandwidth_bps", "a finite number > 0", above=0)
+        latency = _attribute((u, v), data, "latency_s", "a finite number >= 0", minimum=0)
+        loss = _attribute((u, v), data, "loss", "in [0, 1)", minimum=0, below=1)
         outages = _outages((u, v), data.get("outages", ()))
-        links[(u, v)] = Link(u, v, float(bandwidth), float(latency), float(loss), outages)
+        links[(u, v)] = Link(u, v, bandwidth, latency, loss, outages)
         if not graph.is_directed():
-            links[(v, u)] = Link(v, u, float(bandwidth), float(latency), float(loss), outages)
+            links[(v, u)] = Link(v, u, bandwidth, latency, loss, outages)
     return links
+
+
+def _attribute(
+    edge: tuple[Hashable, Hashable], data: dict, name: str, wanted: str, **bounds: float
+) -> float:
+    """Edge attribute ``name`` (loss defaults to 0) as a float, checked by
+    :func:`netsim.checks.number` with ``bounds``; refused naming the edge and ``wanted``."""
+    value = data.get(name, 0.0 if name == "loss" else None)
+    try:
+        return number(value, name, **bounds)
+    except (TypeError, ValueError):
+        raise ValueError(f"edge {edge!r} has {name} {value!r}; it must be {wanted}") from None
 
 
 def _outages(edge: tuple[Hashable, Hashable], given: object) -> tuple[tuple[float, float], ...]:
     """``given`` as sorted, disjoint ``(start_s, end_s)`` intervals, each checked."""
     try:
-        intervals = [(float(start), float(end)) for start, end in given]  # type: ignore[attr-defined]
+        intervals = [
+            (number(start, "start_s"), number(end, "end_s"))
+            for start, end in given  # type: ignore[attr-defined]
+        ]
     except (TypeError, ValueError):
         raise ValueError(
             f"edge {edge!r} has outages {given!r}; give a list of (start_s, end_s) pairs"

@@ -8,6 +8,7 @@ from collections.abc import Callable, Hashable, Iterable
 import networkx as nx
 import simpy
 
+from netsim.checks import integer, number
 from netsim.messages import Framing
 from netsim.network import Network, TcpParameters
 from netsim.network.transfer import Transfer
@@ -49,10 +50,8 @@ def time_transfers(
     >>> time_transfers(g, [("a", "b", 1_000_000, 0.0)])
     [1.01]
     """
-    specs = list(transfers)
     topology = Topology(graph, roles=False)
-    for index, spec in enumerate(specs):
-        _check(index, spec, topology)
+    specs = [_check(index, spec, topology) for index, spec in enumerate(transfers)]
     env = simpy.Environment()
     network = Network(env, topology, model, framing, on_outage=on_outage, seed=seed, tcp=tcp)
     started: list[Transfer | None] = [None] * len(specs)
@@ -70,18 +69,21 @@ def time_transfers(
     return [math.nan if t is None or t.failed else t.end_s for t in started]
 
 
-def _check(index: int, spec: TransferSpec, topology: Topology) -> None:
+def _check(index: int, spec: TransferSpec, topology: Topology) -> TransferSpec:
+    """``spec`` checked (its numbers as Python int and float), naming transfer ``index``."""
     try:
         src, dst, size_bytes, start_s = spec
     except (TypeError, ValueError):
         raise ValueError(
             f"transfer {index}: {spec!r} is not (src, dst, size_bytes, start_s)"
         ) from None
-    if not isinstance(size_bytes, int) or isinstance(size_bytes, bool) or size_bytes < 0:
-        raise ValueError(f"transfer {index}: size_bytes {size_bytes!r} must be an integer >= 0")
-    if not isinstance(start_s, int | float) or not 0 <= start_s < math.inf:
-        raise ValueError(f"transfer {index}: start_s {start_s!r} must be a finite number >= 0")
+    try:
+        size = integer(size_bytes, "size_bytes", minimum=0)
+        start = number(start_s, "start_s", minimum=0)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"transfer {index}: {error}") from None
     try:
         topology.route(src, dst)
     except ValueError as error:
         raise ValueError(f"transfer {index}: {error}") from None
+    return src, dst, size, start

@@ -81,7 +81,10 @@ def test_grid_labels_use_the_whole_key_only_where_last_components_repeat():
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (with_change("trials", 0), r"tiny\.toml: scenario 'tiny': trials = 0 must be >= 1"),
+        (
+            with_change("trials", 0),
+            r"tiny\.toml: scenario 'tiny': trials = 0 must be an integer >= 1",
+        ),
         (with_change("episodes", "ten"), r"tiny\.toml: episodes: expected int, not str 'ten'"),
         (with_change("episodes", True), r"tiny\.toml: episodes: expected an integer, not True"),
         (

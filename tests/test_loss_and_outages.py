@@ -183,11 +183,11 @@ def test_a_trial_reports_link_use_and_on_request_every_message():
         ),
         (
             lambda: time_transfers(one_link(), [("a", "b", -1, 0.0)]),
-            "transfer 0: size_bytes -1 must be an integer >= 0",
+            "transfer 0: size_bytes = -1 must be an integer >= 0",
         ),
         (
             lambda: time_transfers(one_link(), [("a", "b", 10, -2.0)]),
-            "transfer 0: start_s -2.0 must be a finite number >= 0",
+            "transfer 0: start_s = -2.0 must be >= 0",
         ),
         (
             lambda: time_transfers(one_link(), [("a", "b", 10, 0.0)], on_outage="retry"),

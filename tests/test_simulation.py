@@ -182,5 +182,5 @@ def test_cli_names_an_unknown_scenario():
         text=True,
     )
     assert done.returncode == 2
-    assert "no scenario file or name 'no-such-scenario'; known names:" in done.stderr
+    assert "unknown scenario file or name 'no-such-scenario'; known:" in done.stderr
     assert "quickstart" in done.stderr

@@ -60,8 +60,13 @@ def test_serial_worker_processes_and_ray_give_identical_tables(tmp_path, local_r
     assert not serial.to_pandas().reward.equals(other_seed.to_pandas().reward)
 
 
+def request_of(*units) -> dict:
+    """A request for ``units``, as a store needs one: every unit with its part name."""
+    return {"units": [{"part": netsim.store.part_name(unit)} for unit in units]}
+
+
 def test_every_table_is_labelled_and_read_back_in_variant_then_trial_order(tmp_path):
-    store = RunStore.open(tmp_path, {"units": 3}, {})
+    store = RunStore.open(tmp_path, request_of((0, 0), (0, 1), (1, 0)), {})
     for unit in [(1, 0), (0, 1), (0, 0)]:  # completion order differs from unit order
         variant, trial = unit
         store.write(
@@ -81,14 +86,15 @@ def test_every_table_is_labelled_and_read_back_in_variant_then_trial_order(tmp_p
 
 
 def test_a_partial_part_is_never_read_and_is_removed_on_resume(tmp_path):
-    store = RunStore.open(tmp_path, {"units": 2}, {})
+    store = RunStore.open(tmp_path, request_of((0, 0), (0, 1)), {})
     store.write((0, 0), {"metrics": pd.DataFrame({"x": [1.0]})})
+    store.close()
     partial = tmp_path / "parts" / ".partial-v0000-t0001-abc"
     partial.mkdir()
     (partial / "metrics.parquet").write_bytes(b"truncated, not parquet")
     assert store.finished() == {(0, 0)}
     assert store.read("metrics").x.tolist() == [1.0]
-    RunStore.open(tmp_path, {"units": 2}, {})
+    RunStore.open(tmp_path, request_of((0, 0), (0, 1)), {}).close()
     assert not partial.exists()
     assert (tmp_path / "parts" / "v0000-t0000" / "metrics.parquet").is_file()
 
@@ -300,7 +306,7 @@ def test_no_trial_starts_after_the_limit_and_the_same_call_goes_on(tmp_path, mon
     whole = quiet_run(scenario, tmp_path / "whole", backend="serial")
     assert resumed.complete
     pd.testing.assert_frame_equal(sorted_table(resumed, "metrics"), sorted_table(whole, "metrics"))
-    with pytest.raises(ValueError, match="stop_starting_after_s = 0 must be positive"):
+    with pytest.raises(ValueError, match="stop_starting_after_s = 0 must be > 0"):
         quiet_run(scenario, tmp_path / "zero", stop_starting_after_s=0)
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Literal, get_args
 
+from algorithms.registry import unknown_name_message
+from netsim.checks import integer, number
 from netsim.patterns.base import PatternSettings
 
 Policy = Literal["barrier", "deadline", "async"]
 LateReports = Literal["drop", "carry"]
-POLICIES: tuple[str, ...] = get_args(Policy)
-LATE_REPORTS: tuple[str, ...] = get_args(LateReports)
+POLICIES: list[str] = list(get_args(Policy))
+LATE_REPORTS: list[str] = list(get_args(LateReports))
 
 
 @dataclass(frozen=True)
@@ -33,23 +35,22 @@ class CentralSettings(PatternSettings):
 
     def __post_init__(self) -> None:
         if self.policy not in POLICIES:
-            raise ValueError(
-                f"unknown central round policy {self.policy!r}; known: {', '.join(POLICIES)}"
-            )
+            raise ValueError(unknown_name_message("central round policy", self.policy, POLICIES))
         if self.late_reports not in LATE_REPORTS:
             raise ValueError(
-                f"CentralSettings.late_reports = {self.late_reports!r}; "
-                f"known: {', '.join(LATE_REPORTS)}"
+                unknown_name_message(
+                    "CentralSettings.late_reports", self.late_reports, LATE_REPORTS
+                )
             )
         if self.policy == "deadline":
-            if self.deadline_s is None or not self.deadline_s > 0:
-                raise ValueError(
-                    f"the deadline round policy needs deadline_s > 0, not {self.deadline_s!r}"
-                )
+            if self.deadline_s is None:
+                raise ValueError("the deadline round policy needs deadline_s > 0, not None")
+            deadline = number(self.deadline_s, "CentralSettings.deadline_s", above=0)
+            object.__setattr__(self, "deadline_s", deadline)
         elif self.deadline_s is not None:
             raise ValueError(f"deadline_s is set but the round policy is {self.policy!r}")
-        if not self.updates_every >= 1:
-            raise ValueError(f"CentralSettings.updates_every = {self.updates_every!r} must be >= 1")
+        every = integer(self.updates_every, "CentralSettings.updates_every", minimum=1)
+        object.__setattr__(self, "updates_every", every)
 
     def check(self, n_agents: int) -> None:
         """Raise if these settings cannot run with ``n_agents`` agents."""

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 import networkx as nx
 
 from algorithms.registry import unknown_name_message
+from netsim.checks import integer
 from netsim.codecs import CODECS, Codec
 from netsim.patterns.base import PatternSettings
 from netsim.patterns.gossip.graphs import (
@@ -70,18 +71,17 @@ class GossipSettings(PatternSettings):
             if not all(len(edge) == 2 for edge in self.graph):
                 raise ValueError("GossipSettings.graph: give edges as (sender, receiver) pairs")
         MIXING[self.mixing]
-        object.__setattr__(self, "schedule", tuple(tuple(phase) for phase in self.schedule))
-        starts = [phase[0] for phase in self.schedule]
-        for start, name in self.schedule:
+        schedule = tuple(
+            (integer(start, "GossipSettings.schedule: round", minimum=1), name)
+            for start, name in self.schedule
+        )
+        object.__setattr__(self, "schedule", schedule)
+        starts = [start for start, _ in schedule]
+        for _, name in schedule:
             COMMUNICATION_GRAPHS[name]
-            if isinstance(start, bool) or not isinstance(start, int) or start < 1:
-                raise ValueError(
-                    f"GossipSettings.schedule: round {start!r} must be an integer >= 1"
-                )
         if starts != sorted(set(starts)):
             raise ValueError(f"GossipSettings.schedule: rounds {starts} must increase")
-        if isinstance(self.tau, bool) or not isinstance(self.tau, int) or self.tau < 1:
-            raise ValueError(f"GossipSettings.tau = {self.tau!r} must be an integer >= 1")
+        object.__setattr__(self, "tau", integer(self.tau, "GossipSettings.tau", minimum=1))
         self.make_codec()
 
     def make_codec(self) -> Codec:
