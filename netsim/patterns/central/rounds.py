@@ -27,6 +27,7 @@ import simpy
 from algorithms.base import AgentPool, Learner
 from netsim.messages import Kind, Message
 from netsim.patterns.base import Trial
+from netsim.patterns.central.downlink import Downlinks
 from netsim.patterns.central.recorder import Recorder
 from netsim.patterns.central.settings import CentralSettings
 
@@ -88,6 +89,7 @@ class Rounds(ABC):
         self.update_time_s = trial.compute.update_time_s
         self.version = 0
         """The learner's version: the number of updates it has made."""
+        self.downlinks = Downlinks(settings.downlink, self.n_agents)
 
     @abstractmethod
     def learner_process(self, episodes: int) -> Generator[simpy.Event, Any, None]:
@@ -110,8 +112,17 @@ class Rounds(ABC):
     def download(
         self, agent: int, episode: int, payload: bytes
     ) -> Generator[simpy.Event, Any, Message]:
-        """Send the policy to ``agent``; record it at row ``episode``."""
-        received = yield self.network.to_agent(agent, Kind.PARAMS, payload)
+        """Send the policy ``payload``, the learner's current version, to ``agent`` as the
+        downlink encodes it; record it at row ``episode``."""
+        version = self.version
+        data = self.downlinks.message(agent, version, payload)
+        received = yield self.network.to_agent(agent, Kind.PARAMS, data)
+        copy = self.downlinks.ended(agent, version, data, delivered=not received.failed)
+        if copy is not None and copy != payload:
+            raise RuntimeError(
+                f"the {self.settings.downlink} downlink gave agent {agent} a policy that is not "
+                f"version {version}'s"
+            )
         self.recorder.policy_received(episode, agent, received)
         return received
 

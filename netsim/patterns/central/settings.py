@@ -8,6 +8,7 @@ from typing import ClassVar, Literal, get_args
 from algorithms.registry import unknown_name_message
 from netsim.checks import integer, number
 from netsim.patterns.base import PatternSettings
+from netsim.patterns.central.downlink import DOWNLINKS, Downlink
 
 Policy = Literal["barrier", "deadline", "async"]
 LateReports = Literal["drop", "carry"]
@@ -32,6 +33,9 @@ class CentralSettings(PatternSettings):
     aggregation of the round in which it arrives."""
     updates_every: int = 1
     """``async``: k, the arrivals (reports or notices) per update; 1 <= k <= n."""
+    downlink: Downlink = "full"
+    """How the policy crosses to an agent: ``full`` every time, or ``delta``, the entries that
+    changed since the version the agent holds (:mod:`netsim.patterns.central.downlink`)."""
 
     def __post_init__(self) -> None:
         if self.policy not in POLICIES:
@@ -49,6 +53,10 @@ class CentralSettings(PatternSettings):
             object.__setattr__(self, "deadline_s", deadline)
         elif self.deadline_s is not None:
             raise ValueError(f"deadline_s is set but the round policy is {self.policy!r}")
+        if self.downlink not in DOWNLINKS:
+            raise ValueError(
+                unknown_name_message("CentralSettings.downlink", self.downlink, DOWNLINKS)
+            )
         every = integer(self.updates_every, "CentralSettings.updates_every", minimum=1)
         object.__setattr__(self, "updates_every", every)
 

@@ -1,0 +1,76 @@
+"""The delta downlink (netsim/patterns/central/downlink.py): an agent's copy of the policy is the
+learner's version, bit for bit, after every delivery (the pattern checks it on each one), under
+every round policy and with outages that make agents miss versions; it costs what changed."""
+
+import numpy as np
+import pytest
+
+import netsim
+from netsim import CentralSettings, NetworkSettings, Variant
+from netsim.patterns.central.downlink import Downlinks
+
+GRID = "netsim/SimpleGrid-v0"
+POLICIES = {
+    "barrier": {},
+    "deadline": {"policy": "deadline", "deadline_s": 0.15},
+    "async": {"policy": "async", "updates_every": 2},
+}
+
+
+def run(downlink, policy="barrier", algorithm="dql", outages=False, episodes=30):
+    topology = netsim.star(4, 1e5, 0.01, router=True, backbone_bandwidth_bps=1e5)
+    network = NetworkSettings()
+    if outages:  # agents miss versions: their policies are lost
+        topology = netsim.with_random_outages(
+            topology, 0.3, mean_outage_s=0.1, horizon_s=200, seed=1,
+            links=[("router", "agent-1"), ("router", "agent-2")],
+        )  # fmt: skip
+        network = NetworkSettings(on_outage="fail")
+    variant = Variant(
+        downlink, algorithm, topology, env=GRID, network=network,
+        pattern=CentralSettings(**POLICIES[policy], downlink=downlink),
+    )  # fmt: skip
+    return netsim.simulate(variant, episodes, np.random.SeedSequence(2))["metrics"]
+
+
+@pytest.mark.parametrize("algorithm", ["dql", "davia"])
+def test_under_barrier_rounds_a_delta_changes_the_bytes_and_when_not_what_is_learnt(algorithm):
+    full, delta = run("full", algorithm=algorithm), run("delta", algorithm=algorithm)
+    for column in ("reward", "steps", "sent", "payload_bytes", "wire_bytes"):
+        assert full[column].tolist() == delta[column].tolist()
+    if algorithm == "dql":  # a round's samples touch a few cells of Q
+        assert delta["downlink_wire_bytes"].sum() < 0.8 * full["downlink_wire_bytes"].sum()
+        assert delta["sim_time_s"].max() < full["sim_time_s"].max()
+    extra = delta["downlink_wire_bytes"] - full["downlink_wire_bytes"]
+    assert extra.max() == 5  # never more than the header: a dense change goes in full
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_every_delivered_copy_is_the_learners_version_under_each_policy_with_lost_versions(policy):
+    metrics = run("delta", policy, outages=True, episodes=40)  # raises if a copy ever differs
+    assert metrics["lost"].sum() > 0
+    full = run("full", policy, outages=True, episodes=40)
+    assert metrics["downlink_wire_bytes"].sum() < full["downlink_wire_bytes"].sum()
+
+
+def test_a_message_that_arrives_after_a_newer_one_is_decoded_from_its_own_base():
+    downlinks = Downlinks("delta", 1)
+    v0 = np.arange(8, dtype=np.float32)
+    downlinks.ended(0, 0, downlinks.message(0, 0, v0.tobytes()), delivered=True)
+    v1, v2 = v0.copy(), v0.copy()
+    v1[2] = 50.0
+    v2[[2, 5]] = [50.0, 60.0]
+    first = downlinks.message(0, 1, v1.tobytes())  # both based on version 0
+    second = downlinks.message(0, 2, v2.tobytes())
+    assert len(first) == 5 + 8 and len(second) == 5 + 16
+    assert downlinks.ended(0, 2, second, delivered=True) == v2.tobytes()
+    assert downlinks.ended(0, 1, first, delivered=True) == v1.tobytes()
+    assert downlinks.newest[0] == 2 and set(downlinks.held[0]) == {2}
+    assert len(downlinks.message(0, 3, v0.tobytes())) == 5 + 16  # from version 2: two changed
+
+
+def test_a_misspelt_downlink_is_named():
+    with pytest.raises(
+        ValueError, match="unknown CentralSettings.downlink 'delat' \\(did you mean"
+    ):
+        CentralSettings(downlink="delat")
