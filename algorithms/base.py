@@ -117,6 +117,11 @@ class Learner(ABC):
     def update(self, reports: Sequence[bytes]) -> None:
         """Update the policy from the report payloads received this round (possibly none)."""
 
+    def state_payload(self) -> bytes:
+        """Everything the learner's update reads (the policy, and any optimiser state), encoded:
+        what an agent that cannot replay the updates is sent instead. By default the policy."""
+        return self.policy_payload()
+
 
 class AgentPool(ABC):
     """All n agents' side of an algorithm, batched."""

@@ -191,6 +191,18 @@ class ESLearner(Learner):
     def update(self, reports: Sequence[bytes]) -> None:
         es_step(self.optimizer, self.theta, self.noise, reports, self.config.sigma)
 
+    def state_payload(self) -> bytes:
+        """theta and the optimiser's state (Adam's two moment estimates and its step count, or
+        SGD's momentum buffer), each as float32."""
+        state = self.optimizer.state.get(self.theta, {})
+        parts = [self.theta.detach().numpy().tobytes()]
+        parts += [
+            np.asarray(value.detach().numpy() if torch.is_tensor(value) else value, "<f4").tobytes()
+            for value in state.values()
+            if value is not None
+        ]
+        return b"".join(parts)
+
 
 class ESAgents(AgentPool):
     """n agents that perturb theta with shared-seed noise and report their scalar return."""

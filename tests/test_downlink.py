@@ -1,6 +1,7 @@
-"""The delta downlink (netsim/patterns/central/downlink.py): an agent's copy of the policy is the
-learner's version, bit for bit, after every delivery (the pattern checks it on each one), under
-every round policy and with outages that make agents miss versions; it costs what changed."""
+"""The delta and replay downlinks (netsim/patterns/central/downlink.py): an agent's copy of the
+policy is the learner's version, bit for bit, after every delivery (the pattern checks it on each
+one), under every round policy and with outages that make agents miss versions; a delta costs what
+changed, a replay the reports and the compute of repeating the updates."""
 
 import numpy as np
 import pytest
@@ -17,8 +18,10 @@ POLICIES = {
 }
 
 
-def run(downlink, policy="barrier", algorithm="dql", outages=False, episodes=30):
-    topology = netsim.star(4, 1e5, 0.01, router=True, backbone_bandwidth_bps=1e5)
+def run(
+    downlink, policy="barrier", algorithm="dql", outages=False, episodes=30, bps=1e5, **variant
+):
+    topology = netsim.star(4, bps, 0.01, router=True, backbone_bandwidth_bps=bps)
     network = NetworkSettings()
     if outages:  # agents miss versions: their policies are lost
         topology = netsim.with_random_outages(
@@ -26,11 +29,12 @@ def run(downlink, policy="barrier", algorithm="dql", outages=False, episodes=30)
             links=[("router", "agent-1"), ("router", "agent-2")],
         )  # fmt: skip
         network = NetworkSettings(on_outage="fail")
-    variant = Variant(
-        downlink, algorithm, topology, env=GRID, network=network,
+    made = Variant(
+        downlink, algorithm, topology, network=network,
         pattern=CentralSettings(**POLICIES[policy], downlink=downlink),
+        **{"env": GRID if algorithm != "espc" else "CartPole-v1", **variant},
     )  # fmt: skip
-    return netsim.simulate(variant, episodes, np.random.SeedSequence(2))["metrics"]
+    return netsim.simulate(made, episodes, np.random.SeedSequence(2))["metrics"]
 
 
 @pytest.mark.parametrize("algorithm", ["dql", "davia"])
@@ -46,15 +50,32 @@ def test_under_barrier_rounds_a_delta_changes_the_bytes_and_when_not_what_is_lea
 
 
 @pytest.mark.parametrize("policy", POLICIES)
-def test_every_delivered_copy_is_the_learners_version_under_each_policy_with_lost_versions(policy):
-    metrics = run("delta", policy, outages=True, episodes=40)  # raises if a copy ever differs
-    assert metrics["lost"].sum() > 0
-    full = run("full", policy, outages=True, episodes=40)
-    assert metrics["downlink_wire_bytes"].sum() < full["downlink_wire_bytes"].sum()
+@pytest.mark.parametrize(("downlink", "algorithm"), [("delta", "dql"), ("replay", "espc")])
+def test_every_delivered_copy_is_the_learners_version_under_each_policy_with_lost_versions(
+    downlink, algorithm, policy
+):
+    config = {"config": {"m": 2, "k": 3}} if algorithm == "espc" else {}
+    coded = run(downlink, policy, algorithm, outages=True, episodes=40, **config)  # checks copies
+    assert coded["lost"].sum() > 0
+    full = run("full", policy, algorithm, outages=True, episodes=40, **config)
+    assert coded["downlink_wire_bytes"].sum() < full["downlink_wire_bytes"].sum()
+
+
+def test_a_replaying_agent_spends_the_learners_update_time_per_update_it_repeats():
+    """On a fast network the round's time is compute: each agent repeats one update a round
+    (after the first, which sends the learner's state), update_time_s each."""
+    compute = netsim.ComputeSettings(step_time_s=1e-3, update_time_s=0.2)
+    settings = {"config": {"m": 2, "k": 3}, "compute": compute}
+    full = run("full", algorithm="espc", episodes=10, bps=1e10, **settings)
+    replay = run("replay", algorithm="espc", episodes=10, bps=1e10, **settings)
+    assert replay["reward"].tolist() == full["reward"].tolist()
+    rounds = full.groupby("episode")["sim_time_s"].max().diff().dropna()
+    replayed = replay.groupby("episode")["sim_time_s"].max().diff().dropna()
+    np.testing.assert_allclose(replayed - rounds, 0.2, atol=2e-3)
 
 
 def test_a_message_that_arrives_after_a_newer_one_is_decoded_from_its_own_base():
-    downlinks = Downlinks("delta", 1)
+    downlinks = Downlinks("delta", 1, learner=None)  # a delta reads no learner
     v0 = np.arange(8, dtype=np.float32)
     downlinks.ended(0, 0, downlinks.message(0, 0, v0.tobytes()), delivered=True)
     v1, v2 = v0.copy(), v0.copy()
@@ -63,8 +84,8 @@ def test_a_message_that_arrives_after_a_newer_one_is_decoded_from_its_own_base()
     first = downlinks.message(0, 1, v1.tobytes())  # both based on version 0
     second = downlinks.message(0, 2, v2.tobytes())
     assert len(first) == 5 + 8 and len(second) == 5 + 16
-    assert downlinks.ended(0, 2, second, delivered=True) == v2.tobytes()
-    assert downlinks.ended(0, 1, first, delivered=True) == v1.tobytes()
+    assert downlinks.ended(0, 2, second, delivered=True) == (v2.tobytes(), 0)
+    assert downlinks.ended(0, 1, first, delivered=True) == (v1.tobytes(), 0)
     assert downlinks.newest[0] == 2 and set(downlinks.held[0]) == {2}
     assert len(downlinks.message(0, 3, v0.tobytes())) == 5 + 16  # from version 2: two changed
 

@@ -1,49 +1,73 @@
 """How the learner's policy crosses to an agent (``CentralSettings.downlink``).
 
 * ``full``: the policy payload as the algorithm encodes it, every time (the report's model).
-* ``delta``: the entries of the float32 policy that changed since the version the agent holds,
-  or the whole policy when that is smaller or the agent holds none. A message is
+* ``delta``: the entries of the float32 policy whose bits changed since the version the agent
+  holds, or the whole policy when that is smaller or the agent holds none: k uint32 indices and
+  k float32 values against n float32 (a delta is sent when k < n / 2). A Q table that a round's
+  samples touch in a few cells, or a policy an aggregation left alone, costs a few bytes.
+* ``replay``: the reports the learner updated from since the version the agent holds, with which
+  the agent repeats the learner's updates itself (the ES paper's workers share only scalars and
+  replay the update from the shared seeds; Salimans et al. 2017); or, when that is larger or the
+  agent holds nothing to replay from, the learner's whole state (:meth:`Learner.state_payload`:
+  the policy and any optimiser state the update reads). A replaying agent spends
+  ``update_time_s`` of simulated compute per update it repeats. An update is one version:
+  k reports cost 4 + sum (4 + len) bytes.
 
-      tag (1 byte: 0 full, 1 delta) | base version + 1 (uint32; 0: none) | payload
-
-  where a full payload is the policy's bytes and a delta's is k uint32 indices followed by the k
-  float32 values at them: 5 + 4 n bytes in full against 5 + 8 k as a delta (k entries changed of
-  n), so a delta is sent when k < n / 2. An entry counts as changed when its bits differ (exact,
-  so the agent's copy is the learner's policy, bit for bit, after every delivery: checked on every
-  one). A Q table that a round's samples touch in a few cells, or a policy an aggregation left
-  alone, costs a few bytes instead of the whole.
-
-The base is the newest version the learner knows the agent received (a transport's
-acknowledgements tell it); an agent keeps every version a message still in flight may be based on,
-so a message that arrives after a newer one is still decoded from its own base.
+Every message but ``full``'s starts with a tag (1 byte) and the base version plus one (uint32;
+0: the agent held none): 5 bytes. The base is the newest version the learner knows the agent
+received (a transport's acknowledgements tell it); an agent keeps every version a message still in
+flight may be based on, so a message that overtakes another is decoded from its own base. After
+every delivery the agent's copy of the policy is checked against the learner's version, bit for
+bit (a replay that is not exact, an update that is not a function of the state and the reports,
+raises).
 """
 
 from __future__ import annotations
 
+import copy
 import struct
 from collections import Counter
+from collections.abc import Sequence
 from typing import Literal, get_args
 
 import numpy as np
 
-Downlink = Literal["full", "delta"]
+from algorithms.base import Learner
+
+Downlink = Literal["full", "delta", "replay"]
 DOWNLINKS: list[str] = list(get_args(Downlink))
 HEADER = struct.Struct("<BI")
-"""A delta downlink message's tag and its base version plus one (0: the agent held none)."""
-FULL, DELTA = 0, 1
+"""A message's tag and its base version plus one (0: the agent held none)."""
+FULL, DELTA, REPLAY, STATE = 0, 1, 2, 3
+LENGTH = struct.Struct("<I")
 
 
 class Downlinks:
     """The policy messages of one trial, and what each agent holds of the policy."""
 
-    def __init__(self, kind: Downlink, n_agents: int) -> None:
+    def __init__(self, kind: Downlink, n_agents: int, learner: Learner | None) -> None:
+        """``learner`` is read by ``replay`` only (its state, and copies of it to replay from)."""
+        if kind == "replay" and learner is None:
+            raise ValueError("the replay downlink needs the learner whose updates it repeats")
         self.kind = kind
+        self.learner = learner
         self.held: list[dict[int, bytes]] = [{} for _ in range(n_agents)]
         """Each agent's received versions that a message in flight may be based on."""
         self.newest = np.full(n_agents, -1, dtype=np.int64)
         """Each agent's newest received version (-1: none)."""
         self._in_flight: list[Counter[int]] = [Counter() for _ in range(n_agents)]
         """Each agent's messages in flight, by base version."""
+        self.updates: dict[int, list[bytes]] = {}
+        """``replay``: the reports of the update from version v to v + 1, by v."""
+        self.replicas: dict[int, Learner] = {}
+        """``replay``: the learner's state at the versions agents hold or are being sent."""
+        self._targets: Counter[int] = Counter()
+        """``replay``: the versions of the messages in flight."""
+
+    def updated(self, version: int, reports: Sequence[bytes]) -> None:
+        """The learner went from ``version`` to the next with ``reports``."""
+        if self.kind == "replay":
+            self.updates[version] = list(reports)
 
     def message(self, agent: int, version: int, payload: bytes) -> bytes:
         """What carries ``payload``, the learner's ``version``, to ``agent``."""
@@ -51,6 +75,22 @@ class Downlinks:
             return payload
         base = int(self.newest[agent])
         self._in_flight[agent][base] += 1
+        if self.kind == "delta":
+            return self._delta(agent, base, payload)
+        assert self.learner is not None  # __init__ refuses replay without one
+        self._targets[version] += 1
+        state = HEADER.pack(STATE, base + 1) + self.learner.state_payload()
+        if base >= 0:
+            replay = HEADER.pack(REPLAY, base + 1) + _updates(
+                [self.updates[v] for v in range(base, version)]
+            )
+            if len(replay) < len(state):
+                return replay
+        if version not in self.replicas:
+            self.replicas[version] = copy.deepcopy(self.learner)
+        return state
+
+    def _delta(self, agent: int, base: int, payload: bytes) -> bytes:
         if base < 0:
             return HEADER.pack(FULL, 0) + payload
         old = np.frombuffer(self.held[agent][base], dtype="<u4")
@@ -61,31 +101,73 @@ class Downlinks:
         values = np.frombuffer(payload, dtype="<f4")[changed]
         return HEADER.pack(DELTA, base + 1) + changed.tobytes() + values.tobytes()
 
-    def ended(self, agent: int, version: int, data: bytes, delivered: bool) -> bytes | None:
-        """``data`` for ``version`` reached ``agent`` or was lost; the agent's copy of the policy
-        after it (None if lost)."""
+    def ended(
+        self, agent: int, version: int, data: bytes, delivered: bool
+    ) -> tuple[bytes | None, int]:
+        """``data`` for ``version`` reached ``agent`` or was lost: the agent's copy of the policy
+        after it (None if lost), and how many updates it repeated to get it."""
         if self.kind == "full":
-            return data if delivered else None
+            return (data if delivered else None), 0
         tag, base_plus_one = HEADER.unpack_from(data)
         base = base_plus_one - 1
-        in_flight = self._in_flight[agent]
-        in_flight[base] -= 1
-        copy = None
+        self._in_flight[agent][base] -= 1
+        if self.kind == "replay":
+            self._targets[version] -= 1
+        policy, replayed = None, 0
         if delivered:
             body = data[HEADER.size :]
             if tag == FULL:
-                copy = body
-            else:
+                policy = body
+            elif tag == DELTA:
                 k = len(body) // 8
                 values = np.frombuffer(self.held[agent][base], dtype="<f4").copy()
                 values[np.frombuffer(body[: 4 * k], dtype="<u4")] = np.frombuffer(
                     body[4 * k :], "<f4"
                 )
-                copy = values.tobytes()
-            self.held[agent][version] = copy
+                policy = values.tobytes()
+            else:
+                if tag == REPLAY:
+                    replayed = version - base
+                    self._replay(base, version)
+                policy = self.replicas[version].policy_payload()
+            self.held[agent][version] = policy
             self.newest[agent] = max(self.newest[agent], version)
-        needed = {base for base, count in in_flight.items() if count > 0}
+        self._forget(agent)
+        return policy, replayed
+
+    def _replay(self, base: int, version: int) -> None:
+        """The learner's state at ``version``, repeated from its state at ``base``; an agent
+        replaying the same updates from the same state gets the same, so it is made once."""
+        if version in self.replicas:
+            return
+        replica = copy.deepcopy(self.replicas[base])
+        for v in range(base, version):
+            replica.update(self.updates[v])
+        self.replicas[version] = replica
+
+    def _forget(self, agent: int) -> None:
+        """Drop the versions no message in flight is based on and nobody holds as its newest."""
+        bases = {base for base, count in self._in_flight[agent].items() if count > 0}
         for kept in list(self.held[agent]):
-            if kept != self.newest[agent] and kept not in needed:
+            if kept != self.newest[agent] and kept not in bases:
                 del self.held[agent][kept]
-        return copy
+        if self.kind == "replay":
+            bases = {base for flights in self._in_flight for base, n in flights.items() if n > 0}
+            targets = {version for version, n in self._targets.items() if n > 0}
+            needed = (set(self.newest.tolist()) | bases | targets) - {-1}
+            for version in [v for v in self.replicas if v not in needed]:
+                del self.replicas[version]
+            oldest = min(needed, default=0)
+            for version in [v for v in self.updates if v < oldest]:
+                del self.updates[version]
+
+
+def _updates(updates: Sequence[Sequence[bytes]]) -> bytes:
+    """The reports of consecutive updates: per update its count, then each report's length and
+    bytes."""
+    parts = []
+    for reports in updates:
+        parts.append(LENGTH.pack(len(reports)))
+        for report in reports:
+            parts.extend((LENGTH.pack(len(report)), report))
+    return b"".join(parts)

@@ -89,7 +89,7 @@ class Rounds(ABC):
         self.update_time_s = trial.compute.update_time_s
         self.version = 0
         """The learner's version: the number of updates it has made."""
-        self.downlinks = Downlinks(settings.downlink, self.n_agents)
+        self.downlinks = Downlinks(settings.downlink, self.n_agents, self.learner)
 
     @abstractmethod
     def learner_process(self, episodes: int) -> Generator[simpy.Event, Any, None]:
@@ -113,17 +113,20 @@ class Rounds(ABC):
         self, agent: int, episode: int, payload: bytes
     ) -> Generator[simpy.Event, Any, Message]:
         """Send the policy ``payload``, the learner's current version, to ``agent`` as the
-        downlink encodes it; record it at row ``episode``."""
+        downlink encodes it; record it at row ``episode``. Under ``replay`` the agent then spends
+        ``update_time_s`` per update it repeats."""
         version = self.version
         data = self.downlinks.message(agent, version, payload)
         received = yield self.network.to_agent(agent, Kind.PARAMS, data)
-        copy = self.downlinks.ended(agent, version, data, delivered=not received.failed)
+        copy, replayed = self.downlinks.ended(agent, version, data, not received.failed)
         if copy is not None and copy != payload:
             raise RuntimeError(
                 f"the {self.settings.downlink} downlink gave agent {agent} a policy that is not "
                 f"version {version}'s"
             )
         self.recorder.policy_received(episode, agent, received)
+        if replayed:
+            yield self.env.timeout(replayed * self.update_time_s)
         return received
 
     def play(self, agent: int, episode: int, planned: Planned) -> Generator[simpy.Event, Any, None]:
@@ -165,5 +168,7 @@ class Rounds(ABC):
             self.recorder.report_used(
                 arrival.episode, arrival.agent, self.version - arrival.version
             )
-        self.learner.update([arrival.report for arrival in used if arrival.report is not None])
+        reports = [arrival.report for arrival in used if arrival.report is not None]
+        self.learner.update(reports)
+        self.downlinks.updated(self.version, reports)
         self.version += 1
