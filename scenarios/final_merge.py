@@ -25,36 +25,13 @@ with the round's bytes and duration (:mod:`analysis.outcomes`).
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
-from typing import Any
 
 import pandas as pd
+from _decentral import PROBLEMS
 
 import netsim
 
 BANDWIDTH_BPS, LATENCY_S = 1e6, 0.01
-
-
-@dataclass(frozen=True)
-class Problem:
-    """An algorithm on an environment, the agents it runs with and the rewards it must reach."""
-
-    label: str
-    algorithm: str
-    env: str
-    n_agents: int
-    target: float
-    quick_target: float
-    config: dict[str, Any] = field(default_factory=dict)
-
-
-ES_CONFIG = {"sigma": 0.1, "learning_rate": 0.03}
-"""As in central_vs_decentral.py, where the choice is explained."""
-
-PROBLEMS = (
-    Problem("ES, Cart Pole", "es", "CartPole-v1", 50, 195.0, 9.3, ES_CONFIG),
-    Problem("DQL, Simple Grid", "dql", "netsim/SimpleGrid-v0", 10, -5.5, -9.9, {"gamma": 0.9}),
-)
 
 
 def final_merge(
