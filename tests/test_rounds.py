@@ -266,4 +266,5 @@ def test_a_config_file_chooses_the_pattern_by_name_with_its_settings_and_per_age
         "deadline_s": None,
         "late_reports": "drop",
         "updates_every": 2,
+        "downlink": "full",
     }

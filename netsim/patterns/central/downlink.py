@@ -7,11 +7,15 @@
   samples touch in a few cells, or a policy an aggregation left alone, costs a few bytes.
 * ``replay``: the reports the learner updated from since the version the agent holds, with which
   the agent repeats the learner's updates itself (the ES paper's workers share only scalars and
-  replay the update from the shared seeds; Salimans et al. 2017); or, when that is larger or the
-  agent holds nothing to replay from, the learner's whole state (:meth:`Learner.state_payload`:
-  the policy and any optimiser state the update reads). A replaying agent spends
-  ``update_time_s`` of simulated compute per update it repeats. An update is one version:
-  k reports cost 4 + sum (4 + len) bytes.
+  replay the update from the shared seeds; Salimans et al. 2017). Repeating needs the learner's
+  whole state (:meth:`Learner.state_payload`: the policy and any optimiser state the update
+  reads), which an agent gets once, and again whenever it has only a policy. Per message, the
+  smallest that works: the replay if the agent holds a state to replay from and the replay is no
+  larger than the policy; else the state, if the last update's replay was smaller than the policy
+  (the state then pays for itself); else the policy alone. So where a round's reports outweigh the
+  policy (ES with many agents and a small network), it is the full downlink. A replaying agent
+  spends ``update_time_s`` of simulated compute per update it repeats; k reports of an update
+  cost 4 + sum (4 + len) bytes.
 
 Every message but ``full``'s starts with a tag (1 byte) and the base version plus one (uint32;
 0: the agent held none): 5 bytes. The base is the newest version the learner knows the agent
@@ -63,6 +67,9 @@ class Downlinks:
         """``replay``: the learner's state at the versions agents hold or are being sent."""
         self._targets: Counter[int] = Counter()
         """``replay``: the versions of the messages in flight."""
+        self.has_state = np.zeros(n_agents, dtype=bool)
+        """``replay``: whether the agent's newest version came with the learner's state (it can
+        replay from it) or as a policy alone."""
 
     def updated(self, version: int, reports: Sequence[bytes]) -> None:
         """The learner went from ``version`` to the next with ``reports``."""
@@ -79,16 +86,19 @@ class Downlinks:
             return self._delta(agent, base, payload)
         assert self.learner is not None  # __init__ refuses replay without one
         self._targets[version] += 1
-        state = HEADER.pack(STATE, base + 1) + self.learner.state_payload()
-        if base >= 0:
+        policy = HEADER.pack(FULL, base + 1) + payload
+        if base >= 0 and self.has_state[agent]:
             replay = HEADER.pack(REPLAY, base + 1) + _updates(
                 [self.updates[v] for v in range(base, version)]
             )
-            if len(replay) < len(state):
+            if len(replay) <= len(policy):
                 return replay
+        last = self.updates.get(version - 1)
+        if last is None or HEADER.size + len(_updates([last])) >= len(policy):
+            return policy
         if version not in self.replicas:
             self.replicas[version] = copy.deepcopy(self.learner)
-        return state
+        return HEADER.pack(STATE, base + 1) + self.learner.state_payload()
 
     def _delta(self, agent: int, base: int, payload: bytes) -> bytes:
         if base < 0:
@@ -131,7 +141,9 @@ class Downlinks:
                     self._replay(base, version)
                 policy = self.replicas[version].policy_payload()
             self.held[agent][version] = policy
-            self.newest[agent] = max(self.newest[agent], version)
+            if version > self.newest[agent]:
+                self.newest[agent] = version
+                self.has_state[agent] = tag in (REPLAY, STATE)
         self._forget(agent)
         return policy, replayed
 
