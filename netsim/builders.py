@@ -23,8 +23,8 @@ import networkx as nx
 import numpy as np
 import scipy.stats
 
+from algorithms.checks import integer, number
 from algorithms.registry import Registry
-from netsim.checks import integer, number
 
 PerAgent: TypeAlias = float | Sequence[float] | Mapping[str, Any] | Any
 """A number, a sequence of one number per agent, or a distribution (see the module docstring)."""

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from netsim.checks import integer, number
+from algorithms.checks import integer, number
 from netsim.executors import WorkerLost, make_executor
 from netsim.journal import RolloutJournal
 from netsim.provenance import provenance

@@ -13,6 +13,8 @@ import pytest
 
 import netsim
 import netsim.cli
+from algorithms import ALGORITHMS
+from algorithms.es import ESConfig
 from netsim.executors import make_executor
 
 GRID = "netsim/SimpleGrid-v0"
@@ -358,6 +360,83 @@ CASES = [
         ValueError,
         "did you mean 'uniform'",
     ),
+    # algorithm hyperparameters (each config dataclass, by name)
+    Case(
+        "es sigma inf",
+        lambda: netsim.Variant("v", "es", netsim.star(2, 1e6), config={"sigma": INF}),
+        ValueError,
+        "ESConfig.sigma = inf",
+    ),
+    Case(
+        "es learning rate str",
+        lambda: ALGORITHMS["es"].make_config({"learning_rate": "0.1"}),
+        TypeError,
+        "ESConfig.learning_rate = '0.1'",
+    ),
+    Case("es gamma nan", lambda: ESConfig(gamma=NAN), ValueError, "ESConfig.gamma = nan"),
+    Case("es sigma bool", lambda: ESConfig(sigma=True), TypeError, "ESConfig.sigma = True"),
+    Case("es l2 inf", lambda: ESConfig(l2=INF), ValueError, "ESConfig.l2 = inf"),
+    Case("es momentum nan", lambda: ESConfig(momentum=NAN), ValueError, "ESConfig.momentum"),
+    Case("es hidden fraction", lambda: ESConfig(hidden=(8, 4.5)), ValueError, "ESConfig.hidden[1]"),
+    Case("es hidden not a list", lambda: ESConfig(hidden=8), TypeError, "ESConfig.hidden = 8"),
+    Case(
+        "espc m fraction",
+        lambda: ALGORITHMS["espc"].make_config({"m": 2.5}),
+        ValueError,
+        "ESPCConfig.m = 2.5",
+    ),
+    Case(
+        "espc k bool",
+        lambda: ALGORITHMS["espc"].make_config({"k": True}),
+        TypeError,
+        "ESPCConfig.k = True",
+    ),
+    Case(
+        "dql alpha nan",
+        lambda: variant(config={"alpha": NAN}),
+        ValueError,
+        "alpha = nan",
+        "config = { alpha = nan }",
+    ),
+    Case(
+        "dql gamma inf",
+        lambda: variant(config={"gamma": INF}),
+        ValueError,
+        "gamma = inf",
+        "config = { gamma = inf }",
+    ),
+    Case(
+        "dql gamma str",
+        lambda: variant(config={"gamma": "0.9"}),
+        ValueError,
+        "gamma = '0.9'",
+        'config = { gamma = "0.9" }',
+    ),
+    Case(
+        "tabular epsilon decay bool",
+        lambda: variant(config={"epsilon_decay": True}),
+        ValueError,
+        "epsilon_decay = True",
+        "config = { epsilon_decay = true }",
+    ),
+    Case(
+        "ebcdql rho inf",
+        lambda: ALGORITHMS["ebcdql"].make_config({"rho": INF}),
+        ValueError,
+        "EBCDQLConfig.rho = inf",
+    ),
+    Case(
+        "davia horizon fraction",
+        lambda: ALGORITHMS["davia"].make_config({"horizon": 1.5}),
+        ValueError,
+        "DAVIAConfig.horizon = 1.5",
+    ),
+    Case(
+        "davia threshold inf",
+        lambda: ALGORITHMS["davia"].make_config({"threshold": INF}),
+        ValueError,
+        "DAVIAConfig.threshold = inf",
+    ),
     # what-if transfers
     Case("transfer size fraction", lambda: transfer(1.5, 0.0), ValueError, "size_bytes = 1.5"),
     Case("transfer size bool", lambda: transfer(True, 0.0), ValueError, "size_bytes = True"),
@@ -424,6 +503,15 @@ def test_numpy_scalars_are_numbers_and_are_stored_as_plain_ones():
         pytest.approx(2e-3)
     )
     assert netsim.Scenario("whole", [chosen], episodes=4.0).episodes == 4
+
+
+def test_algorithm_settings_take_numpy_scalars_and_keep_plain_numbers_as_given():
+    config = ESConfig(sigma=np.float32(0.5), hidden=[np.int64(4), 4.0], gamma=1)
+    assert type(config.sigma) is float and config.hidden == (4, 4)
+    assert all(type(width) is int for width in config.hidden)
+    assert type(config.gamma) is int  # recorded as given: a run directory's request is unchanged
+    espc = ALGORITHMS["espc"].make_config({"m": np.int64(3), "k": 2.0})
+    assert (espc.m, espc.k) == (3, 2) and type(espc.m) is int and type(espc.k) is int
 
 
 CONFIG = """{name_line}
