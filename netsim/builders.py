@@ -37,12 +37,16 @@ def per_agent(
     ``name`` labels errors."""
     if isinstance(value, numbers.Real | bool | np.bool_ | str):
         return [number(value, name)] * n_agents
+    given = value
     if isinstance(value, Mapping):
         value = _named_distribution(value, name)
     if hasattr(value, "rvs"):
         if rng is None:
             raise ValueError(f"{name} is drawn from a distribution, so the builder needs a seed")
-        draws = value.rvs(size=n_agents, random_state=rng)
+        try:
+            draws = value.rvs(size=n_agents, random_state=rng)
+        except ValueError as error:  # scipy's own message names no setting
+            raise ValueError(f"{name} = {given!r} cannot be drawn from: {error}") from None
         return [float(draw) for draw in np.atleast_1d(draws)]
     if isinstance(value, Sequence) and not isinstance(value, str):
         if len(value) != n_agents:

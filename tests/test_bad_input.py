@@ -6,6 +6,7 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -13,6 +14,7 @@ import pytest
 
 import netsim
 import netsim.cli
+import netsim.config
 from algorithms import ALGORITHMS
 from algorithms.es import ESConfig
 from netsim.executors import make_executor
@@ -52,6 +54,13 @@ def transfer(size, start) -> list[float]:
     graph = nx.Graph()
     graph.add_edge("a", "b", bandwidth_bps=1e6, latency_s=0.0)
     return netsim.time_transfers(graph, [("a", "b", size, start)])
+
+
+SECOND_VARIANT = """[[variants]]
+name = "v"
+algorithm = "dql"
+env = "netsim/SimpleGrid-v0"
+topology = { builder = "star", n_agents = 2, bandwidth_bps = 1e6 }"""
 
 
 @dataclass(frozen=True)
@@ -437,6 +446,55 @@ CASES = [
         ValueError,
         "DAVIAConfig.threshold = inf",
     ),
+    # config files: a nested error names its path once
+    Case(
+        "grid key empty",
+        lambda: from_toml('[grid]\n"config.alpha" = []'),
+        netsim.ConfigError,
+        "bad.toml: grid key 'config.alpha': give a non-empty list",
+        '[grid]\n"config.alpha" = []',
+    ),
+    Case(
+        "grid key through a value",
+        lambda: from_toml('[grid]\n"env.x" = [1]'),
+        netsim.ConfigError,
+        "bad.toml: grid key 'env.x'",
+        '[grid]\n"env.x" = [1]',
+    ),
+    Case(
+        "config bound in a file",
+        lambda: from_toml("config = { alpha = 2.0 }"),
+        netsim.ConfigError,
+        "bad.toml: variant 'v'.config.alpha = 2.0 must be in (0, 1]",
+        "config = { alpha = 2.0 }",
+    ),
+    Case(
+        "nested dataclass in a file",
+        lambda: from_toml("network = { framing = { mtu_bytes = 10 } }"),
+        netsim.ConfigError,
+        "bad.toml: variant 'v'.network.framing.mtu_bytes = 10 must exceed",
+        "network = { framing = { mtu_bytes = 10 } }",
+    ),
+    Case(
+        "distribution domain in a file",
+        lambda: from_toml('compute = { step_time_s = { distribution = "lognorm", s = -1 } }'),
+        netsim.ConfigError,
+        "bad.toml: variant 'v': ComputeSettings.step_time_s = {'distribution': 'lognorm'",
+        'compute = { step_time_s = { distribution = "lognorm", s = -1 } }',
+    ),
+    Case(
+        "variant names repeat in a file",
+        lambda: from_toml(SECOND_VARIANT),
+        netsim.ConfigError,
+        "bad.toml: scenario 'cli': variant names repeat: ['v']",
+        SECOND_VARIANT,
+    ),
+    Case(
+        "config file unreadable",
+        lambda: netsim.load_config(Path(__file__).parent),
+        netsim.ConfigError,
+        f"{Path(__file__).parent}: cannot read: Is a directory",
+    ),
     # what-if transfers
     Case("transfer size fraction", lambda: transfer(1.5, 0.0), ValueError, "size_bytes = 1.5"),
     Case("transfer size bool", lambda: transfer(True, 0.0), ValueError, "size_bytes = True"),
@@ -485,7 +543,7 @@ def test_bad_input_is_refused_naming_the_culprit(case):
     with pytest.raises(case.error) as raised:
         case.make()
     assert case.culprit in str(raised.value)
-    assert "\n" not in str(raised.value)
+    assert "\n" not in str(raised.value) and repeated_prefix(str(raised.value)) is None
 
 
 def test_numpy_scalars_are_numbers_and_are_stored_as_plain_ones():
@@ -546,6 +604,20 @@ def config_text(line: str) -> str:
     return CONFIG.format(**fields)
 
 
+def from_toml(line: str) -> netsim.Scenario:
+    return netsim.config.scenario_from_toml(config_text(line), "bad.toml")
+
+
+def repeated_prefix(message: str) -> str | None:
+    """A part of ``message`` that repeats the part before it (``x.toml: x.toml: ...``,
+    ``grid: grid key ...``, ``variant 'v': variant 'v'.config ...``), if any."""
+    parts = message.split(": ")
+    for before, after in zip(parts, parts[1:], strict=False):
+        if after == before or after.startswith((f"{before} ", f"{before}.", f"{before}[")):
+            return after
+    return None
+
+
 CLI_CASES = [case for case in CASES if case.toml is not None]
 
 
@@ -558,7 +630,8 @@ def test_a_bad_config_ends_in_one_line_at_the_command_line(case, tmp_path, capsy
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err + captured.out
     assert captured.err.startswith(f"netsim: error: {path}: ") and captured.err.count("\n") == 1
-    assert case.culprit.split(" =")[0] in captured.err  # the setting, by name
+    assert case.culprit.split(" =")[0].removeprefix("bad.toml: ") in captured.err  # by name
+    assert captured.err.count(str(path)) == 1 and repeated_prefix(captured.err) is None
     assert not out.exists()
 
 
