@@ -525,6 +525,12 @@ CASES = [
         "stop_starting_after_s = nan",
     ),
     Case(
+        "a billion episodes",
+        lambda: netsim.run(scenario(episodes=10**9), backend="serial"),
+        ValueError,
+        "scenario 's' would need about",
+    ),
+    Case(
         "rollout workers bool",
         lambda: netsim.run(scenario(), rollout_workers=True),
         TypeError,
