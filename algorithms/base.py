@@ -24,6 +24,9 @@ are one vectorised computation (docs/design.md, "Speed").
 Every algorithm's config dataclass declares ``check(n_agents)``: it raises a ValueError naming the
 setting when the settings cannot run with that many agents (ESPC's m > n, say). An
 :class:`Algorithm` whose config lacks it is refused when it is made.
+Its ``__post_init__`` checks each setting on its own: first that every number is one
+(:func:`algorithms.checks.check_fields`: finite, never a bool or a string, integers whole), then
+its bounds (:func:`require_valid`); both name the setting.
 """
 
 from __future__ import annotations

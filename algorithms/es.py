@@ -63,6 +63,7 @@ from algorithms.base import (
     require_valid,
     weighted_sum,
 )
+from algorithms.checks import check_fields
 from algorithms.policies import MLPPolicy
 from algorithms.rollout import Rollout, RolloutPool, VectorEnvs, make_vector_env, rollout
 
@@ -90,14 +91,14 @@ class ESConfig:
     """Momentum coefficient when ``optimizer = "momentum"``."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "hidden", tuple(self.hidden))
+        check_fields(self)  # finite numbers and integers, by name, before their bounds
         checks = {
             "sigma": self.sigma > 0,
             "learning_rate": self.learning_rate > 0,
             "l2": self.l2 >= 0,
             "gamma": 0 <= self.gamma <= 1,
             "optimizer": self.optimizer in ("adam", "momentum"),
-            "hidden": all(int(width) > 0 for width in self.hidden),
+            "hidden": all(width > 0 for width in self.hidden),
         }
         require_valid(self, checks)
 

@@ -34,6 +34,7 @@ from algorithms.base import (
     require_valid,
     weighted_sum,
 )
+from algorithms.checks import check_fields
 from algorithms.rollout import VectorEnvs
 
 
@@ -53,6 +54,7 @@ class TabularConfig:
     """Floor of the decayed epsilon."""
 
     def __post_init__(self) -> None:
+        check_fields(self)  # finite numbers and integers, by name, before their bounds
         checks = {
             "gamma": 0 <= self.gamma <= 1,
             "epsilon": 0 <= self.epsilon <= 1,

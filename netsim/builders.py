@@ -23,8 +23,8 @@ import networkx as nx
 import numpy as np
 import scipy.stats
 
+from algorithms.checks import integer, number
 from algorithms.registry import Registry
-from netsim.checks import integer, number
 
 PerAgent: TypeAlias = float | Sequence[float] | Mapping[str, Any] | Any
 """A number, a sequence of one number per agent, or a distribution (see the module docstring)."""
@@ -37,12 +37,16 @@ def per_agent(
     ``name`` labels errors."""
     if isinstance(value, numbers.Real | bool | np.bool_ | str):
         return [number(value, name)] * n_agents
+    given = value
     if isinstance(value, Mapping):
         value = _named_distribution(value, name)
     if hasattr(value, "rvs"):
         if rng is None:
             raise ValueError(f"{name} is drawn from a distribution, so the builder needs a seed")
-        draws = value.rvs(size=n_agents, random_state=rng)
+        try:
+            draws = value.rvs(size=n_agents, random_state=rng)
+        except ValueError as error:  # scipy's own message names no setting
+            raise ValueError(f"{name} = {given!r} cannot be drawn from: {error}") from None
         return [float(draw) for draw in np.atleast_1d(draws)]
     if isinstance(value, Sequence) and not isinstance(value, str):
         if len(value) != n_agents:

@@ -66,6 +66,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--quick", action="store_true", help="the scenario's smoke-sized form (its QUICK)"
     )
     run_parser.add_argument(
+        "--force",
+        action="store_true",
+        help="run even if the run's estimated memory exceeds what the machine has available",
+    )
+    run_parser.add_argument(
         "--reuse",
         action="append",
         metavar="DIR",
@@ -264,6 +269,7 @@ def _run(args: argparse.Namespace) -> int:
         reuse=args.reuse or (),
         stop_starting_after_s=args.stop_starting_after,
         rollout_workers=args.rollout_workers,
+        force=args.force,
     )
     print(f"results: {results.directory.resolve()}")
     if not results.complete and args.stop_starting_after is not None:

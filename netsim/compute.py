@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from algorithms.checks import integer, number
 from netsim.builders import per_agent
-from netsim.checks import integer, number
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,9 @@ communication pattern of :data:`netsim.PATTERNS` and its settings dataclass's fi
 generic: the accepted keys and their types come from the dataclasses' fields and type hints (and a
 builder's signature), so a field added to a dataclass is accepted without changes here. An unknown
 key gets a close-match suggestion; a wrong type, a missing field, or a value its dataclass refuses
-raises :class:`ConfigError` naming the file and the field's path.
+raises :class:`ConfigError` naming the file and the field's path, each once
+(``sweep.toml: variant 'ES'.config.sigma = inf must be a finite number``; a dataclass's own
+``ESConfig.sigma`` becomes the field's path in the file).
 """
 
 from __future__ import annotations
@@ -67,7 +69,18 @@ class _Invalid(Exception):
     """A validation failure at ``where`` (a dotted field path), before the file is named."""
 
     def __init__(self, where: str, message: str) -> None:
-        super().__init__(f"{where}: {message}" if where else message)
+        super().__init__(_at(where, message))
+
+
+def _at(where: str, message: str) -> str:
+    """``message`` prefixed with ``where``, naming it once: a message that already starts with it
+    (a variant names itself as the config does; ``grid key ...`` under ``grid``; a file's name
+    under that file's) is kept as it is, so that nested errors never repeat their prefix."""
+    if not where or message == where:
+        return message or where
+    if any(message.startswith(f"{where}{after}") for after in (": ", ".", "[", " ")):
+        return message
+    return f"{where}: {message}"
 
 
 def load_config(path: str | Path) -> Scenario:
@@ -75,7 +88,9 @@ def load_config(path: str | Path) -> Scenario:
     path = Path(path)
     try:
         text = path.read_text()
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:  # its own message would name the path again
+        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
         raise ConfigError(f"{path}: cannot read: {error}") from None
     return scenario_from_toml(text, str(path))
 
@@ -109,7 +124,7 @@ def scenario_from_dict(data: Mapping[str, Any], source: str = "<config>") -> Sce
         fields = {key: value for key, value in data.items() if key not in SECTIONS}
         return _apply(Scenario, {**fields, "variants": points}, "", {"variants": _variants})
     except _Invalid as error:
-        raise ConfigError(f"{source}: {error}") from None
+        raise ConfigError(_at(source, str(error))) from None
 
 
 def _variants(points: list[dict[str, Any]], where: str) -> list[Variant]:
@@ -192,8 +207,10 @@ def _apply(
         return function(**arguments)
     except (ValueError, TypeError) as error:
         message = str(error)
-        named = message.startswith(f"{where}: ")  # a Variant names itself as the config does
-        raise _Invalid("" if named else where, message) from None
+        own = f"{getattr(function, '__name__', '')}."
+        if where and message.startswith(own):  # "ComputeSettings.step_time_s = inf ..." is
+            message = f"{where}.{message[len(own) :]}"  # "variant 'v'.compute.step_time_s = ..."
+        raise _Invalid(where, message) from None
 
 
 def _convert(value: Any, hint: Any, where: str) -> Any:

@@ -30,8 +30,8 @@ from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import Any, TypeVar
 
+from algorithms.checks import integer
 from algorithms.registry import Registry
-from netsim.checks import integer
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")

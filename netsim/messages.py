@@ -15,7 +15,7 @@ import enum
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from netsim.checks import integer
+from algorithms.checks import integer
 
 
 class Kind(enum.StrEnum):

@@ -37,9 +37,10 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from netsim.checks import integer, number
+from algorithms.checks import integer, number
 from netsim.executors import WorkerLost, make_executor
 from netsim.journal import RolloutJournal
+from netsim.memory import check_fits
 from netsim.provenance import provenance
 from netsim.results import Results
 from netsim.scenario import Scenario
@@ -96,6 +97,7 @@ def run(
     reuse: Sequence[str | Path] = (),
     stop_starting_after_s: float | None = None,
     rollout_workers: int = 1,
+    force: bool = False,
 ) -> Results:
     """Run every unfinished trial of every variant into ``out`` (default ``runs/NAME``) and draw
     the plots.
@@ -111,6 +113,10 @@ def run(
     ``workers``, it is recorded with the session and changes no result, so it is no part of what
     a run directory is compared on.
 
+    Before anything starts or is written, a run whose estimated memory exceeds what the machine
+    has available is refused (:class:`netsim.memory.TooLarge`, naming both) unless ``force``; see
+    :mod:`netsim.memory` for the estimate.
+
     Trials are taken trial by trial across the variants (every variant's trial 0, then every
     variant's trial 1, ...), so a run stopped early compares every variant on the same seeds."""
     if stop_starting_after_s is not None:
@@ -119,6 +125,8 @@ def run(
     started = time.monotonic()
     directory = Path(out) if out is not None else Path("runs") / scenario.name
     executor = make_executor(backend, workers, address)
+    if not force:
+        check_fits(scenario, executor)
     sources = [RunStore(source) for source in reuse]
     units = [(v, t) for v in range(len(scenario.variants)) for t in range(scenario.trials)]
     session = {

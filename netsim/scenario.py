@@ -15,8 +15,8 @@ import gymnasium as gym
 import networkx as nx
 
 from algorithms import ALGORITHMS
+from algorithms.checks import integer, number
 from algorithms.registry import unknown_name_message
-from netsim.checks import integer, number
 from netsim.compute import ComputeSettings
 from netsim.messages import Framing
 from netsim.network import OUTAGE_POLICIES, TcpParameters, model_type

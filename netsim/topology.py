@@ -25,7 +25,7 @@ from itertools import pairwise
 
 import networkx as nx
 
-from netsim.checks import number
+from algorithms.checks import number
 
 ROLES = ("learner", "agent", "router")
 
@@ -171,7 +171,7 @@ def _attribute(
     edge: tuple[Hashable, Hashable], data: dict, name: str, wanted: str, **bounds: float
 ) -> float:
     """Edge attribute ``name`` (loss defaults to 0) as a float, checked by
-    :func:`netsim.checks.number` with ``bounds``; refused naming the edge and ``wanted``."""
+    :func:`algorithms.checks.number` with ``bounds``; refused naming the edge and ``wanted``."""
     value = data.get(name, 0.0 if name == "loss" else None)
     try:
         return number(value, name, **bounds)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Hashable, Iterable
 import networkx as nx
 import simpy
 
-from netsim.checks import integer, number
+from algorithms.checks import integer, number
 from netsim.messages import Framing
 from netsim.network import Network, TcpParameters
 from netsim.network.transfer import Transfer

@@ -6,6 +6,7 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -13,6 +14,9 @@ import pytest
 
 import netsim
 import netsim.cli
+import netsim.config
+from algorithms import ALGORITHMS
+from algorithms.es import ESConfig
 from netsim.executors import make_executor
 
 GRID = "netsim/SimpleGrid-v0"
@@ -50,6 +54,13 @@ def transfer(size, start) -> list[float]:
     graph = nx.Graph()
     graph.add_edge("a", "b", bandwidth_bps=1e6, latency_s=0.0)
     return netsim.time_transfers(graph, [("a", "b", size, start)])
+
+
+SECOND_VARIANT = """[[variants]]
+name = "v"
+algorithm = "dql"
+env = "netsim/SimpleGrid-v0"
+topology = { builder = "star", n_agents = 2, bandwidth_bps = 1e6 }"""
 
 
 @dataclass(frozen=True)
@@ -358,6 +369,132 @@ CASES = [
         ValueError,
         "did you mean 'uniform'",
     ),
+    # algorithm hyperparameters (each config dataclass, by name)
+    Case(
+        "es sigma inf",
+        lambda: netsim.Variant("v", "es", netsim.star(2, 1e6), config={"sigma": INF}),
+        ValueError,
+        "ESConfig.sigma = inf",
+    ),
+    Case(
+        "es learning rate str",
+        lambda: ALGORITHMS["es"].make_config({"learning_rate": "0.1"}),
+        TypeError,
+        "ESConfig.learning_rate = '0.1'",
+    ),
+    Case("es gamma nan", lambda: ESConfig(gamma=NAN), ValueError, "ESConfig.gamma = nan"),
+    Case("es sigma bool", lambda: ESConfig(sigma=True), TypeError, "ESConfig.sigma = True"),
+    Case("es l2 inf", lambda: ESConfig(l2=INF), ValueError, "ESConfig.l2 = inf"),
+    Case("es momentum nan", lambda: ESConfig(momentum=NAN), ValueError, "ESConfig.momentum"),
+    Case("es hidden fraction", lambda: ESConfig(hidden=(8, 4.5)), ValueError, "ESConfig.hidden[1]"),
+    Case("es hidden not a list", lambda: ESConfig(hidden=8), TypeError, "ESConfig.hidden = 8"),
+    Case(
+        "espc m fraction",
+        lambda: ALGORITHMS["espc"].make_config({"m": 2.5}),
+        ValueError,
+        "ESPCConfig.m = 2.5",
+    ),
+    Case(
+        "espc k bool",
+        lambda: ALGORITHMS["espc"].make_config({"k": True}),
+        TypeError,
+        "ESPCConfig.k = True",
+    ),
+    Case(
+        "dql alpha nan",
+        lambda: variant(config={"alpha": NAN}),
+        ValueError,
+        "alpha = nan",
+        "config = { alpha = nan }",
+    ),
+    Case(
+        "dql gamma inf",
+        lambda: variant(config={"gamma": INF}),
+        ValueError,
+        "gamma = inf",
+        "config = { gamma = inf }",
+    ),
+    Case(
+        "dql gamma str",
+        lambda: variant(config={"gamma": "0.9"}),
+        ValueError,
+        "gamma = '0.9'",
+        'config = { gamma = "0.9" }',
+    ),
+    Case(
+        "tabular epsilon decay bool",
+        lambda: variant(config={"epsilon_decay": True}),
+        ValueError,
+        "epsilon_decay = True",
+        "config = { epsilon_decay = true }",
+    ),
+    Case(
+        "ebcdql rho inf",
+        lambda: ALGORITHMS["ebcdql"].make_config({"rho": INF}),
+        ValueError,
+        "EBCDQLConfig.rho = inf",
+    ),
+    Case(
+        "davia horizon fraction",
+        lambda: ALGORITHMS["davia"].make_config({"horizon": 1.5}),
+        ValueError,
+        "DAVIAConfig.horizon = 1.5",
+    ),
+    Case(
+        "davia threshold inf",
+        lambda: ALGORITHMS["davia"].make_config({"threshold": INF}),
+        ValueError,
+        "DAVIAConfig.threshold = inf",
+    ),
+    # config files: a nested error names its path once
+    Case(
+        "grid key empty",
+        lambda: from_toml('[grid]\n"config.alpha" = []'),
+        netsim.ConfigError,
+        "bad.toml: grid key 'config.alpha': give a non-empty list",
+        '[grid]\n"config.alpha" = []',
+    ),
+    Case(
+        "grid key through a value",
+        lambda: from_toml('[grid]\n"env.x" = [1]'),
+        netsim.ConfigError,
+        "bad.toml: grid key 'env.x'",
+        '[grid]\n"env.x" = [1]',
+    ),
+    Case(
+        "config bound in a file",
+        lambda: from_toml("config = { alpha = 2.0 }"),
+        netsim.ConfigError,
+        "bad.toml: variant 'v'.config.alpha = 2.0 must be in (0, 1]",
+        "config = { alpha = 2.0 }",
+    ),
+    Case(
+        "nested dataclass in a file",
+        lambda: from_toml("network = { framing = { mtu_bytes = 10 } }"),
+        netsim.ConfigError,
+        "bad.toml: variant 'v'.network.framing.mtu_bytes = 10 must exceed",
+        "network = { framing = { mtu_bytes = 10 } }",
+    ),
+    Case(
+        "distribution domain in a file",
+        lambda: from_toml('compute = { step_time_s = { distribution = "lognorm", s = -1 } }'),
+        netsim.ConfigError,
+        "bad.toml: variant 'v': ComputeSettings.step_time_s = {'distribution': 'lognorm'",
+        'compute = { step_time_s = { distribution = "lognorm", s = -1 } }',
+    ),
+    Case(
+        "variant names repeat in a file",
+        lambda: from_toml(SECOND_VARIANT),
+        netsim.ConfigError,
+        "bad.toml: scenario 'cli': variant names repeat: ['v']",
+        SECOND_VARIANT,
+    ),
+    Case(
+        "config file unreadable",
+        lambda: netsim.load_config(Path(__file__).parent),
+        netsim.ConfigError,
+        f"{Path(__file__).parent}: cannot read: Is a directory",
+    ),
     # what-if transfers
     Case("transfer size fraction", lambda: transfer(1.5, 0.0), ValueError, "size_bytes = 1.5"),
     Case("transfer size bool", lambda: transfer(True, 0.0), ValueError, "size_bytes = True"),
@@ -388,6 +525,12 @@ CASES = [
         "stop_starting_after_s = nan",
     ),
     Case(
+        "a billion episodes",
+        lambda: netsim.run(scenario(episodes=10**9), backend="serial"),
+        ValueError,
+        "scenario 's' would need about",
+    ),
+    Case(
         "rollout workers bool",
         lambda: netsim.run(scenario(), rollout_workers=True),
         TypeError,
@@ -406,7 +549,7 @@ def test_bad_input_is_refused_naming_the_culprit(case):
     with pytest.raises(case.error) as raised:
         case.make()
     assert case.culprit in str(raised.value)
-    assert "\n" not in str(raised.value)
+    assert "\n" not in str(raised.value) and repeated_prefix(str(raised.value)) is None
 
 
 def test_numpy_scalars_are_numbers_and_are_stored_as_plain_ones():
@@ -424,6 +567,15 @@ def test_numpy_scalars_are_numbers_and_are_stored_as_plain_ones():
         pytest.approx(2e-3)
     )
     assert netsim.Scenario("whole", [chosen], episodes=4.0).episodes == 4
+
+
+def test_algorithm_settings_take_numpy_scalars_and_keep_plain_numbers_as_given():
+    config = ESConfig(sigma=np.float32(0.5), hidden=[np.int64(4), 4.0], gamma=1)
+    assert type(config.sigma) is float and config.hidden == (4, 4)
+    assert all(type(width) is int for width in config.hidden)
+    assert type(config.gamma) is int  # recorded as given: a run directory's request is unchanged
+    espc = ALGORITHMS["espc"].make_config({"m": np.int64(3), "k": 2.0})
+    assert (espc.m, espc.k) == (3, 2) and type(espc.m) is int and type(espc.k) is int
 
 
 CONFIG = """{name_line}
@@ -458,6 +610,20 @@ def config_text(line: str) -> str:
     return CONFIG.format(**fields)
 
 
+def from_toml(line: str) -> netsim.Scenario:
+    return netsim.config.scenario_from_toml(config_text(line), "bad.toml")
+
+
+def repeated_prefix(message: str) -> str | None:
+    """A part of ``message`` that repeats the part before it (``x.toml: x.toml: ...``,
+    ``grid: grid key ...``, ``variant 'v': variant 'v'.config ...``), if any."""
+    parts = message.split(": ")
+    for before, after in zip(parts, parts[1:], strict=False):
+        if after == before or after.startswith((f"{before} ", f"{before}.", f"{before}[")):
+            return after
+    return None
+
+
 CLI_CASES = [case for case in CASES if case.toml is not None]
 
 
@@ -470,7 +636,8 @@ def test_a_bad_config_ends_in_one_line_at_the_command_line(case, tmp_path, capsy
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err + captured.out
     assert captured.err.startswith(f"netsim: error: {path}: ") and captured.err.count("\n") == 1
-    assert case.culprit.split(" =")[0] in captured.err  # the setting, by name
+    assert case.culprit.split(" =")[0].removeprefix("bad.toml: ") in captured.err  # by name
+    assert captured.err.count(str(path)) == 1 and repeated_prefix(captured.err) is None
     assert not out.exists()
 
 

@@ -101,7 +101,7 @@ def test_grid_labels_use_the_whole_key_only_where_last_components_repeat():
         ),
         (
             with_change("variants.0.config.sigma", -1.0),
-            r"variant 'ES .*'\.config: ESConfig\.sigma = -1\.0 is invalid",
+            r"tiny\.toml: variant 'ES .*'\.config\.sigma = -1\.0 is invalid",
         ),
         (
             with_change("variants.0.config.hidden", ["wide"]),
@@ -135,7 +135,10 @@ def test_grid_labels_use_the_whole_key_only_where_last_components_repeat():
             with_change("defaults.topology", {"builder": "star", "n_agents": 4}),
             r"topology: missing required field\(s\): bandwidth_bps",
         ),
-        (with_change("grid.env", []), r"grid: grid key 'env': give a non-empty list of values"),
+        (
+            with_change("grid.env", []),
+            r"tiny\.toml: grid key 'env': give a non-empty list of values",
+        ),
         ({**VALID, "variants": []}, r"variants: give at least one \[\[variants\]\] table"),
         (with_change("variants.0", "es"), r"variants\[0\]: expected a table, not str 'es'"),
     ],

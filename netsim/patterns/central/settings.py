@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Literal, get_args
 
+from algorithms.checks import integer, number
 from algorithms.registry import unknown_name_message
-from netsim.checks import integer, number
 from netsim.patterns.base import PatternSettings
 from netsim.patterns.central.downlink import DOWNLINKS, Downlink
 

@@ -10,8 +10,8 @@ from typing import Any, ClassVar
 
 import networkx as nx
 
+from algorithms.checks import integer
 from algorithms.registry import unknown_name_message
-from netsim.checks import integer
 from netsim.codecs import CODECS, Codec
 from netsim.patterns.base import PatternSettings
 from netsim.patterns.gossip.graphs import (
