@@ -9,11 +9,11 @@
   the agent repeats the learner's updates itself (the ES paper's workers share only scalars and
   replay the update from the shared seeds; Salimans et al. 2017). Repeating needs the learner's
   whole state (:meth:`Learner.state_payload`: the policy and any optimiser state the update
-  reads), which an agent gets once, and again whenever it has only a policy. Per message, the
-  smallest that works: the replay if the agent holds a state to replay from and the replay is no
-  larger than the policy; else the state, if the last update's replay was smaller than the policy
-  (the state then pays for itself); else the policy alone. So where a round's reports outweigh the
-  policy (ES with many agents and a small network), it is the full downlink. A replaying agent
+  reads), which an agent gets once. Per message, the smallest that works: to an agent that holds
+  a state, the replay, or the state again if that is smaller (an agent that missed many rounds);
+  to one that holds none, the state if the last update's replay was smaller than the policy (the
+  state then pays for itself), else the policy alone. So where an update's reports outweigh the
+  policy (ES with many agents and a small network) it is the full downlink. A replaying agent
   spends ``update_time_s`` of simulated compute per update it repeats; k reports of an update
   cost 4 + sum (4 + len) bytes.
 
@@ -87,18 +87,20 @@ class Downlinks:
         assert self.learner is not None  # __init__ refuses replay without one
         self._targets[version] += 1
         policy = HEADER.pack(FULL, base + 1) + payload
+        state = HEADER.pack(STATE, base + 1) + self.learner.state_payload()
         if base >= 0 and self.has_state[agent]:
             replay = HEADER.pack(REPLAY, base + 1) + _updates(
                 [self.updates[v] for v in range(base, version)]
             )
-            if len(replay) <= len(policy):
+            if len(replay) <= len(state):
                 return replay
-        last = self.updates.get(version - 1)
-        if last is None or HEADER.size + len(_updates([last])) >= len(policy):
-            return policy
+        else:
+            last = self.updates.get(version - 1)
+            if last is None or HEADER.size + len(_updates([last])) >= len(policy):
+                return policy
         if version not in self.replicas:
             self.replicas[version] = copy.deepcopy(self.learner)
-        return HEADER.pack(STATE, base + 1) + self.learner.state_payload()
+        return state
 
     def _delta(self, agent: int, base: int, payload: bytes) -> bytes:
         if base < 0:
