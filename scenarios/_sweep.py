@@ -39,6 +39,8 @@ class Series:
     n_agents: int
     target: float
     config: dict[str, Any] = field(default_factory=dict)
+    pattern: netsim.PatternSettings = field(default_factory=netsim.CentralSettings)
+    """How the series' agents communicate (central barrier rounds, full downlink, by default)."""
 
 
 GRID = "netsim/SimpleGrid-v0"
@@ -84,6 +86,7 @@ def sweep(
                     env=line.env,
                     config=line.config,
                     network=settings(value) if settings else netsim.NetworkSettings(),
+                    pattern=line.pattern,
                 )
             )
             points.append((variant, line.label, line.env, value, line.target))
