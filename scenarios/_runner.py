@@ -4,8 +4,10 @@ helper module, not a scenario."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+
+import pandas as pd
 
 import netsim
 
@@ -27,3 +29,21 @@ def run_scenario_file(
     if status:
         return status, scenario, None
     return status, scenario, netsim.Results(options.out or Path("runs") / scenario.name)
+
+
+def run_and_report(
+    path: str,
+    argv: Sequence[str],
+    full: tuple[netsim.Scenario, pd.DataFrame],
+    quick: tuple[netsim.Scenario, pd.DataFrame],
+    report: Callable[[Path, pd.DataFrame], list[Path]],
+) -> int:
+    """``netsim run path *argv`` on the full or (``--quick``) the quick form, each a scenario and
+    its points table; then ``report(run directory, points)``, printing every file it wrote. The
+    run's exit status."""
+    status, ran, results = run_scenario_file(path, argv, full[0], quick[0])
+    if results is not None:
+        points = quick[1] if ran is quick[0] else full[1]
+        for written in report(Path(results.directory), points):
+            print(f"report:  {written.resolve()}")
+    return status

@@ -100,12 +100,10 @@ QUICK, QUICK_POINTS = central_vs_decentral(
 )
 
 if __name__ == "__main__":
-    from _runner import run_scenario_file
+    from _runner import run_and_report
 
     from analysis.crossover import report
 
-    status, ran, results = run_scenario_file(__file__, sys.argv[1:], SCENARIO, QUICK)
-    if results is not None:
-        for path in report(results.directory, QUICK_POINTS if ran is QUICK else POINTS):
-            print(f"report:  {path.resolve()}")
-    sys.exit(status)
+    sys.exit(
+        run_and_report(__file__, sys.argv[1:], (SCENARIO, POINTS), (QUICK, QUICK_POINTS), report)
+    )

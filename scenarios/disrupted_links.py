@@ -113,15 +113,13 @@ QUICK, QUICK_POINTS = disrupted_links(
 )
 
 if __name__ == "__main__":
-    from _runner import run_scenario_file
+    from _runner import run_and_report
 
     from analysis.outcomes import report
 
-    status, ran, results = run_scenario_file(__file__, sys.argv[1:], SCENARIO, QUICK)
-    if results is not None:
-        points = QUICK_POINTS if ran is QUICK else POINTS
-        for path in report(
-            results.directory, points, "share of the time each disrupted link is down"
-        ):
-            print(f"report:  {path.resolve()}")
-    sys.exit(status)
+    def outcomes(directory, points):
+        return report(directory, points, "share of the time each disrupted link is down")
+
+    sys.exit(
+        run_and_report(__file__, sys.argv[1:], (SCENARIO, POINTS), (QUICK, QUICK_POINTS), outcomes)
+    )

@@ -75,12 +75,12 @@ SCENARIO, POINTS = final_merge("final_merge", ROUNDS, MERGE_ROUND, trials=8)
 QUICK, QUICK_POINTS = final_merge("final_merge_quick", 12, 8, trials=1, quick=True)
 
 if __name__ == "__main__":
-    from _runner import run_scenario_file
+    from _runner import run_and_report
 
     from analysis.outcomes import merge_report
 
-    status, ran, results = run_scenario_file(__file__, sys.argv[1:], SCENARIO, QUICK)
-    if results is not None:
-        for path in merge_report(results.directory, QUICK_POINTS if ran is QUICK else POINTS):
-            print(f"report:  {path.resolve()}")
-    sys.exit(status)
+    sys.exit(
+        run_and_report(
+            __file__, sys.argv[1:], (SCENARIO, POINTS), (QUICK, QUICK_POINTS), merge_report
+        )
+    )
