@@ -112,3 +112,9 @@ def test_where_a_rounds_reports_outweigh_the_policy_replay_sends_the_policy():
     }
     extra = tables["replay"]["downlink_wire_bytes"] - tables["full"]["downlink_wire_bytes"]
     assert set(extra) == {5}
+
+
+def test_a_delta_of_a_policy_that_is_not_float32_values_is_refused_by_name():
+    downlinks = Downlinks("delta", 1, learner=None)
+    with pytest.raises(ValueError, match="delta downlink needs a policy of float32 values; .* 7"):
+        downlinks.message(0, 0, b"1234567")

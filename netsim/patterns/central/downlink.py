@@ -103,6 +103,11 @@ class Downlinks:
         return state
 
     def _delta(self, agent: int, base: int, payload: bytes) -> bytes:
+        if len(payload) % 4:
+            raise ValueError(
+                f"the delta downlink needs a policy of float32 values; this one is "
+                f"{len(payload)} bytes"
+            )
         if base < 0:
             return HEADER.pack(FULL, 0) + payload
         old = np.frombuffer(self.held[agent][base], dtype="<u4")
