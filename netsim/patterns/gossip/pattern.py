@@ -95,6 +95,9 @@ class Gossip(Pattern):
         self.codec = settings.make_codec()
         self._streams: dict[tuple[int, int], Stream] = {}
         """(sender, receiver) -> the receiver's hold of the sender's parameters (lossy codecs)."""
+        self._decoded: dict[tuple[int, int, int], bytes] = {}
+        """(round, sender, receiver) -> the receiver's estimate once that round's message arrived,
+        until it mixes (lossy codecs)."""
         self._rng = np.random.default_rng(trial.seed)
         self._ready: dict[int, int] = {}
         """Agents waiting for their episode to be computed, with the round they are in."""
@@ -201,7 +204,8 @@ class Gossip(Pattern):
             self.recorder.message_ended(round_, sender, message)
             if phase == "params" and not message.failed and (sender, receiver) in self._streams:
                 end = -PUSH_WEIGHT.size if self.push_sum else None
-                self._streams[(sender, receiver)].receive(message.payload[:end])
+                estimate = self._streams[(sender, receiver)].receive(message.payload[:end])
+                self._decoded[(round_, sender, receiver)] = estimate.astype(np.float32).tobytes()
             self._box(round_, phase, sender, receiver).succeed(message)
 
         return delivered
@@ -217,14 +221,13 @@ class Gossip(Pattern):
             self._streams[key] = Stream(self.codec, len(values), self._rng)
         return self._streams[key].send(values)
 
-    def held(self, sender: int, receiver: int, message: Message) -> bytes:
-        """What ``receiver`` holds of ``sender``'s parameters once ``message`` has arrived, as
-        float32 bytes (push-sum's weight dropped)."""
+    def held(self, round_: int, sender: int, receiver: int, message: Message) -> bytes:
+        """What ``receiver`` held of ``sender``'s parameters once ``message``, of ``round_``, had
+        arrived, as float32 bytes (push-sum's weight dropped): a later round's message that has
+        overtaken the mix does not count in it."""
         if self.codec.lossless:
             return message.payload[: -PUSH_WEIGHT.size] if self.push_sum else message.payload
-        estimate = self._streams[(sender, receiver)].estimate
-        assert estimate is not None  # the message arrived, so the stream has opened
-        return estimate.astype(np.float32).tobytes()
+        return self._decoded.pop((round_, sender, receiver))
 
     def mix(self, agent: int, round_: int, own: bytes, received: list[Message]) -> None:
         """x_agent <- sum_j W_ij x_j over what arrived: a lost message's weight goes to W_ii; under
@@ -243,10 +246,10 @@ class Gossip(Pattern):
                 payload = arrived[j].payload
                 (sender_weight,) = PUSH_WEIGHT.unpack(payload[-PUSH_WEIGHT.size :])
                 weights.append(weight * sender_weight)
-                payloads.append(self.held(j, agent, arrived[j]))
+                payloads.append(self.held(round_, j, agent, arrived[j]))
             else:
                 weights.append(weight)
-                payloads.append(self.held(j, agent, arrived[j]))
+                payloads.append(self.held(round_, j, agent, arrived[j]))
         if self.push_sum:
             kept_own *= self.push_weights[agent]
             total = kept_own + sum(weights)
