@@ -65,8 +65,9 @@ class Downlinks:
         """``replay``: the reports of the update from version v to v + 1, by v."""
         self.replicas: dict[int, Learner] = {}
         """``replay``: the learner's state at the versions agents hold or are being sent."""
-        self._targets: Counter[int] = Counter()
-        """``replay``: the versions of the messages in flight."""
+        self._pinned: Counter[int] = Counter({-1: n_agents})
+        """``replay``: why each version's replica is kept: one count per agent that holds it as
+        its newest, per message in flight based on it, and per message in flight to it."""
         self.has_state = np.zeros(n_agents, dtype=bool)
         """``replay``: whether the agent's newest version came with the learner's state (it can
         replay from it) or as a policy alone."""
@@ -85,7 +86,7 @@ class Downlinks:
         if self.kind == "delta":
             return self._delta(agent, base, payload)
         assert self.learner is not None  # __init__ refuses replay without one
-        self._targets[version] += 1
+        self._pinned.update((base, version))
         policy = HEADER.pack(FULL, base + 1) + payload
         state = HEADER.pack(STATE, base + 1) + self.learner.state_payload()
         if base >= 0 and self.has_state[agent]:
@@ -129,7 +130,7 @@ class Downlinks:
         base = base_plus_one - 1
         self._in_flight[agent][base] -= 1
         if self.kind == "replay":
-            self._targets[version] -= 1
+            self._pinned.subtract((base, version))
         policy, replayed = None, 0
         if delivered:
             body = data[HEADER.size :]
@@ -149,6 +150,9 @@ class Downlinks:
                 policy = self.replicas[version].policy_payload()
             self.held[agent][version] = policy
             if version > self.newest[agent]:
+                if self.kind == "replay":
+                    self._pinned.subtract((int(self.newest[agent]),))
+                    self._pinned.update((version,))
                 self.newest[agent] = version
                 self.has_state[agent] = tag in (REPLAY, STATE)
         self._forget(agent)
@@ -171,9 +175,8 @@ class Downlinks:
             if kept != self.newest[agent] and kept not in bases:
                 del self.held[agent][kept]
         if self.kind == "replay":
-            bases = {base for flights in self._in_flight for base, n in flights.items() if n > 0}
-            targets = {version for version, n in self._targets.items() if n > 0}
-            needed = (set(self.newest.tolist()) | bases | targets) - {-1}
+            self._pinned = +self._pinned  # drops the versions nothing pins any more
+            needed = set(self._pinned) - {-1}
             for version in [v for v in self.replicas if v not in needed]:
                 del self.replicas[version]
             oldest = min(needed, default=0)
