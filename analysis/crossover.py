@@ -54,16 +54,20 @@ def measured_crossover(bandwidths: np.ndarray, central_s: np.ndarray, gossip_s: 
     return np.nan
 
 
-def crossover_table(metrics: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
-    """One row per (env, gossip form): the gossip median time to target with its 10-90 band and
-    the worst agent's median, the central form's T_0 and W at the widest link, and the measured
-    and predicted crossovers (module docstring)."""
+def form_summary(metrics: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
+    """:func:`analysis.sweep.sweep_summary` of every variant of ``points``, with its ``form``."""
     missing = set(POINT_COLUMNS) - set(points.columns)
     if missing:
         raise ValueError(f"the points table lacks columns {sorted(missing)}")
-    summary = sweep_summary(metrics, points.drop(columns="form")).merge(
+    return sweep_summary(metrics, points.drop(columns="form")).merge(
         points[["variant", "form"]], on="variant"
     )
+
+
+def crossover_table(metrics: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
+    """One row per (env, gossip form) of a :func:`form_summary`: the gossip median time to target
+    with its 10-90 band and the worst agent's median (from ``metrics``), the central form's T_0
+    and W at the widest link, and the measured and predicted crossovers (module docstring)."""
     rows = []
     for env, rows_of_env in summary.groupby("env", sort=False):
         central = rows_of_env[rows_of_env["form"] == "central"].sort_values("value")
@@ -185,10 +189,8 @@ def report(directory: str | Path, points: pd.DataFrame) -> list[Path]:
     points = points[points["variant"].isin(metrics["variant"].unique())]
     out = Path(directory) / "plots"
     out.mkdir(parents=True, exist_ok=True)
-    table = crossover_table(metrics, points)
-    summary = sweep_summary(metrics, points.drop(columns="form")).merge(
-        points[["variant", "form"]], on="variant"
-    )
+    summary = form_summary(metrics, points)
+    table = crossover_table(metrics, summary)
     central = summary[summary["form"] == "central"][
         ["env", "value", "reached", "trials", "time_s_p10", "time_s_median", "time_s_p90"]
     ].merge(
