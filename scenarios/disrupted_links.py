@@ -47,6 +47,8 @@ MEAN_OUTAGE_S, HORIZON_S = 1.0, 2000.0
 seconds, far beyond any run's end."""
 TARGET, QUICK_TARGET = -5.5, -9.9
 CONFIG = {"gamma": 0.9}
+VALUE_LABEL = "share of the time each disrupted link is down"
+"""The swept value, as the report's figure names it."""
 WAIT, FAIL = netsim.NetworkSettings(on_outage="wait"), netsim.NetworkSettings(on_outage="fail")
 
 
@@ -118,7 +120,7 @@ if __name__ == "__main__":
     from analysis.outcomes import report
 
     def outcomes(directory, points):
-        return report(directory, points, "share of the time each disrupted link is down")
+        return report(directory, points, VALUE_LABEL)
 
     sys.exit(
         run_and_report(__file__, sys.argv[1:], (SCENARIO, POINTS), (QUICK, QUICK_POINTS), outcomes)

@@ -50,9 +50,7 @@ def collect(runs: Path) -> None:
         if study == "central_vs_decentral":
             crossover_report(directory, module.POINTS)
         elif study == "disrupted_links":
-            outcomes_report(
-                directory, module.POINTS, "share of the time each disrupted link is down"
-            )
+            outcomes_report(directory, module.POINTS, module.VALUE_LABEL)
         else:
             merge_report(directory, module.POINTS)
         (DATA / study).mkdir(parents=True, exist_ok=True)
