@@ -15,12 +15,13 @@ parameters its nodes exchange:
 
 A vector sent again and again from one node to another is a :class:`Stream`. Its first message
 to arrive carries the vector in full (float32); after it, the receiver holds an estimate of the
-sender's vector, and each message carries the codec's encoding of the change since that estimate,
-which both ends then add to it (the sender counts a message once it knows it arrived, so it always
-knows what the receiver holds). What a lossy codec leaves out stays in the difference and goes
-with a later message: error feedback (Seide et al. 2014; Stich et al., NeurIPS 2018; CHOCO-gossip,
-Koloskova et al., ICML 2019), so nothing given is lost, only delayed. A lossless codec sends the
-vector itself every time.
+sender's vector, and each message carries the codec's encoding of the change since what the
+receiver will hold once the messages already on their way have arrived (the sender learns of each
+delivery or loss, as a transport's acknowledgements tell it, so it always knows what the receiver
+holds and what is still coming). What a lossy codec leaves out stays in the difference and goes
+with a later message, and so does a lost message's part: error feedback (Seide et al. 2014;
+Stich et al., NeurIPS 2018; CHOCO-gossip, Koloskova et al., ICML 2019), so nothing given is lost,
+only delayed. A lossless codec sends the vector itself every time.
 """
 
 from __future__ import annotations
@@ -116,30 +117,60 @@ class TopK(Codec):
         return values
 
 
+@dataclass(frozen=True, eq=False)
+class Coded:
+    """One message of a :class:`Stream`: its bytes, and what it adds to the receiver's estimate
+    (the vector itself when it is ``full``)."""
+
+    data: bytes
+    values: np.ndarray
+    full: bool
+
+
 class Stream:
     """One sender's vector as one receiver holds it (module docstring). ``estimate`` is what the
-    receiver holds, in float64 (None before the first message arrives)."""
+    receiver holds, in float64 (None before the first message arrives).
+
+    Messages may overlap: each is encoded against the estimate plus what the messages still on
+    their way add to it, so two in flight never carry the same change twice. The receiver keeps
+    the first full vector to arrive; a later one (sent while the first was on its way) is not
+    needed and changes nothing, since the sender encodes against the first."""
 
     def __init__(self, codec: Codec, size: int, rng: np.random.Generator) -> None:
         self.codec, self.size, self.rng = codec, size, rng
         self.estimate: np.ndarray | None = None
+        self._on_the_way: list[Coded] = []
 
-    def send(self, values: np.ndarray) -> bytes:
+    def send(self, values: np.ndarray) -> Coded:
         """The message that brings the receiver's estimate towards ``values``: the vector in full
-        until one has arrived, then the encoded change. It counts once :meth:`receive` says it
-        arrived (a lost one changes nothing, and the next carries what it would have)."""
+        until one has arrived (or always, for a lossless codec), then the encoded change. Tell the
+        stream how it ended with :meth:`arrived` or :meth:`lost`."""
+        values = np.asarray(values, dtype=np.float32)
         if self.estimate is None or self.codec.lossless:
-            return np.asarray(values, dtype="<f4").tobytes()
-        return self.codec.encode((values - self.estimate).astype(np.float32), self.rng)
-
-    def receive(self, data: bytes) -> np.ndarray:
-        """The receiver's estimate once ``data`` has arrived; the sender, told of the delivery
-        (as a transport's acknowledgements tell it), holds the same."""
-        if self.estimate is None or self.codec.lossless:
-            self.estimate = _sized(np.frombuffer(data, dtype="<f4"), self.size).astype(np.float64)
+            coded = Coded(values.astype("<f4").tobytes(), values.astype(np.float64), full=True)
         else:
-            self.estimate = self.estimate + self.codec.decode(data, self.size)
+            promised = self.estimate + sum(
+                (m.values for m in self._on_the_way if not m.full), np.zeros(self.size)
+            )
+            data = self.codec.encode((values - promised).astype(np.float32), self.rng)
+            coded = Coded(data, self.codec.decode(data, self.size).astype(np.float64), full=False)
+        self._on_the_way.append(coded)
+        return coded
+
+    def arrived(self, coded: Coded) -> np.ndarray:
+        """The receiver's estimate once ``coded`` has arrived."""
+        self._on_the_way.remove(coded)
+        if coded.full:
+            if self.estimate is None or self.codec.lossless:
+                self.estimate = _sized(coded.values, self.size)
+        else:
+            assert self.estimate is not None  # a change is only sent once a full vector arrived
+            self.estimate = self.estimate + coded.values
         return self.estimate
+
+    def lost(self, coded: Coded) -> None:
+        """``coded`` will never arrive: what it carried goes with a later message."""
+        self._on_the_way.remove(coded)
 
 
 def _sized(values: np.ndarray, size: int) -> np.ndarray:

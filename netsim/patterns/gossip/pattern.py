@@ -43,7 +43,7 @@ import pandas as pd
 import simpy
 
 from algorithms.base import Peers
-from netsim.codecs import Stream
+from netsim.codecs import Coded, Stream
 from netsim.messages import Kind, Message
 from netsim.patterns.base import Pattern, Trial
 from netsim.patterns.gossip.mixing import MIXING, Weights
@@ -95,6 +95,8 @@ class Gossip(Pattern):
         self.codec = settings.make_codec()
         self._streams: dict[tuple[int, int], Stream] = {}
         """(sender, receiver) -> the receiver's hold of the sender's parameters (lossy codecs)."""
+        self._coded: dict[tuple[int, int, int], Coded] = {}
+        """(round, sender, receiver) -> that round's message of their stream, on its way."""
         self._decoded: dict[tuple[int, int, int], bytes] = {}
         """(round, sender, receiver) -> the receiver's estimate once that round's message arrived,
         until it mixes (lossy codecs)."""
@@ -135,8 +137,8 @@ class Gossip(Pattern):
                     round_,
                     "params",
                     Kind.PARAMS,
-                    lambda receiver, own=own, weight=weight: (
-                        self.encode(agent, receiver, own) + weight
+                    lambda receiver, own=own, weight=weight, round_=round_: (
+                        self.encode(round_, agent, receiver, own) + weight
                     ),
                 )
                 self.mix(agent, round_, own, received)
@@ -202,24 +204,30 @@ class Gossip(Pattern):
         def delivered(event: simpy.Event) -> None:
             message: Message = event.value
             self.recorder.message_ended(round_, sender, message)
-            if phase == "params" and not message.failed and (sender, receiver) in self._streams:
-                end = -PUSH_WEIGHT.size if self.push_sum else None
-                estimate = self._streams[(sender, receiver)].receive(message.payload[:end])
-                self._decoded[(round_, sender, receiver)] = estimate.astype(np.float32).tobytes()
+            coded = self._coded.pop((round_, sender, receiver), None) if phase == "params" else None
+            if coded is not None:
+                stream = self._streams[(sender, receiver)]
+                if message.failed:
+                    stream.lost(coded)
+                else:
+                    estimate = stream.arrived(coded)
+                    self._decoded[(round_, sender, receiver)] = estimate.astype(np.float32).tobytes()
             self._box(round_, phase, sender, receiver).succeed(message)
 
         return delivered
 
-    def encode(self, sender: int, receiver: int, own: bytes) -> bytes:
-        """``sender``'s parameters ``own`` as they cross to ``receiver``: as they are, or under a
-        lossy codec the next message of their stream."""
+    def encode(self, round_: int, sender: int, receiver: int, own: bytes) -> bytes:
+        """``sender``'s parameters ``own`` as they cross to ``receiver`` in ``round_``: as they
+        are, or under a lossy codec the next message of their stream."""
         if self.codec.lossless:
             return own
         values = np.frombuffer(own, dtype=np.float32)
         key = (sender, receiver)
         if key not in self._streams:
             self._streams[key] = Stream(self.codec, len(values), self._rng)
-        return self._streams[key].send(values)
+        coded = self._streams[key].send(values)
+        self._coded[(round_, sender, receiver)] = coded
+        return coded.data
 
     def held(self, round_: int, sender: int, receiver: int, message: Message) -> bytes:
         """What ``receiver`` held of ``sender``'s parameters once ``message``, of ``round_``, had
