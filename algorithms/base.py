@@ -35,7 +35,7 @@ import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import numpy as np
 
@@ -107,6 +107,11 @@ class EpisodeBatch:
 
 class Learner(ABC):
     """The central learner's side of an algorithm."""
+
+    vector_reports: ClassVar[bool] = False
+    """Whether every report is a float32 vector of one length that :meth:`update` reads as
+    numbers, so that a pattern may code it lossily (DAVIA's gradients; not ES's seeds and returns,
+    nor DQL's samples)."""
 
     @abstractmethod
     def __init__(self, config: Any, problem: Problem) -> None:

@@ -118,6 +118,8 @@ def environment_model(env_id: str) -> PlanningModel:
 class DAVIALearner(Learner):
     """Holds theta; broadcasts it as float32; steps along the mean of the gradients received."""
 
+    vector_reports = True
+
     def __init__(self, config: DAVIAConfig, problem: Problem) -> None:
         self.config = config
         n_states, _ = discrete_sizes(problem.env_id)

@@ -27,9 +27,9 @@ only delayed. A lossless codec sends the vector itself every time.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -171,6 +171,49 @@ class Stream:
     def lost(self, coded: Coded) -> None:
         """``coded`` will never arrive: what it carried goes with a later message."""
         self._on_the_way.remove(coded)
+
+
+class Residual:
+    """Error feedback for vectors each sent once (a gradient, an update): a message carries the
+    codec's encoding of the vector plus the residual, what earlier messages left out or lost, and
+    the residual keeps what this one leaves out (Seide et al. 2014; Stich et al. 2018):
+
+        message_t = C(g_t + e_t),   e_{t+1} = g_t + e_t - D(message_t)   (+ D(message) if it is lost)
+
+    so the vectors given equal what arrived plus the residual plus what is on its way. A lossless
+    codec sends each vector as it is and keeps no residual."""
+
+    def __init__(self, codec: Codec, size: int, rng: np.random.Generator) -> None:
+        self.codec, self.size, self.rng = codec, size, rng
+        self.residual = np.zeros(size)
+
+    def send(self, values: np.ndarray) -> Coded:
+        """The message for ``values``; ``Coded.values`` is what it adds at the receiver."""
+        if self.codec.lossless:
+            exact = np.asarray(values, dtype="<f4")
+            return Coded(exact.tobytes(), exact.astype(np.float64), full=True)
+        total = self.residual + _sized(np.asarray(values, dtype=np.float64), self.size)
+        data = self.codec.encode(total.astype(np.float32), self.rng)
+        decoded = self.codec.decode(data, self.size).astype(np.float64)
+        self.residual = total - decoded
+        return Coded(data, decoded, full=False)
+
+    def lost(self, coded: Coded) -> None:
+        """``coded`` will never arrive: what it carried goes back into the residual."""
+        if not self.codec.lossless:
+            self.residual = self.residual + coded.values
+
+
+def make_codec(name: str, options: Mapping[str, Any], setting: str) -> Codec:
+    """The codec ``name`` with ``options``; raises naming the codec if it is unknown, or
+    ``setting`` (the settings field that chose it) if the options do not fit it."""
+    codec_type = CODECS[name]
+    try:
+        return codec_type(**options)
+    except TypeError as error:
+        raise ValueError(
+            f"{setting}_options {dict(options)!r} do not fit the {name} codec: {error}"
+        ) from error
 
 
 def _sized(values: np.ndarray, size: int) -> np.ndarray:

@@ -217,8 +217,8 @@ def upgrade_request(request: dict[str, Any]) -> dict[str, Any]:
     """A request as older run directories recorded it, in today's form: a variant's ``rounds``
     (its round policy) is its ``central`` pattern's settings; a config's ``rollout_workers``, an
     execution setting since, is no part of it; and settings added since take the value that
-    behaved as before: network ``tcp`` None, central ``downlink`` ``full``, gossip ``codec``
-    ``none``. A request already in today's form is returned as it is."""
+    behaved as before: network ``tcp`` None, central ``downlink`` ``full`` and codecs ``none``,
+    gossip ``codec`` ``none``. A request already in today's form is returned as it is."""
     upgraded = json.loads(json.dumps(request))
     for variant in upgraded.get("scenario", {}).get("variants", []):
         if "rounds" in variant:
@@ -226,11 +226,14 @@ def upgrade_request(request: dict[str, Any]) -> dict[str, Any]:
             variant["pattern"] = {"name": "central", **rounds}
             variant["config"].pop("rollout_workers", None)
         variant.get("network", {}).setdefault("tcp", None)
-        if variant.get("pattern", {}).get("name") == "central":
-            variant["pattern"].setdefault("downlink", "full")
-        if variant.get("pattern", {}).get("name") == "gossip":
-            variant["pattern"].setdefault("codec", "none")
-            variant["pattern"].setdefault("codec_options", {})
+        pattern = variant.get("pattern", {})
+        if pattern.get("name") == "central":
+            pattern.setdefault("downlink", "full")
+            pattern.setdefault("report_codec", "none")
+            pattern.setdefault("report_codec_options", {})
+        if pattern.get("name") in ("central", "gossip"):
+            pattern.setdefault("codec", "none")
+            pattern.setdefault("codec_options", {})
     return upgraded
 
 

@@ -267,4 +267,8 @@ def test_a_config_file_chooses_the_pattern_by_name_with_its_settings_and_per_age
         "late_reports": "drop",
         "updates_every": 2,
         "downlink": "full",
+        "codec": "none",
+        "codec_options": {},
+        "report_codec": "none",
+        "report_codec_options": {},
     }

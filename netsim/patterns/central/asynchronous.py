@@ -58,7 +58,7 @@ class AsyncRounds(Rounds):
 
     def dispatch(self, agents: np.ndarray) -> int:
         """Send the current version to ``agents`` (each on its next episode); how many were sent."""
-        payload = self.learner.policy_payload()
+        payload = self.policy()
         episodes = self.next_episode[agents]
         planned = self.plan(payload, agents, episodes, self.version)
         self.next_episode[agents] += 1

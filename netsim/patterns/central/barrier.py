@@ -26,7 +26,7 @@ class BarrierRounds(Rounds):
     def learner_process(self, episodes: int) -> Generator[simpy.Event, Any, None]:
         everyone = np.arange(self.n_agents)
         for episode in range(episodes):
-            payload = self.learner.policy_payload()
+            payload = self.policy()
             planned = self.plan(payload, everyone, episode, self.version)
             trips = [
                 self.env.process(self.round_trip(agent, episode, payload, planned[agent]))

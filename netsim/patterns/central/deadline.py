@@ -58,7 +58,7 @@ class DeadlineRounds(Rounds):
         assert self.settings.deadline_s is not None  # CentralSettings ensures it
         for _ in range(episodes):
             version = self.version
-            payload = self.learner.policy_payload()
+            payload = self.policy()
             free = np.flatnonzero(~self.playing & (self.downloads == 0))
             for agent, planned in self.plan(payload, free, version, version).items():
                 self.committed[agent] = (version, planned)

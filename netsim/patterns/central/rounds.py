@@ -16,6 +16,7 @@ ESPC's utility window): the price of computing a batch ahead of its arrivals.
 
 from __future__ import annotations
 
+import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ import numpy as np
 import simpy
 
 from algorithms.base import AgentPool, Learner
+from netsim.codecs import Residual
 from netsim.messages import Kind, Message
 from netsim.patterns.base import Trial
 from netsim.patterns.central.downlink import Downlinks
@@ -89,11 +91,28 @@ class Rounds(ABC):
         self.update_time_s = trial.compute.update_time_s
         self.version = 0
         """The learner's version: the number of updates it has made."""
-        self.downlinks = Downlinks(settings.downlink, self.n_agents, self.learner)
+        rng = np.random.default_rng(trial.seed)
+        self.downlinks = Downlinks(
+            settings.downlink, self.n_agents, self.learner, settings.make_codec(), rng
+        )
+        self.report_codec = settings.make_report_codec()
+        if not (self.report_codec.lossless or self.learner.vector_reports):
+            raise ValueError(
+                f"CentralSettings.report_codec = {settings.report_codec!r} codes reports that are "
+                f"float32 vectors, and {type(self.learner).__name__}'s are not (DAVIA's are)"
+            )
+        self._residuals: dict[int, Residual] = {}
+        """Each agent's error feedback for its coded reports."""
+        self._rng = rng
 
     @abstractmethod
     def learner_process(self, episodes: int) -> Generator[simpy.Event, Any, None]:
         """The learner's SimPy process for a run of ``episodes`` episodes per agent."""
+
+    def policy(self) -> bytes:
+        """The policy the learner sends now, as the agents will hold it (the learner's own, or
+        under a lossy codec the estimate every agent shares)."""
+        return self.downlinks.policy(self.version, self.learner.policy_payload())
 
     def plan(
         self, payload: bytes, agents: np.ndarray, episodes: np.ndarray | int, version: int
@@ -137,11 +156,24 @@ class Rounds(ABC):
     def upload(
         self, agent: int, episode: int, report: bytes | None
     ) -> Generator[simpy.Event, Any, Message]:
-        """Send ``report``, or a header-only notice (control traffic) when it is None."""
+        """Send ``report``, or a header-only notice (control traffic) when it is None. Under a
+        lossy report codec the report crosses coded, with the agent's residual (error feedback),
+        and the message returned holds what the learner decodes."""
         kind, payload = (Kind.CONTROL, b"") if report is None else (Kind.REPORT, report)
+        coded = None
+        if report is not None and not self.report_codec.lossless:
+            if agent not in self._residuals:
+                self._residuals[agent] = Residual(self.report_codec, len(report) // 4, self._rng)
+            coded = self._residuals[agent].send(np.frombuffer(report, dtype="<f4"))
+            payload = coded.data
         sent = yield self.network.to_learner(agent, kind, payload)
         self.recorder.uplink_arrived(episode, agent, sent)
-        return sent
+        if coded is None:
+            return sent
+        if sent.failed:
+            self._residuals[agent].lost(coded)
+            return sent
+        return dataclasses.replace(sent, payload=coded.values.astype("<f4").tobytes())
 
     def round_trip(
         self, agent: int, episode: int, payload: bytes, planned: Planned

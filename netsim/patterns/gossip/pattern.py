@@ -210,8 +210,8 @@ class Gossip(Pattern):
                 if message.failed:
                     stream.lost(coded)
                 else:
-                    estimate = stream.arrived(coded)
-                    self._decoded[(round_, sender, receiver)] = estimate.astype(np.float32).tobytes()
+                    held = stream.arrived(coded).astype(np.float32)
+                    self._decoded[(round_, sender, receiver)] = held.tobytes()
             self._box(round_, phase, sender, receiver).succeed(message)
 
         return delivered

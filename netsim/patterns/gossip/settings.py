@@ -12,7 +12,7 @@ import networkx as nx
 
 from algorithms.checks import integer
 from algorithms.registry import unknown_name_message
-from netsim.codecs import CODECS, Codec
+from netsim.codecs import Codec, make_codec
 from netsim.patterns.base import PatternSettings
 from netsim.patterns.gossip.graphs import (
     COMMUNICATION_GRAPHS,
@@ -86,13 +86,7 @@ class GossipSettings(PatternSettings):
 
     def make_codec(self) -> Codec:
         """The codec parameters cross with; raises naming a bad option."""
-        try:
-            return CODECS[self.codec](**self.codec_options)
-        except TypeError as error:
-            raise ValueError(
-                f"GossipSettings.codec_options {dict(self.codec_options)!r} do not fit the "
-                f"{self.codec} codec: {error}"
-            ) from error
+        return make_codec(self.codec, self.codec_options, "GossipSettings.codec")
 
     @property
     def graph_name(self) -> str:
