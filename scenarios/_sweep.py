@@ -130,10 +130,12 @@ def main(
     argv: Sequence[str],
     scenarios: dict[bool, tuple[netsim.Scenario, pd.DataFrame]],
     value_label: str,
+    report: Callable[[Path, pd.DataFrame, str], list[Path]] | None = None,
 ) -> int:
     """``python scenarios/NAME.py [netsim run options]``: run (or resume) the sweep of scenario
     file ``path``, the quick one of ``scenarios`` (keyed by ``--quick``) if asked, then draw
-    :func:`figures` and print where they went."""
+    :func:`figures`, and ``report(directory, points, value_label)``'s if given, and print where
+    they went."""
     from _runner import run_scenario_file
 
     (full, full_points), (quick, quick_points) = scenarios[False], scenarios[True]
@@ -141,6 +143,9 @@ def main(
     if results is None:
         return status
     points = quick_points if ran is quick else full_points
-    for figure in figures(results.directory, points, value_label):
+    drawn = figures(results.directory, points, value_label)
+    if report is not None:
+        drawn += report(results.directory, points, value_label)
+    for figure in drawn:
         print(f"figure:  {figure.resolve()}")
     return 0

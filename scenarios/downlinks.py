@@ -73,5 +73,7 @@ QUICK, QUICK_POINTS = _downlinks("downlinks_quick", [1e4], episodes=30, trials=1
 if __name__ == "__main__":
     from _sweep import main
 
+    from analysis.payloads import report
+
     SWEEPS = {False: (SCENARIO, POINTS), True: (QUICK, QUICK_POINTS)}
-    sys.exit(main(__file__, sys.argv[1:], SWEEPS, "access link bandwidth (bit/s)"))
+    sys.exit(main(__file__, sys.argv[1:], SWEEPS, "access link bandwidth (bit/s)", report))

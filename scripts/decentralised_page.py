@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.markdown import band, number, run_size, runs_table, seconds, si, table
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "docs" / "data" / "decentralised"
 FIGURES = ROOT / "docs" / "figures"
@@ -37,7 +39,6 @@ def collect(runs: Path) -> None:
     """Redraw each study's report from its run in ``runs`` and store its summaries and figures,
     with the run's size and summed trial times in ``runs.csv``."""
     sys.path.insert(0, str(ROOT / "scenarios"))
-    import netsim
     from analysis.crossover import report as crossover_report
     from analysis.outcomes import merge_report
     from analysis.outcomes import report as outcomes_report
@@ -58,56 +59,8 @@ def collect(runs: Path) -> None:
             source = directory / "plots" / name
             target = FIGURES / f"{study}_{name}" if name.endswith(".png") else DATA / study / name
             shutil.copyfile(source, target)
-        times = netsim.Results(directory).trial_times()
-        scenario = module.SCENARIO
-        sizes.append(
-            {
-                "study": study,
-                "variants": len(scenario.variants),
-                "trials": scenario.trials,
-                "rounds": scenario.episodes,
-                "units": len(times),
-                "cpu_s": round(float(times["cpu_s"].sum()), 1),
-                "wall_s": round(float(times["wall_s"].sum()), 1),
-            }
-        )
+        sizes.append(run_size(study, module.SCENARIO, directory))
     pd.DataFrame(sizes).to_csv(DATA / "runs.csv", index=False)
-
-
-def si(bps: float) -> str:
-    """A bandwidth with an SI prefix, or a dash where there is none."""
-    if not np.isfinite(bps):
-        return "none in the sweep"
-    for factor, prefix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if bps >= factor:
-            return f"{bps / factor:.3g} {prefix}bit/s"
-    return f"{bps:.3g} bit/s"
-
-
-def seconds(value: float) -> str:
-    """A time, "never" for a target not reached, "n/a" for a measure that does not apply."""
-    if np.isnan(value):
-        return "n/a"
-    if not np.isfinite(value):
-        return "never"
-    return f"{value:,.0f} s" if value >= 1000 else f"{value:.3g} s"
-
-
-def band(row: pd.Series, name: str, unit=seconds) -> str:
-    """``median (p10-p90)`` of measure ``name``."""
-    return (
-        f"{unit(row[f'{name}_median'])} ({unit(row[f'{name}_p10'])} to {unit(row[f'{name}_p90'])})"
-    )
-
-
-def number(value: float) -> str:
-    return "n/a" if not np.isfinite(value) else f"{value:.3g}"
-
-
-def table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def crossover_section(data: Path) -> str:
@@ -414,28 +367,7 @@ def merge_findings(outcomes: pd.DataFrame, merge: pd.DataFrame) -> list[str]:
 
 
 def runs_section(data: Path) -> str:
-    runs = pd.read_csv(data / "runs.csv")
-    return "\n".join(
-        [
-            "## How these were run",
-            "",
-            "Each study's full form, summed over its trials (the wall time of a run on 2 worker "
-            "processes is about half the summed wall time):",
-            "",
-            table(
-                ["study", "variants x trials x rounds", "CPU, summed", "wall, summed"],
-                [
-                    [
-                        f"`{row['study']}`",
-                        f"{row['variants']} x {row['trials']} x {row['rounds']}",
-                        f"{row['cpu_s'] / 60:.1f} min",
-                        f"{row['wall_s'] / 60:.1f} min",
-                    ]
-                    for _, row in runs.iterrows()
-                ],
-            ),
-        ]
-    )
+    return "\n".join(["## How these were run", "", runs_table(pd.read_csv(data / "runs.csv"))])
 
 
 HEADER = """# Learning without a centre: central or gossip?

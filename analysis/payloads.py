@@ -1,0 +1,105 @@
+"""What a payload's form costs and buys: time to target against the bytes each agent moves per
+round, for sweeps whose series are named ``"PROBLEM, FORM"`` (``"DQL, delta"``,
+``"ES gossip, int8"``): the same problem with its payloads carried in different forms.
+
+``payload_summary`` is :func:`analysis.sweep.sweep_summary` with two more columns per variant,
+the mean wire bytes per agent-round
+
+    policy_bytes = mean over (trial, round, agent) of the policy's downlink bytes (central) or
+                   the parameters sent to neighbours (gossip)
+    report_bytes = mean over (trial, round, agent) of the report and notice bytes sent
+
+and the series split into ``problem`` and ``form``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import LogFormatter
+
+from analysis.markdown import si
+from analysis.sweep import sweep_summary
+
+POLICY_COLUMNS = ("downlink_wire_bytes", "params_wire_bytes")
+REPORT_COLUMNS = ("wire_bytes", "control_wire_bytes")
+
+
+def payload_summary(metrics: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
+    """Per variant of ``points``: ``problem``, ``form``, the sweep summary (time, episodes and
+    bytes to target), ``policy_bytes`` and ``report_bytes`` (module docstring)."""
+    summary = sweep_summary(metrics, points)
+    if not summary["series"].str.contains(", ").all():
+        bad = summary.loc[~summary["series"].str.contains(", "), "series"].iloc[0]
+        raise ValueError(f"series {bad!r} is not named 'PROBLEM, FORM'")
+    per_row = pd.DataFrame(
+        {
+            "variant": metrics["variant"],
+            "policy_bytes": _summed(metrics, POLICY_COLUMNS),
+            "report_bytes": _summed(metrics, REPORT_COLUMNS),
+        }
+    )
+    means = per_row.groupby("variant", sort=False).mean().reset_index()
+    split = summary["series"].str.rsplit(", ", n=1, expand=True)
+    summary = summary.assign(problem=split[0], form=split[1])
+    return summary.merge(means, on="variant", how="left")
+
+
+def _summed(metrics: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
+    present = [column for column in columns if column in metrics]
+    return metrics[present].fillna(0).sum(axis=1)
+
+
+def payload_figure(summary: pd.DataFrame, value_label: str) -> Figure:
+    """One panel per problem: each form's median time to target (10th-90th percentile bars) at
+    each swept bandwidth; a form whose median trial never reached the target is marked at the
+    top."""
+    problems = list(dict.fromkeys(summary["problem"]))
+    figure = Figure(figsize=(3.2 * len(problems), 3.0), layout="constrained")
+    axes = figure.subplots(1, len(problems), squeeze=False)[0]
+    values = list(dict.fromkeys(summary["value"]))
+    for ax, problem in zip(axes, problems, strict=True):
+        rows = summary[summary["problem"] == problem]
+        forms = list(dict.fromkeys(rows["form"]))
+        width = 0.8 / len(values)
+        for k, value in enumerate(values):
+            at = rows[rows["value"] == value].set_index("form").reindex(forms)
+            x = np.arange(len(forms)) + (k - (len(values) - 1) / 2) * width
+            median = at["time_s_median"].to_numpy(dtype=float)
+            finite = np.isfinite(median)
+            low = median[finite] - at["time_s_p10"].to_numpy(dtype=float)[finite]
+            high = at["time_s_p90"].to_numpy(dtype=float)[finite] - median[finite]
+            ax.errorbar(
+                x[finite], median[finite], yerr=[low, np.where(np.isfinite(high), high, 0)],
+                fmt="o", capsize=2, color=f"C{k}", label=si(value),
+            )  # fmt: skip
+            ax.plot(x[~finite], np.full((~finite).sum(), 1.0), "x", color=f"C{k}",
+                    transform=ax.get_xaxis_transform())  # fmt: skip
+        ax.set_xticks(range(len(forms)), forms, rotation=30)
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(LogFormatter())
+        ax.yaxis.set_minor_formatter(LogFormatter(labelOnlyBase=False, minor_thresholds=(1, 0.4)))
+        ax.set_title(problem, fontsize=9)
+        ax.set_ylabel("time to target (s)")
+    axes[-1].legend(title=value_label, fontsize=7, title_fontsize=7, loc="upper left",
+                    bbox_to_anchor=(1.0, 1.0))  # fmt: skip
+    figure.suptitle(
+        "median time to target over trials, bars 10th-90th percentile; x: not reached", fontsize=8
+    )
+    return figure
+
+
+def report(directory: str | Path, points: pd.DataFrame, value_label: str) -> list[Path]:
+    """Write ``payloads.csv`` (:func:`payload_summary`) and ``payloads.png``
+    (:func:`payload_figure`) into the run's ``plots/``; return their paths."""
+    import netsim
+    from analysis.plots import save
+
+    out = Path(directory) / "plots"
+    out.mkdir(parents=True, exist_ok=True)
+    summary = payload_summary(netsim.Results(directory).to_pandas(), points)
+    summary.to_csv(out / "payloads.csv", index=False)
+    return [save(payload_figure(summary, value_label), out / "payloads.png"), out / "payloads.csv"]

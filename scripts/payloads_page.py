@@ -1,0 +1,188 @@
+"""Write docs/payloads.md from the stored results of the payload studies.
+
+The page's every number comes from the CSV summaries in ``docs/data/payloads/`` (each study's
+``payloads.csv``, as ``python scenarios/NAME.py`` writes it into its run's ``plots/``); its figures
+are the studies' own, copied to ``docs/figures/``. With ``--runs DIR`` (a folder holding the run
+directories ``downlinks`` and ``codecs``) the script first redraws each run's report and copies the
+summaries and figures in; without it, it rewrites the page from the summaries already stored.
+``tests/test_payloads_page.py`` checks that the page is what the stored summaries give.
+
+    python scenarios/downlinks.py --out runs/downlinks   # and scenarios/codecs.py
+    python scripts/payloads_page.py --runs runs
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.markdown import band, run_size, runs_table, seconds, si, table
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "docs" / "data" / "payloads"
+FIGURES = ROOT / "docs" / "figures"
+PAGE = ROOT / "docs" / "payloads.md"
+STUDIES = ("downlinks", "codecs")
+VALUE_LABEL = "access link bandwidth (bit/s)"
+
+
+def collect(runs: Path) -> None:
+    """Redraw each study's report from its run in ``runs`` and store its summary and figure, with
+    the run's size and summed trial times in ``runs.csv``."""
+    sys.path.insert(0, str(ROOT / "scenarios"))
+    from analysis.payloads import report
+    from netsim.catalog import _import
+
+    DATA.mkdir(parents=True, exist_ok=True)
+    sizes = []
+    for study in STUDIES:
+        module = _import(ROOT / "scenarios" / f"{study}.py")
+        directory = runs / study
+        report(directory, module.POINTS, VALUE_LABEL)
+        shutil.copyfile(directory / "plots" / "payloads.csv", DATA / f"{study}.csv")
+        shutil.copyfile(directory / "plots" / "payloads.png", FIGURES / f"payloads_{study}.png")
+        sizes.append(run_size(study, module.SCENARIO, directory))
+    pd.DataFrame(sizes).to_csv(DATA / "runs.csv", index=False)
+
+
+def bytes_(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def study_table(summary: pd.DataFrame) -> str:
+    """Every variant: its problem, form and bandwidth, how many trials reached the target, the
+    time to target, the episodes to target, and the bytes an agent moved per round."""
+    rows = [
+        [
+            row["problem"],
+            row["form"],
+            si(row["value"]),
+            f"{row['reached']}/{row['trials']}",
+            band(row, "time_s"),
+            f"{row['episodes_median']:.0f}" if np.isfinite(row["episodes_median"]) else "never",
+            bytes_(row["policy_bytes"]),
+            bytes_(row["report_bytes"]),
+        ]
+        for _, row in summary.sort_values(["problem", "value"], kind="stable").iterrows()
+    ]
+    header = ["problem", "form", "link", "reached", "time to target", "rounds to target"]
+    return table([*header, "policy bytes", "report bytes"], rows)
+
+
+def against_baseline(summary: pd.DataFrame, value: float) -> list[str]:
+    """At bandwidth ``value``, each problem's forms against its first (the exact, uncoded one):
+    the ratio of their median times to target and of the bytes they moved per agent-round."""
+    lines = []
+    at = summary[summary["value"] == value]
+    for problem, rows in at.groupby("problem", sort=False):
+        base = rows.iloc[0]
+        parts = []
+        for _, row in rows.iloc[1:].iterrows():
+            bytes_ratio = (row["policy_bytes"] + row["report_bytes"]) / (
+                base["policy_bytes"] + base["report_bytes"]
+            )
+            if np.isfinite(row["time_s_median"]) and np.isfinite(base["time_s_median"]):
+                timing = f"{row['time_s_median'] / base['time_s_median']:.2f}x the time"
+            else:
+                timing = f"{seconds(row['time_s_median'])} against {seconds(base['time_s_median'])}"
+            parts.append(f"{row['form']} {timing} with {bytes_ratio:.2f}x the bytes")
+        lines.append(f"- **{problem}**, against {base['form']}: " + "; ".join(parts) + ".")
+    return lines
+
+
+def study_section(data: Path, study: str) -> str:
+    summary = pd.read_csv(data / f"{study}.csv")
+    values = sorted(summary["value"].unique())
+    slow, fast = values[0], values[-1]
+    text = [INTRO[study], "", f"![{TITLES[study]}](figures/payloads_{study}.png)", ""]
+    text += [f"At {si(slow)}, the median time to target and the bytes per agent-round:", ""]
+    text += against_baseline(summary, slow)
+    if fast != slow:
+        text += ["", f"At {si(fast)}, where the bytes cost little:", ""]
+        text += against_baseline(summary, fast)
+    text += ["", "Every variant:", "", study_table(summary)]
+    return "\n".join([f"## {TITLES[study]}", "", *text])
+
+
+TITLES = {
+    "downlinks": "Downlinks: deltas and replays at the slow end",
+    "codecs": "Codecs on the clock",
+}
+INTRO = {
+    "downlinks": (
+        "`scenarios/downlinks.py`. DQL and EBCDQL on Simple Grid (n = 5, target -5.5) with the "
+        "`full` and `delta` downlinks; ES and ESPC (m = 25, k = 5) on Cart Pole (n = 50, target "
+        "195; sigma 0.1, Adam's step 0.03) with `full` and `replay`; a star of 10 ms access "
+        "links. Under barrier rounds a downlink changes when each round ends, never what is "
+        "learnt, so a problem's rounds to target are the same in every form and the time shows "
+        "what the bytes cost."
+    ),
+    "codecs": (
+        "`scenarios/codecs.py`. Each problem with every codec: ES on Cart Pole (n = 50, target "
+        "195) central, its policy broadcast coded, and gossiping on a ring, its parameters coded "
+        "per neighbour; DQL on Simple Grid (n = 10, target -5.5) gossiping on a ring; DAVIA on "
+        "Simple Grid (n = 5) central, its policy and its gradient reports coded; a star of 10 ms "
+        "access links (gossip crosses the hub). A lossy codec changes what is learnt, so the "
+        "rounds to target show what its loss costs and the time what its bytes save."
+    ),
+}
+HEADER = """# Payloads that cost what they carry
+
+<!-- Written by scripts/payloads_page.py from docs/data/payloads/; do not edit by hand. -->
+
+What crosses the network is an option of each variant, off by default (every stored study is
+unchanged):
+
+- `CentralSettings(downlink=...)`: `full` sends the policy every round (the report's model);
+  `delta` sends the float32 entries that changed since the version the agent holds; `replay`
+  sends the reports the learner updated from, and the agent repeats the update itself (ES's
+  shared seeds make a report 12 bytes), spending the learner's update time per update. Both are
+  exact: every delivered copy is checked against the learner's policy, bit for bit, in every run.
+- `CentralSettings(codec=..., report_codec=...)` and `GossipSettings(codec=...)`: a lossy codec
+  from `netsim.codecs` (`float16`; `int8` with stochastic rounding; `top-k`, a `fraction` of
+  the entries) for the policy, for reports that are vectors (DAVIA's gradients), or for the
+  parameters gossip exchanges. What a codec leaves out is sent later (error feedback), so
+  nothing is lost, only delayed; the agents learn from what they received.
+
+```python
+import netsim
+
+variant = netsim.Variant(
+    "DQL, int8 policy", "dql", netsim.star(5, 1e4, 0.01), env="netsim/SimpleGrid-v0",
+    pattern=netsim.CentralSettings(codec="int8"),
+)
+```
+
+Rerun a study with `python scenarios/NAME.py [--quick]`; its report lands in the run's `plots/`
+(`payloads.csv`, `payloads.png`), and `python scripts/payloads_page.py --runs runs` rewrites this
+page from the runs in `runs/`. Times are simulated seconds; ranges are the 10th to 90th
+percentiles over trials, and a trial that never reaches the target counts as "never". Bytes are
+on the wire, per agent and round: the policy (or the parameters sent to neighbours) and the
+reports (with the header-only notices)."""
+
+
+def render(data: Path = DATA) -> str:
+    """The page's text from the summaries in ``data``."""
+    sections = [HEADER, *(study_section(data, study) for study in STUDIES)]
+    runs = runs_table(pd.read_csv(data / "runs.csv"))
+    return "\n\n".join([*sections, "## How these were run\n\n" + runs]) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=Path, help="the folder holding the two run directories")
+    options = parser.parse_args(argv)
+    if options.runs is not None:
+        collect(options.runs)
+    PAGE.write_text(render())
+    print(f"wrote {PAGE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
