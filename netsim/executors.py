@@ -13,21 +13,32 @@ Local worker processes end with their driver, however it ends: each asks the ker
 when its parent dies (Linux's ``PR_SET_PDEATHSIG``; elsewhere a thread watches its parent's
 process id), and ignores Ctrl-C (SIGINT), which is the driver's to handle: a driver that stops
 early (Ctrl-C, an error) kills its workers rather than wait for their items.
+
+Under the ``spawn`` and ``forkserver`` start methods (macOS's and Windows' default, and Linux's
+from Python 3.14) worker processes first import the script that started them (``forkserver``: its
+server process does). A script that calls :func:`netsim.run` outside an
+``if __name__ == "__main__":`` block would run again there: :func:`refuse_while_importing_main`
+ends such a process at once, leaving a note where the driver said (the environment variable
+:data:`UNGUARDED_NOTE`), and the driver raises :class:`MainNotGuarded`, saying what to add, instead
+of :class:`WorkerLost`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import multiprocessing
 import os
 import signal
 import sys
+import tempfile
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
+from pathlib import Path
 from typing import Any, TypeVar
 
 from algorithms.checks import integer
@@ -44,6 +55,46 @@ class WorkerLost(RuntimeError):
     def __init__(self, items: list[Any], message: str | None = None) -> None:
         super().__init__(message or f"a worker process ended while computing {items}")
         self.items = items
+
+
+class MainNotGuarded(RuntimeError):
+    """Worker processes could not start: each imported the driver's script, which starts a run
+    again outside an ``if __name__ == "__main__":`` block."""
+
+
+UNGUARDED_NOTE = "NETSIM_UNGUARDED_NOTE"
+"""The environment variable by which a driver tells its worker processes where to leave the note
+that they imported an unguarded script (see :func:`refuse_while_importing_main`)."""
+
+
+def unguarded_message() -> str:
+    """One line: why worker processes that import this process's main script cannot start, and
+    what to add."""
+    script = getattr(sys.modules.get("__main__"), "__file__", None) or "the script"
+    return (
+        f"worker processes could not start: under the {multiprocessing.get_start_method()!r} "
+        f"start method each imports {script}, which runs netsim again as it is imported; put "
+        'the code that runs it under if __name__ == "__main__":'
+    )
+
+
+def refuse_while_importing_main() -> None:
+    """End this process (exit status 1) if it is a worker process importing its driver's main
+    script, which a function that starts workers must then not go on to do; return otherwise.
+    The process leaves a note at the path in :data:`UNGUARDED_NOTE` if that is set (a netsim
+    driver is waiting), else says why on stderr.
+
+    ``multiprocessing`` marks a process that is taking over its parent's state, the main module
+    among it, with ``_inheriting``; its own check, ``spawn._check_not_importing_main``, reads the
+    same mark."""
+    if not getattr(multiprocessing.current_process(), "_inheriting", False):
+        return
+    note = os.environ.get(UNGUARDED_NOTE)
+    if note:
+        Path(note).touch()
+    else:
+        print(f"netsim: error: {unguarded_message()}", file=sys.stderr)
+    raise SystemExit(1)
 
 
 class Executor(ABC):
@@ -78,7 +129,17 @@ class Processes(Executor):
         self, function: Callable[[Item], Result], items: Iterable[Item]
     ) -> Iterator[tuple[Item, Result]]:
         """As :meth:`Executor.map_unordered`; raises :class:`WorkerLost` naming the items in
-        flight if a worker process ends while computing."""
+        flight if a worker process ends while computing, or :class:`MainNotGuarded` if the
+        workers ended because they imported an unguarded script (see the module's
+        documentation)."""
+        with tempfile.TemporaryDirectory(prefix="netsim-") as scratch:
+            note = Path(scratch) / "unguarded"
+            with _environment(UNGUARDED_NOTE, str(note)):
+                yield from self._map(function, items, note)
+
+    def _map(
+        self, function: Callable[[Item], Result], items: Iterable[Item], note: Path
+    ) -> Iterator[tuple[Item, Result]]:
         queue = iter(items)
         pool = ProcessPoolExecutor(
             self.workers, initializer=_end_with_driver, initargs=(os.getpid(),)
@@ -94,6 +155,8 @@ class Processes(Executor):
                     try:
                         result = future.result()
                     except BrokenProcessPool:
+                        if note.exists():
+                            raise MainNotGuarded(unguarded_message()) from None
                         raise WorkerLost([item, *running.values()]) from None
                     for following in islice(queue, 1):  # the freed worker's next item, first
                         running[pool.submit(function, following)] = following
@@ -152,6 +215,21 @@ class Ray(Executor):
         finally:
             if started:
                 ray.shutdown()
+
+
+@contextlib.contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    """Environment variable ``name`` set to ``value`` for the duration (worker processes started
+    meanwhile inherit it), then restored."""
+    saved = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = saved
 
 
 _RAY_CLUSTERS = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"

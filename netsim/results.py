@@ -43,7 +43,7 @@ class Results:
     def trial_times(self) -> pd.DataFrame:
         """What each finished trial took to compute, where its part recorded it (runs before
         timing was recorded did not): ``variant`` (name), ``trial``, ``wall_s``, ``cpu_s``,
-        ``host``."""
+        ``host``, ``replayed_batches`` (docs/tables.md)."""
         times = self.store.timings()
         names = [variant["name"] for variant in self.config["variants"]]
         return times.assign(variant=[names[index] for index in times["variant"]])

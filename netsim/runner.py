@@ -38,7 +38,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from algorithms.checks import integer, number
-from netsim.executors import WorkerLost, make_executor
+from netsim.executors import WorkerLost, make_executor, refuse_while_importing_main
 from netsim.journal import RolloutJournal
 from netsim.memory import check_fits
 from netsim.provenance import provenance
@@ -118,7 +118,12 @@ def run(
     :mod:`netsim.memory` for the estimate.
 
     Trials are taken trial by trial across the variants (every variant's trial 0, then every
-    variant's trial 1, ...), so a run stopped early compares every variant on the same seeds."""
+    variant's trial 1, ...), so a run stopped early compares every variant on the same seeds.
+
+    Called at import by a worker process that imports the script that started it (the ``spawn``
+    start method), it ends that process, and the run in the script raises
+    :class:`netsim.executors.MainNotGuarded`: put the call under ``if __name__ == "__main__":``."""
+    refuse_while_importing_main()
     if stop_starting_after_s is not None:
         stop_starting_after_s = number(stop_starting_after_s, "stop_starting_after_s", above=0)
     rollout_workers = integer(rollout_workers, "rollout_workers", minimum=1)

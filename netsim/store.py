@@ -55,6 +55,7 @@ import hashlib
 import io
 import json
 import re
+import reprlib
 import shutil
 import tempfile
 import warnings
@@ -186,7 +187,7 @@ class RunStore:
             if difference:
                 raise FileExistsError(
                     f"{directory} holds results of a different configuration ({difference}); "
-                    "choose another output directory or remove this one"
+                    f"{ANOTHER_DIRECTORY}"
                 )
             manifest = {**store.manifest, "request": wanted}
         else:
@@ -544,8 +545,8 @@ def _refuse_unless_empty(directory: Path) -> None:
         for path in held
     ):
         raise FileExistsError(
-            f"{directory} is not empty and holds no {MANIFEST_FILE}; "
-            "choose an empty or new output directory"
+            f"{directory} is not empty and holds no {MANIFEST_FILE}, so no run of netsim's; "
+            f"{ANOTHER_DIRECTORY}"
         )
 
 
@@ -557,8 +558,22 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+ANOTHER_DIRECTORY = (
+    "choose another output directory (netsim run --out DIR; netsim.run(scenario, out)) "
+    "or remove this one"
+)
+"""How a refused run directory's message ends: what to do instead."""
+
+_SHOWN = reprlib.Repr()
+"""How a differing value is shown in a refusal: short enough to keep the message one line."""
+_SHOWN.maxstring = _SHOWN.maxother = 40
+_SHOWN.maxlist = _SHOWN.maxdict = 3
+_SHOWN.maxlevel = 2
+
+
 def _first_difference(stored: Any, wanted: Any, where: str) -> str | None:
-    """Where two JSON values first differ, e.g. ``request.scenario.episodes: 4 != 3``."""
+    """Where two JSON values first differ, in a few words: ``request.scenario.episodes:
+    stored 4, now 3``; lists of different lengths by their lengths; long values abridged."""
     if isinstance(stored, dict) and isinstance(wanted, dict):
         for key in sorted(set(stored) | set(wanted)):
             found = _first_difference(stored.get(key), wanted.get(key), f"{where}.{key}")
@@ -571,4 +586,8 @@ def _first_difference(stored: Any, wanted: Any, where: str) -> str | None:
             if found:
                 return found
         return None
-    return None if stored == wanted else f"{where}: stored {stored!r}, now {wanted!r}"
+    if isinstance(stored, list) and isinstance(wanted, list):
+        return f"{where}: {len(stored)} stored, {len(wanted)} now"
+    if stored == wanted:
+        return None
+    return f"{where}: stored {_SHOWN.repr(stored)}, now {_SHOWN.repr(wanted)}"

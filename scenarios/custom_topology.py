@@ -1,6 +1,6 @@
 """A network of your own, as a NetworkX graph: which algorithm reaches the target first on it?
 
-The worked example of the README ("Which algorithm wins on my network?"). The learner sits in a
+The worked example of docs/studies.md ("On your own topology"). The learner sits in a
 data centre; three agents are on a campus behind a fast fibre link, two in the field behind a
 256 kbit/s satellite link (300 ms each way) and a lossy 1 Mbit/s radio hop, and the satellite is
 down from 20 s to 30 s of simulated time. DQL, EBCDQL, DAVIA, ES and ESPC (see _sweep.py) learn

@@ -1,4 +1,5 @@
-"""The README's "Extending netsim" examples run as written, each as the user's own file."""
+"""The examples of docs/extending.md run as written, each as the user's own file, and print what
+they should."""
 
 import ast
 import re
@@ -6,13 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-README = Path(__file__).parents[1] / "README.md"
+PAGE = Path(__file__).parents[1] / "docs" / "extending.md"
 
 
 def examples() -> dict[str, str]:
-    """The section's Python blocks by the file name each names in its first line."""
-    section = README.read_text().split("## Extending netsim", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
+    """The page's Python blocks by the file name each names in its first line."""
+    blocks = re.findall(r"```python\n(.*?)```", PAGE.read_text(), flags=re.DOTALL)
     return {re.match(r"# (\S+\.py)", block)[1]: block for block in blocks}
 
 
@@ -25,7 +25,7 @@ def run(tmp_path: Path, name: str) -> str:
     return done.stdout
 
 
-def test_the_readme_has_an_algorithm_a_model_and_a_pattern():
+def test_the_page_has_an_algorithm_a_model_and_a_pattern():
     assert sorted(examples()) == ["my_algorithm.py", "my_model.py", "my_pattern.py"]
 
 

@@ -138,6 +138,38 @@ def test_a_directory_holding_another_configuration_is_refused_and_kept(tmp_path)
     assert [path.name for path in stranger.iterdir()] == ["notes.txt"]
 
 
+def many_variants(count: int) -> Scenario:
+    """A scenario whose request, as a run directory records it, runs to thousands of characters."""
+    graph = star(2, 1e6)
+    return Scenario("mine", [Variant(f"ES {i}", "es", graph) for i in range(count)], episodes=1)
+
+
+def test_a_refusal_is_one_short_line_saying_why_and_what_to_do(tmp_path):
+    quiet_run(many_variants(2), tmp_path, workers=1)
+    with pytest.raises(FileExistsError) as refused:
+        quiet_run(many_variants(40), tmp_path, workers=1)
+    message = str(refused.value)
+    assert len(message) < 300 and "\n" not in message, message
+    assert message.startswith(f"{tmp_path} holds results of a different configuration")
+    assert "variants: 2 stored, 40 now" in message and "--out" in message
+
+
+def test_the_command_line_refuses_a_directory_of_another_run_in_one_line(tmp_path, capsys):
+    config = tmp_path / "grid.toml"
+    out = tmp_path / "out"
+    arguments = ["run", str(config), "--out", str(out), "--backend", "serial"]
+    for episodes in (1, 2):
+        config.write_text(
+            f'name = "cli"\nepisodes = {episodes}\ntrials = 1\n[[variants]]\nname = "v"\n'
+            'algorithm = "es"\ntopology = { builder = "star", n_agents = 2, bandwidth_bps = 1e6 }\n'
+        )
+        status = netsim.cli.main(arguments)
+    assert status != 0
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error.startswith(f"netsim: error: {out} holds results of a different configuration")
+    assert "episodes: stored 1, now 2" in error and "--out" in error and len(error) < 300
+
+
 def test_a_sweep_killed_mid_run_resumes_to_the_uninterrupted_table(tmp_path):
     scenario_file = tmp_path / "slow.py"
     scenario_file.write_text(

@@ -1,5 +1,5 @@
-"""docs/tables.md names every column of every table a trial stores, in order: it is kept in step
-with the recorders, the network's tables and the runner."""
+"""docs/tables.md names every column of every table a trial stores, in order, and of each trial's
+recorded timing: it is kept in step with the recorders, the network's tables and the runner."""
 
 import re
 from pathlib import Path
@@ -53,6 +53,15 @@ def test_every_stored_column_is_documented_in_order(pattern, variant):
         assert columns == LEADING + doc[heading], heading
 
 
+TIMING = "trial_times (each part's timing.json)"
+
+
 def test_every_documented_table_is_one_a_trial_stores():
-    names = {heading.split(" ")[0] for heading in documented()}
+    names = {heading.split(" ")[0] for heading in documented() if heading != TIMING}
     assert names == set(netsim.simulation.TABLES) | {"metrics"}
+
+
+def test_the_trial_times_are_documented_in_order(tmp_path):
+    scenario = netsim.Scenario("doc", [netsim.Variant("v", "es", netsim.star(2, 1e6))], episodes=2)
+    results = netsim.run(scenario, tmp_path, backend="serial", progress=False, plots=False)
+    assert list(results.trial_times().columns) == documented()[TIMING]
