@@ -23,9 +23,9 @@ finished sub-environment; a sync vector environment gives every sub-environment 
 generator, reseeded at every batch's reset).
 
 :class:`RolloutPool` spreads one batch's rollout over worker processes, for environments whose
-physics, not the policy, is the cost (MuJoCo Ant): the batch is cut into contiguous chunks of agents,
-each run to its end by one worker with its own sync vector environment, one round trip per chunk
-per episode. Agent j's sub-environment is reset with seed + j whichever chunk it is in, as a sync
+physics, not the policy, is the cost (MuJoCo Ant's batched form needs none: it steps its ants on
+threads): the batch is cut into contiguous chunks of agents, each run to its end by one worker
+with its own vector environment, one round trip per chunk per episode. Agent j's sub-environment is reset with seed + j whichever chunk it is in, as a sync
 vector environment of the whole batch resets it, so a pooled rollout gives the serial one's results
 exactly; a native vector environment (Cart Pole's) draws every reset from one generator per batch,
 so the pool refuses it.
@@ -91,15 +91,18 @@ BATCHED = ("Ant-v5",)
 """Environments with their own batched form (:class:`algorithms.ant.AntBatch`)."""
 
 
-def make_vector_env(env_id: str, num_envs: int, native: bool = True, batched: bool = True) -> Envs:
+def make_vector_env(
+    env_id: str, num_envs: int, native: bool = True, batched: bool = True, threads: int = 1
+) -> Envs:
     """``num_envs`` copies of ``env_id``: its own batched form when it has one (:data:`BATCHED`)
-    and ``batched``; else vectorised natively when the environment supports it and ``native``;
-    else a sync vector environment, whose sub-environments each have their own generator (reset
-    with a seed each, an agent's episode does not depend on its batch)."""
+    and ``batched``, stepping on ``threads`` threads; else vectorised natively when the
+    environment supports it and ``native``; else a sync vector environment, whose
+    sub-environments each have their own generator (reset with a seed each, an agent's episode
+    does not depend on its batch)."""
     if batched and env_id in BATCHED:
         from algorithms.ant import AntBatch  # needs the mujoco extra
 
-        return AntBatch(num_envs)
+        return AntBatch(num_envs, threads)
     spec = gym.spec(env_id)
     mode = "vector_entry_point" if native and spec.vector_entry_point is not None else "sync"
     return gym.make_vec(env_id, num_envs=num_envs, vectorization_mode=mode)
@@ -109,17 +112,19 @@ class VectorEnvs:
     """One environment's vector environments, each size made once in each form: a batch reset
     with one seed runs the native form where the environment has one; a batch whose agents bring
     a seed each runs a sync one, the form that resets every sub-environment from its own seed
-    (so an agent's episode does not depend on the agents it is batched with)."""
+    (so an agent's episode does not depend on the agents it is batched with). A batched form of
+    ours (:data:`BATCHED`) serves both, stepping on ``threads`` threads."""
 
-    def __init__(self, env_id: str) -> None:
+    def __init__(self, env_id: str, threads: int = 1) -> None:
         self.env_id = env_id
+        self.threads = threads
         self._made: dict[tuple[int, bool], Envs] = {}
 
     def for_batch(self, size: int, seed: int | Sequence[int]) -> Envs:
         """The vector environment for a batch of ``size`` reset with ``seed``."""
         key = (size, isinstance(seed, int))
         if key not in self._made:
-            self._made[key] = make_vector_env(self.env_id, size, native=key[1])
+            self._made[key] = make_vector_env(self.env_id, size, key[1], threads=self.threads)
         return self._made[key]
 
 

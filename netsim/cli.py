@@ -59,8 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--rollout-workers",
         type=_positive,
         default=1,
-        help="processes each trial spreads its batches of episodes over (MuJoCo Ant's; "
-        "default 1); changes no result",
+        help="threads (MuJoCo Ant's) or processes each trial spreads its batches of episodes "
+        "over (default 1); changes no result",
     )
     run_parser.add_argument(
         "--quick", action="store_true", help="the scenario's smoke-sized form (its QUICK)"

@@ -47,7 +47,8 @@ def test_ant_policy_is_105_inputs_to_8_tanh_actions():
     assert np.all(np.abs(actions) <= 1.0)
 
 
-def test_ant_episodes_over_worker_processes_equal_the_serial_ones():
+def test_ant_episodes_over_rollout_workers_equal_the_serial_ones():
+    # two workers: AntBatch steps the ants on two threads
     serial_rewards, serial_reports = first_episode(1)
     pooled_rewards, pooled_reports = first_episode(2)
     assert np.array_equal(serial_rewards, pooled_rewards)
