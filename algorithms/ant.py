@@ -19,15 +19,15 @@ Reset of ant i with seed s, as ``MujocoEnv.reset``: its generator becomes ``np_r
 mj_resetData, qpos = init_qpos + U(-0.1, 0.1)^15, qvel = init_qvel + 0.1 N(0, 1)^14, mj_forward.
 A seed for the batch, s, resets ant i with s + i, as a sync vector environment does.
 
-Gymnasium spends about a third of an ant-step in Python around the physics (``netsim bench ant``);
-here that part is numpy over the batch, and each ant's physics is the same C calls Gymnasium makes
+Gymnasium's step costs about a third more than its physics, in Python around it (``netsim bench
+ant``); here that part is numpy over the batch, and each ant's physics is the same C calls Gymnasium makes
 on its own ``MjData`` (so the solver's warm start and every intermediate quantity are Gymnasium's).
 Why by hand, not with MuJoCo's batched stepping: ``mujoco.rollout`` starts every call from a cold
 solver warm start (its state excludes ``qacc_warmstart``) and returns states, not the contact
 forces of the last RK4 stage, so its episodes would differ; ``mujoco.batch.Batch`` steps
 bit-exactly on C threads but cannot call ``mj_rnePostConstraint`` after the step, and reading each
-simulation's ``MjData`` back to call it costs a copy per ant-step (about 8% on top of the physics,
-measured). ``mujoco.mj_step`` releases the GIL, so ``threads`` > 1 steps contiguous chunks of the
+simulation's ``MjData`` back to call it costs a copy per ant-step (about 8% on top of the physics
+in one measurement here). ``mujoco.mj_step`` releases the GIL, so ``threads`` > 1 steps contiguous chunks of the
 running ants on that many threads (the calling one among them); each ant's results are its own,
 whatever the chunks.
 """
@@ -94,9 +94,7 @@ class AntBatch:
         self._pool = ThreadPoolExecutor(threads - 1) if threads > 1 else None
         template.close()
 
-    def reset(
-        self, *, seed: int | Sequence[int], options: dict[str, Any] | None = None
-    ) -> tuple[np.ndarray, dict[str, Any]]:
+    def reset(self, *, seed: int | Sequence[int]) -> tuple[np.ndarray, dict[str, Any]]:
         """Every ant reset: ant i with ``seed + i``, or ``seed[i]`` of a sequence; its observation."""
         seeds = [seed + i for i in range(self.num_envs)] if isinstance(seed, int) else list(seed)
         if len(seeds) != self.num_envs:

@@ -67,9 +67,7 @@ class BatchedEnv(Protocol):
     single_observation_space: gym.Space[Any]
     single_action_space: gym.Space[Any]
 
-    def reset(
-        self, *, seed: int | Sequence[int], options: dict[str, Any] | None = None
-    ) -> tuple[np.ndarray, dict[str, Any]]:
+    def reset(self, *, seed: int | Sequence[int]) -> tuple[np.ndarray, dict[str, Any]]:
         """Every environment reset, environment i with ``seed + i`` or ``seed[i]``."""
         ...
 
