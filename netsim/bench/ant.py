@@ -16,8 +16,11 @@ steps. The contenders then replay those actions, so all run the same trajectorie
 Each is charged per ant-step (seconds / ant-steps replayed). On one core the floor, Gymnasium and
 ours on one thread are timed by the process's CPU time (the machine is shared: CPU time counts
 the work done, not the waits for a core), giving ours / floor and Gymnasium / floor; then ours on
-one thread and on two are timed by wall time, giving what a second thread gains. Short replays,
-many repeats: the best of each is the least disturbed by neighbours.
+one thread and on two are timed by wall time, giving what a second thread gains, each with the
+cores it kept busy (CPU time / wall time): a second thread can gain only where a core is free, and
+on a machine whose cores are all taken (Linux's autogroup gives each session its share, however
+many threads it runs) both stay near one thread's share. Short replays, many repeats: the best of
+each is the least disturbed by neighbours.
 """
 
 from __future__ import annotations
@@ -106,6 +109,13 @@ def ours(ants: AntBatch, actions: np.ndarray, running: np.ndarray) -> Replay:
     return totals, ants.qpos.copy()
 
 
+def _with_cpu(run: Callable[[], Replay]) -> tuple[float, Replay]:
+    """``run()``'s replay, with the CPU seconds the process spent on it (on every thread)."""
+    start = time.process_time()
+    result = run()
+    return time.process_time() - start, result
+
+
 def _rows(running: np.ndarray) -> list[list[int]]:
     """The running ants of each step, as lists of indices."""
     return [np.flatnonzero(active).tolist() for active in running]
@@ -141,11 +151,15 @@ def main(
         clock=time.process_time,
     )
     threads = best_of(
-        {name: replay[name] for name in (OURS_1, OURS_2)}, repeats, desc="bench ant, threads"
+        {name: partial(_with_cpu, replay[name]) for name in (OURS_1, OURS_2)},
+        repeats,
+        desc="bench ant, threads",
     )
     two.close()
+    replays = [(name, run) for name, (_, run) in one_core.items()]
+    replays += [(name, run) for name, (_, (_, run)) in threads.items()]
     reference_rewards, reference_qpos = one_core[GYMNASIUM][1]
-    for name, (_, (rewards, qpos)) in [*one_core.items(), *threads.items()]:
+    for name, (rewards, qpos) in replays:
         if not np.array_equal(qpos, reference_qpos) or (
             name != FLOOR and not np.array_equal(rewards, reference_rewards)
         ):
@@ -156,12 +170,16 @@ def main(
     )
     cpu = {name: seconds / ant_steps for name, (seconds, _) in one_core.items()}
     wall = {name: seconds / ant_steps for name, (seconds, _) in threads.items()}
+    cores = {name: cpu_s / seconds for name, (seconds, (cpu_s, _)) in threads.items()}
     print("  one core, CPU time of the process:")
     for name, seconds in cpu.items():
         print(f"    {name:<24} {seconds * 1e6:7.1f} us/ant-step  {seconds / cpu[FLOOR]:5.2f}x")
-    print("  wall time:")
+    print("  wall time (cores busy: the process's CPU time / wall time of that run):")
     for name, seconds in wall.items():
-        print(f"    {name:<24} {seconds * 1e6:7.1f} us/ant-step  {seconds / wall[OURS_1]:5.2f}x")
+        print(
+            f"    {name:<24} {seconds * 1e6:7.1f} us/ant-step  {seconds / wall[OURS_1]:5.2f}x  "
+            f"cores busy {cores[name]:4.2f}"
+        )
     ratios = {
         "ant: ours / raw physics floor": cpu[OURS_1] / cpu[FLOOR],
         "ant: Gymnasium / raw physics floor": cpu[GYMNASIUM] / cpu[FLOOR],
