@@ -87,8 +87,9 @@ class Problem:
     interruption replays them (netsim gives its rollout journal; ES and ESPC use it); None:
     nowhere."""
     rollout_workers: int = 1
-    """Worker processes the agents may spread a batch's rollouts over (1: none). An execution
-    setting: it changes how fast a trial runs, never its results."""
+    """Workers the agents may spread a batch's rollouts over (1: none): threads for an
+    environment with a batched form that steps on threads (MuJoCo Ant's), else processes. An
+    execution setting: it changes how fast a trial runs, never its results."""
 
 
 @dataclass(frozen=True)

@@ -36,9 +36,10 @@ Choices where the report is silent, stated here once:
   exactly, and on a complete graph with uniform weights, tau = 1 and every report shared the
   agents hold the central learner's theta every round;
 * a run's ``rollout_workers`` > 1 (:attr:`Problem.rollout_workers`) spreads each batch's episodes
-  over that many worker processes (:class:`algorithms.rollout.RolloutPool`, for MuJoCo Ant):
-  results are identical, only faster
-  when cores would otherwise idle.
+  over that many threads where the environment has a batched form of ours (MuJoCo Ant:
+  :class:`algorithms.ant.AntBatch` steps its ants on threads), else over that many worker
+  processes (:class:`algorithms.rollout.RolloutPool`): results are identical, only faster when
+  cores would otherwise idle.
 """
 
 from __future__ import annotations
@@ -65,7 +66,14 @@ from algorithms.base import (
 )
 from algorithms.checks import check_fields
 from algorithms.policies import MLPPolicy
-from algorithms.rollout import Rollout, RolloutPool, VectorEnvs, make_vector_env, rollout
+from algorithms.rollout import (
+    BATCHED,
+    Rollout,
+    RolloutPool,
+    VectorEnvs,
+    make_vector_env,
+    rollout,
+)
 
 REPORT = struct.Struct("<IIf")
 """An ES report on the wire: agent id (uint32), the agent's episode index (uint32), F (float32)."""
@@ -218,12 +226,9 @@ class ESAgents(AgentPool):
         """Each agent's count of finished episodes: with its id, the key of its next eps."""
         self.env_id = problem.env_id
         self.journal = problem.journal
-        self._envs = VectorEnvs(problem.env_id)
-        self._pool = (
-            RolloutPool(problem.env_id, problem.rollout_workers)
-            if problem.rollout_workers > 1
-            else None
-        )
+        workers, threaded = problem.rollout_workers, problem.env_id in BATCHED
+        self._envs = VectorEnvs(problem.env_id, threads=workers if threaded else 1)
+        self._pool = RolloutPool(problem.env_id, workers) if workers > 1 and not threaded else None
         self._reset_seeds = np.random.default_rng(derive_seed(problem.seed, 3))
         self._round_seeds = RoundSeeds(self._reset_seeds)
         self.agent_rngs = [

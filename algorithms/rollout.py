@@ -6,7 +6,10 @@ stepping stops once every agent's episode has ended. A sync vector environment (
 without a native vector form: the grids, MuJoCo Ant) steps only the running agents'
 sub-environments, each as its own ``step`` would, and leaves a finished one as it ended: on Ant,
 where an ant that falls ends its episode (ESPC's averaged 860-900 of 1000 steps in figure 4.11),
-this saves the physics of the steps after it (``netsim bench rollout``). A native
+this saves the physics of the steps after it (``netsim bench rollout``). MuJoCo's ``Ant-v5`` is
+stepped so by its own batched form (:class:`algorithms.ant.AntBatch`): all running ants in one
+call, equal to Gymnasium's step for step, without Gymnasium's per-environment Python
+(``netsim bench ant``); ``batched=False`` gives Gymnasium's sync vector environment. A native
 vector environment is stepped whole: it resets a finished sub-environment on the *next* step
 ("next-step autoreset") and steps it on its last action until the batch ends, for nothing.
 
@@ -20,9 +23,9 @@ finished sub-environment; a sync vector environment gives every sub-environment 
 generator, reseeded at every batch's reset).
 
 :class:`RolloutPool` spreads one batch's rollout over worker processes, for environments whose
-physics, not the policy, is the cost (MuJoCo Ant): the batch is cut into contiguous chunks of agents,
-each run to its end by one worker with its own sync vector environment, one round trip per chunk
-per episode. Agent j's sub-environment is reset with seed + j whichever chunk it is in, as a sync
+physics, not the policy, is the cost (MuJoCo Ant's batched form needs none: it steps its ants on
+threads): the batch is cut into contiguous chunks of agents, each run to its end by one worker
+with its own vector environment, one round trip per chunk per episode. Agent j's sub-environment is reset with seed + j whichever chunk it is in, as a sync
 vector environment of the whole batch resets it, so a pooled rollout gives the serial one's results
 exactly; a native vector environment (Cart Pole's) draws every reset from one generator per batch,
 so the pool refuses it.
@@ -35,7 +38,7 @@ import multiprocessing.util
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import gymnasium as gym
 import numpy as np
@@ -56,10 +59,48 @@ class Actor(Protocol):
         ...
 
 
-def make_vector_env(env_id: str, num_envs: int, native: bool = True) -> gym.vector.VectorEnv:
-    """``num_envs`` copies of ``env_id``, vectorised natively when the environment supports it and
-    ``native``; else a sync vector environment, whose sub-environments each have their own
-    generator (reset with a seed each, an agent's episode does not depend on its batch)."""
+class BatchedEnv(Protocol):
+    """A batch of environments that steps only the running ones, each as its own ``step`` would,
+    and seeds each from its own seed as a sync vector environment does (MuJoCo Ant's)."""
+
+    num_envs: int
+    single_observation_space: gym.Space[Any]
+    single_action_space: gym.Space[Any]
+
+    def reset(self, *, seed: int | Sequence[int]) -> tuple[np.ndarray, dict[str, Any]]:
+        """Every environment reset, environment i with ``seed + i`` or ``seed[i]``."""
+        ...
+
+    def step_running(
+        self, actions: np.ndarray, active: np.ndarray, observations: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """As :func:`_step` of a sync vector environment."""
+        ...
+
+    def close(self) -> None:
+        """Release what the batch holds (threads)."""
+        ...
+
+
+Envs = gym.vector.VectorEnv | BatchedEnv
+"""What :func:`rollout` steps."""
+
+BATCHED = ("Ant-v5",)
+"""Environments with their own batched form (:class:`algorithms.ant.AntBatch`)."""
+
+
+def make_vector_env(
+    env_id: str, num_envs: int, native: bool = True, batched: bool = True, threads: int = 1
+) -> Envs:
+    """``num_envs`` copies of ``env_id``: its own batched form when it has one (:data:`BATCHED`)
+    and ``batched``, stepping on ``threads`` threads; else vectorised natively when the
+    environment supports it and ``native``; else a sync vector environment, whose
+    sub-environments each have their own generator (reset with a seed each, an agent's episode
+    does not depend on its batch)."""
+    if batched and env_id in BATCHED:
+        from algorithms.ant import AntBatch  # needs the mujoco extra
+
+        return AntBatch(num_envs, threads)
     spec = gym.spec(env_id)
     mode = "vector_entry_point" if native and spec.vector_entry_point is not None else "sync"
     return gym.make_vec(env_id, num_envs=num_envs, vectorization_mode=mode)
@@ -69,17 +110,19 @@ class VectorEnvs:
     """One environment's vector environments, each size made once in each form: a batch reset
     with one seed runs the native form where the environment has one; a batch whose agents bring
     a seed each runs a sync one, the form that resets every sub-environment from its own seed
-    (so an agent's episode does not depend on the agents it is batched with)."""
+    (so an agent's episode does not depend on the agents it is batched with). A batched form of
+    ours (:data:`BATCHED`) serves both, stepping on ``threads`` threads."""
 
-    def __init__(self, env_id: str) -> None:
+    def __init__(self, env_id: str, threads: int = 1) -> None:
         self.env_id = env_id
-        self._made: dict[tuple[int, bool], gym.vector.VectorEnv] = {}
+        self.threads = threads
+        self._made: dict[tuple[int, bool], Envs] = {}
 
-    def for_batch(self, size: int, seed: int | Sequence[int]) -> gym.vector.VectorEnv:
+    def for_batch(self, size: int, seed: int | Sequence[int]) -> Envs:
         """The vector environment for a batch of ``size`` reset with ``seed``."""
         key = (size, isinstance(seed, int))
         if key not in self._made:
-            self._made[key] = make_vector_env(self.env_id, size, native=key[1])
+            self._made[key] = make_vector_env(self.env_id, size, key[1], threads=self.threads)
         return self._made[key]
 
 
@@ -91,9 +134,7 @@ class Rollout:
     steps: np.ndarray
 
 
-def rollout(
-    envs: gym.vector.VectorEnv, actor: Actor, gamma: float, seed: int | Sequence[int]
-) -> Rollout:
+def rollout(envs: Envs, actor: Actor, gamma: float, seed: int | Sequence[int]) -> Rollout:
     """Run one episode in every sub-environment of ``envs``, agent j acting with row j of
     ``actor``; the environments are reset with ``seed`` (one seed for the batch, or one each)."""
     # a sync vector environment also takes one seed per sub-environment, as the pool passes them
@@ -124,12 +165,15 @@ def rollout(
 
 
 def _step(
-    envs: gym.vector.VectorEnv, actions: np.ndarray, active: np.ndarray, observations: np.ndarray
+    envs: Envs, actions: np.ndarray, active: np.ndarray, observations: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """One step of ``envs``: observations, rewards, terminated and truncated, per sub-environment.
-    A sync vector environment steps the ``active`` sub-environments only, as its own ``step``
-    steps each (row i of ``actions`` to sub-environment i, results into float64 rewards), and
-    writes their observations into ``observations``; a finished one keeps its last observation."""
+    A sync vector environment (or a batched form) steps the ``active`` sub-environments only, as
+    its own ``step`` steps each (row i of ``actions`` to sub-environment i, results into float64
+    rewards), and writes their observations into ``observations``; a finished one keeps its last
+    observation."""
+    if not isinstance(envs, gym.vector.VectorEnv):
+        return envs.step_running(actions, active, observations)
     if not isinstance(envs, gym.vector.SyncVectorEnv):
         observations, rewards, terminated, truncated, _ = envs.step(actions)
         return observations, rewards, terminated, truncated
@@ -189,7 +233,7 @@ class RolloutPool:
         )
 
 
-_worker_envs: dict[tuple[str, int], gym.vector.VectorEnv] = {}
+_worker_envs: dict[tuple[str, int], Envs] = {}
 """A worker process's vector environments, by environment and size."""
 
 

@@ -307,7 +307,9 @@ class TabularAgents(AgentPool):
         (b, S, A) and exploring from its own stream."""
         streams = [self._stream(int(agent)) for agent in agents]
         actor = OwnStreamsActor(values, self.config.exploration(self.episodes[agents]), streams)
-        return run_episodes(self._envs.for_batch(len(agents), seed), actor, self.config.gamma, seed)
+        envs = self._envs.for_batch(len(agents), seed)
+        assert isinstance(envs, gym.vector.VectorEnv)  # grid worlds have no batched form of ours
+        return run_episodes(envs, actor, self.config.gamma, seed)
 
     def _finish(
         self, agents: np.ndarray, episodes: Episodes, reports: list[bytes | None]

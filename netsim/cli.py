@@ -59,8 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--rollout-workers",
         type=_positive,
         default=1,
-        help="processes each trial spreads its batches of episodes over (MuJoCo Ant's; "
-        "default 1); changes no result",
+        help="threads (MuJoCo Ant's) or processes each trial spreads its batches of episodes "
+        "over (default 1); changes no result",
     )
     run_parser.add_argument(
         "--quick", action="store_true", help="the scenario's smoke-sized form (its QUICK)"
@@ -144,12 +144,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="the benchmark suite: the simulator against bare and naive loops (learning), each "
         "network model's cost per event (network), a trial at 100 to 10,000 agents (scale), or all "
         "three; "
-        "or MuJoCo Ant's rollouts (rollout)",
+        "or MuJoCo Ant's rollouts (rollout), or an Ant-v5 step against the raw physics (ant)",
     )
     bench_parser.add_argument("suite", nargs="?", choices=BENCH_SUITES, default="all")
     bench_parser.add_argument("--repeats", type=_positive, help="timed runs of each contender")
     bench_parser.add_argument(
-        "--agents", type=_positive, help="learning: n (default 50); rollout: n (default 12)"
+        "--agents",
+        type=_positive,
+        help="learning: n (default 50); rollout: n (default 12); ant: n (default 50)",
     )
     bench_parser.add_argument(
         "--episodes", type=_positive, help="learning: timed episodes (default 10)"
@@ -236,6 +238,7 @@ def _bench(args: argparse.Namespace) -> int:
         "network": {},
         "scale": {"sizes": args.sizes, "rounds": args.rounds},
         "rollout": {"n_agents": args.agents},
+        "ant": {"n_agents": args.agents},
     }
     options = {
         suite: {

@@ -64,7 +64,7 @@ def run_trial(
     ``replayed_batches``: the batches taken from its rollout journal, ``journals``/PART (None:
     keep none; see :attr:`RunStore.journals`), whose seconds as measured when they were computed
     are counted in ``wall_s`` and ``cpu_s``. Its agents may spread their rollouts over
-    ``rollout_workers`` processes (:attr:`algorithms.base.Problem.rollout_workers`)."""
+    ``rollout_workers`` threads or processes (:attr:`algorithms.base.Problem.rollout_workers`)."""
     _one_thread()
     wall, cpu = time.perf_counter(), time.process_time()
     variant_index, trial = unit
@@ -109,7 +109,7 @@ def run(
     trial starts after ``stop_starting_after_s`` seconds (the result is then incomplete, and the
     same call resumes it). A trial cut short replays what its rollout journal kept (see the
     module's documentation). ``rollout_workers`` > 1 lets each trial spread its batches of
-    episodes over that many processes (MuJoCo Ant's; see :mod:`algorithms.rollout`): like
+    episodes over that many threads (MuJoCo Ant's; see :mod:`algorithms.ant`) or processes: like
     ``workers``, it is recorded with the session and changes no result, so it is no part of what
     a run directory is compared on.
 

@@ -48,7 +48,8 @@ def simulate(
 ) -> dict[str, pd.DataFrame]:
     """The tables of one trial of ``variant``, by name (see :data:`TABLES`); its agents keep their
     costly batches in ``journal`` and replay those it holds (:mod:`netsim.journal`), and may
-    spread their rollouts over ``rollout_workers`` processes (:attr:`Problem.rollout_workers`)."""
+    spread their rollouts over ``rollout_workers`` threads or processes
+    (:attr:`Problem.rollout_workers`)."""
     problem = Problem(variant.env, variant.n_agents, seed, journal, rollout_workers)
     side = pattern_of(variant.settings).make_side(
         ALGORITHMS[variant.algorithm], variant.resolved_config(), problem

@@ -66,6 +66,20 @@ def test_rollout_bench_checks_both_contenders_agree_and_prints_their_ratio(capsy
     assert "episodes of" in capsys.readouterr().out
 
 
+def test_ant_bench_replays_one_batch_through_every_contender_and_prints_their_ratios(capsys):
+    pytest.importorskip("mujoco")
+    from netsim.bench import ant
+
+    ratios = ant.main(n_agents=3, steps=4, repeats=1)  # it raises unless all replay alike
+    assert list(ratios) == [
+        "ant: ours / raw physics floor",
+        "ant: Gymnasium / raw physics floor",
+        "ant: ours 2 threads / 1 thread (wall)",
+    ]
+    assert all(ratio > 0 for ratio in ratios.values())
+    assert "replaying 12 recorded ant-steps" in capsys.readouterr().out
+
+
 def test_network_bench_prints_every_model_side_by_side_and_compares_each_with_fair(capsys):
     from netsim.bench import network
     from netsim.network import MODELS

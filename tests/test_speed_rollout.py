@@ -47,7 +47,7 @@ def test_a_sync_vector_environment_steps_only_the_running_agents_to_the_same_res
     if env_id == "Ant-v5":
         pytest.importorskip("mujoco")
     n = 6  # below COMPACT_MIN_AGENTS: every row is evaluated every step
-    envs = make_vector_env(env_id, n)
+    envs = make_vector_env(env_id, n, batched=False)  # Gymnasium's own Ant (test_ant.py: ours)
     policy = MLPPolicy.for_spaces(envs.single_observation_space, envs.single_action_space, (8, 8))
     rng = np.random.default_rng(1)
     params = rng.normal(0, spread, size=(n, policy.n_params)).astype(np.float32)

@@ -12,7 +12,10 @@ and noisy).
 * ``all``: the three, then their ratios against the goals;
 * ``rollout`` (:mod:`netsim.bench.rollout`, not in ``all``: it needs the ``mujoco`` extra): MuJoCo
   Ant's batched episodes, stepping only the running agents' environments against Gymnasium's
-  whole vector step.
+  whole vector step;
+* ``ant`` (:mod:`netsim.bench.ant`, not in ``all``: it needs the ``mujoco`` extra): an Ant-v5
+  step per ant-step, ours (on one thread and on two) against Gymnasium's and against the raw
+  MuJoCo physics it needs.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from typing import Any
 ALL = ("learning", "network", "scale")
 """The suites ``all`` runs."""
 
-SUITES = (*ALL, "all", "rollout")
+SUITES = (*ALL, "all", "rollout", "ant")
 
 GOALS: dict[str, tuple[str, float]] = {
     "simulator / bare batched loop": ("<=", 1.1),
@@ -31,8 +34,10 @@ GOALS: dict[str, tuple[str, float]] = {
     "scale: per agent-episode n=10000 / n=100": ("<=", 1.0),
     "network: cm02 / fair per event n=10000": ("<=", 2.0),
     "network: lv08 / fair per event n=10000": ("<=", 2.0),
+    "ant: ours / raw physics floor": ("<=", 1.1),
 }
-"""What each ratio should be (issue 7; the TCP models' cost, issue 34)."""
+"""What each ratio should be (issue 7; the TCP models' cost, issue 34; Ant at the physics
+floor, issue 39)."""
 
 
 def main(suite: str = "all", options: dict[str, dict[str, Any]] | None = None) -> int:
@@ -45,6 +50,7 @@ def main(suite: str = "all", options: dict[str, dict[str, Any]] | None = None) -
         "network": network.main,
         "scale": scale.main,
         "rollout": rollout.main,
+        "ant": _ant,
     }
     if suite not in SUITES:
         raise ValueError(f"unknown benchmark suite {suite!r}; known: {', '.join(SUITES)}")
@@ -60,3 +66,10 @@ def main(suite: str = "all", options: dict[str, dict[str, Any]] | None = None) -
         verdict = f"goal {relation} {goal:g}: {'met' if met else 'NOT met'}" if relation else ""
         print(f"  {name:<44} {ratio:7.3f}x  {verdict}")
     return 0
+
+
+def _ant(**options: Any) -> dict[str, float]:
+    """The ``ant`` suite, imported only when run (it needs the ``mujoco`` extra)."""
+    from netsim.bench import ant
+
+    return ant.main(**options)

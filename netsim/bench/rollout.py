@@ -1,7 +1,9 @@
 """``netsim bench rollout``: MuJoCo Ant's batched episodes, stepping only the running agents'
 environments (:func:`algorithms.rollout.rollout`) against stepping the whole vector environment
 every step (Gymnasium's ``SyncVectorEnv.step``, which steps a finished sub-environment on until
-the batch's last episode ends).
+the batch's last episode ends). Both step Gymnasium's own sync vector environment of Ant
+(``make_vector_env(..., batched=False)``); our batched Ant against Gymnasium's step is ``netsim
+bench ant``.
 
 One batch of ``n_agents`` agents around a fresh policy, once for each perturbation scale in
 ``spreads`` (the standard deviation of the Gaussian added to every parameter: the wider, the
@@ -52,7 +54,8 @@ def main(
     n_agents: int = 12, spreads: Sequence[float] = SPREADS, repeats: int = 2
 ) -> dict[str, float]:
     """Time both contenders on each spread's batch and print (and return) their ratios."""
-    envs = make_vector_env(ENV, n_agents)
+    envs = make_vector_env(ENV, n_agents, batched=False)
+    assert isinstance(envs, gym.vector.SyncVectorEnv)
     policy = MLPPolicy.for_spaces(envs.single_observation_space, envs.single_action_space, HIDDEN)
     rng = np.random.default_rng(0)
     theta = policy.initial_params(rng)
