@@ -3,11 +3,11 @@
 The page's every number comes from the CSV summaries in ``docs/data/payloads/`` (each study's
 ``payloads.csv``, as ``python scenarios/NAME.py`` writes it into its run's ``plots/``); its figures
 are the studies' own, copied to ``docs/figures/``. With ``--runs DIR`` (a folder holding the run
-directories ``downlinks`` and ``codecs``) the script first redraws each run's report and copies the
+directories ``downlinks`` and ``lossy_codecs``) the script first redraws each run's report and copies the
 summaries and figures in; without it, it rewrites the page from the summaries already stored.
 ``tests/test_payloads_page.py`` checks that the page is what the stored summaries give.
 
-    python scenarios/downlinks.py --out runs/downlinks   # and scenarios/codecs.py
+    python scenarios/downlinks.py --out runs/downlinks   # and scenarios/lossy_codecs.py
     python scripts/payloads_page.py --runs runs
 """
 
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "docs" / "data" / "payloads"
 FIGURES = ROOT / "docs" / "figures"
 PAGE = ROOT / "docs" / "payloads.md"
-STUDIES = ("downlinks", "codecs")
+STUDIES = ("downlinks", "lossy_codecs")
 VALUE_LABEL = "access link bandwidth (bit/s)"
 
 
@@ -111,7 +111,7 @@ def study_section(data: Path, study: str) -> str:
 
 TITLES = {
     "downlinks": "Downlinks: deltas and replays at the slow end",
-    "codecs": "Codecs on the clock",
+    "lossy_codecs": "Codecs on the clock",
 }
 INTRO = {
     "downlinks": (
@@ -122,8 +122,8 @@ INTRO = {
         "learnt, so a problem's rounds to target are the same in every form and the time shows "
         "what the bytes cost."
     ),
-    "codecs": (
-        "`scenarios/codecs.py`. Each problem with every codec: ES on Cart Pole (n = 50, target "
+    "lossy_codecs": (
+        "`scenarios/lossy_codecs.py`. Each problem with every codec: ES on Cart Pole (n = 50, target "
         "195) central, its policy broadcast coded, and gossiping on a ring, its parameters coded "
         "per neighbour; DQL on Simple Grid (n = 10, target -5.5) gossiping on a ring; DAVIA on "
         "Simple Grid (n = 5) central, its policy and its gradient reports coded; a star of 10 ms "

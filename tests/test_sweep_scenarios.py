@@ -7,7 +7,7 @@ import pytest
 
 from netsim.catalog import REPO_SCENARIOS, _import, load_scenario
 
-SWEEPS = ("bandwidth_sweep", "latency_sweep", "lossy_links", "edge_cloud", "downlinks")
+SWEEPS = ("bandwidth_sweep", "latency_sweep", "lossy_links", "edge_cloud", "downlinks", "lossy_codecs")
 QUICK_BUDGET = 14 * 30
 """The most variant-trial-episodes a quick form may run (each about a minute on 2 cores)."""
 

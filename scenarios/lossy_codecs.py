@@ -14,9 +14,9 @@ at 10 kbit/s or 1 Mbit/s (10 ms), barrier rounds or synchronous gossip:
 
 32 variants, 5 trials of 200 rounds. At 1 Mbit/s the bytes cost little, so the time to target
 shows what the codec's loss costs in learning; at 10 kbit/s, what its bytes save. ``--quick`` is
-1 trial of 30 rounds at 10 kbit/s against low targets.
+1 trial of 20 rounds at 10 kbit/s against low targets.
 
-    python scenarios/codecs.py [--quick] [--out DIR] [...]   # run, then draw the figures
+    python scenarios/lossy_codecs.py [--quick] [--out DIR] [...]   # run, then draw the figures
 """
 
 import sys
@@ -59,8 +59,8 @@ def _codecs(name: str, bandwidths: list[float], episodes: int, trials: int, quic
     )  # fmt: skip
 
 
-SCENARIO, POINTS = _codecs("codecs", BANDWIDTHS_BPS, episodes=200, trials=5, quick=False)
-QUICK, QUICK_POINTS = _codecs("codecs_quick", [1e4], episodes=30, trials=1, quick=True)
+SCENARIO, POINTS = _codecs("lossy_codecs", BANDWIDTHS_BPS, episodes=200, trials=5, quick=False)
+QUICK, QUICK_POINTS = _codecs("lossy_codecs_quick", [1e4], episodes=20, trials=1, quick=True)
 
 if __name__ == "__main__":
     from _sweep import main
