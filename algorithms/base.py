@@ -34,7 +34,7 @@ from __future__ import annotations
 import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import numpy as np
@@ -89,6 +89,10 @@ class Problem:
     rollout_workers: int = 1
     """Worker processes the agents may spread a batch's rollouts over (1: none). An execution
     setting: it changes how fast a trial runs, never its results."""
+    shared: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    """What the halves built for this problem share so that one need not compute again what the
+    other just computed (ES's noise: :class:`algorithms.es.DrawnNoise`), by name. Changes no
+    result: whatever is kept here is what computing it again would give."""
 
 
 @dataclass(frozen=True)
