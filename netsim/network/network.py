@@ -113,6 +113,32 @@ class Network:
         """:meth:`send` from agent number ``agent`` to the learner."""
         return self.send(self.topology.agents[agent], self.topology.learner, kind, payload)
 
+    def can_send_quietly(self, src: Hashable, dst: Hashable) -> bool:
+        """Whether :meth:`send_quietly` can send from ``src`` to ``dst``: the model computes quiet
+        transfers, the route loses no packet and has no outages, and no trace or load is being
+        recorded (they are kept in the order transfers end)."""
+        route = self.topology.route(src, dst)
+        return (
+            self._trace is None
+            and self.model.load is None
+            and not any(link.loss or link.outages for link in route)
+            and self.model.computes_quiet
+        )
+
+    def send_quietly(
+        self, src: Hashable, dst: Hashable, kind: Kind, payload: bytes, at_s: float
+    ) -> Message:
+        """The message :meth:`send` would deliver if called at ``at_s`` (now or later), delivered
+        at once and with no SimPy event, for a caller that vouches nothing else touches its route
+        meanwhile (:meth:`BandwidthModel.quiet_end_s`) and has checked :meth:`can_send_quietly`."""
+        wire_bytes = self.framing.wire_bytes(len(payload))
+        message = Message(src, dst, kind, payload, wire_bytes, sent_at_s=at_s)
+        end_s = self.model.quiet_end_s(self.topology.route(src, dst), wire_bytes, at_s)
+        if end_s is None:
+            raise RuntimeError(f"the {self.model.name} model cannot send quietly")
+        message.delivered_at_s = end_s
+        return message
+
     def transfer(self, src: Hashable, dst: Hashable, wire_bytes: int) -> Transfer:
         """Start ``wire_bytes`` (framing already counted) from node ``src`` to node ``dst`` now."""
         return self._start(src, dst, self.topology.route(src, dst), wire_bytes, None, None)

@@ -29,6 +29,7 @@ class StoreAndForward(BandwidthModel):
     """FIFO links, hop by hop."""
 
     name = "store-and-forward"
+    computes_quiet = True
 
     def __init__(self, env: simpy.Environment, on_outage: str = "wait") -> None:
         super().__init__(env, on_outage)
@@ -75,6 +76,19 @@ class StoreAndForward(BandwidthModel):
                 self._enter(transfer, hop + 1)
 
         self.env.timeout(leave + link.latency_s - now).callbacks.append(arrived)
+
+    def quiet_end_s(self, route: tuple[Link, ...], sent_bytes: int, at_s: float) -> float:
+        """:meth:`_enter`'s arithmetic hop by hop, for a transfer no other one meets (so each link
+        is free when it arrives: ``start_h = arrival_h``) on links without outages."""
+        time = at_s
+        for link in route:
+            service_s = sent_bytes * 8 / link.bandwidth_bps
+            leave = time + service_s
+            self._free_at_s[link] = leave
+            self._count(link, time, leave, busy_s=service_s)
+            self.use[link].carried_bytes += sent_bytes
+            time = time + (leave + link.latency_s - time)  # the event's time, as SimPy adds it
+        return time
 
     def _count(self, link: Link, now: float, leave: float, busy_s: float) -> None:
         use = self.use[link]
