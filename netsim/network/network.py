@@ -7,7 +7,7 @@ network under the same model (:meth:`BandwidthModel.alone_s`), outages included.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 import numpy as np
@@ -114,7 +114,7 @@ class Network:
         return self.send(self.topology.agents[agent], self.topology.learner, kind, payload)
 
     def can_send_quietly(self, src: Hashable, dst: Hashable) -> bool:
-        """Whether :meth:`send_quietly` can send from ``src`` to ``dst``: the model computes quiet
+        """Whether :meth:`quiet_deliveries_s` can send from ``src`` to ``dst``: the model computes quiet
         transfers, the route loses no packet and has no outages, and no trace or load is being
         recorded (they are kept in the order transfers end)."""
         route = self.topology.route(src, dst)
@@ -125,19 +125,22 @@ class Network:
             and self.model.computes_quiet
         )
 
-    def send_quietly(
-        self, src: Hashable, dst: Hashable, kind: Kind, payload: bytes, at_s: float
-    ) -> Message:
-        """The message :meth:`send` would deliver if called at ``at_s`` (now or later), delivered
-        at once and with no SimPy event, for a caller that vouches nothing else touches its route
-        meanwhile (:meth:`BandwidthModel.quiet_end_s`) and has checked :meth:`can_send_quietly`."""
-        wire_bytes = self.framing.wire_bytes(len(payload))
-        message = Message(src, dst, kind, payload, wire_bytes, sent_at_s=at_s)
-        end_s = self.model.quiet_end_s(self.topology.route(src, dst), wire_bytes, at_s)
-        if end_s is None:
+    def quiet_deliveries_s(
+        self,
+        pairs: Sequence[tuple[Hashable, Hashable]],
+        wire_bytes: Sequence[int],
+        at_s: Sequence[float],
+    ) -> list[float]:
+        """When messages of ``wire_bytes`` (framing counted) sent from ``pairs[j][0]`` to
+        ``pairs[j][1]`` at ``at_s[j]`` (now or later) would be delivered, each sent as
+        :meth:`send` would send it but with no SimPy event, for a caller that vouches nothing else
+        touches their routes meanwhile (:meth:`BandwidthModel.quiet_ends_s`) and has checked
+        :meth:`can_send_quietly`; their links' use is counted."""
+        route = self.topology.route
+        ends = self.model.quiet_ends_s([route(*pair) for pair in pairs], wire_bytes, at_s)
+        if ends is None:
             raise RuntimeError(f"the {self.model.name} model cannot send quietly")
-        message.delivered_at_s = end_s
-        return message
+        return ends
 
     def transfer(self, src: Hashable, dst: Hashable, wire_bytes: int) -> Transfer:
         """Start ``wire_bytes`` (framing already counted) from node ``src`` to node ``dst`` now."""

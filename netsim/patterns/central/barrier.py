@@ -33,21 +33,17 @@ class BarrierRounds(Rounds):
 
     def learner_process(self, episodes: int) -> Generator[simpy.Event, Any, None]:
         everyone = np.arange(self.n_agents)
-        quiet = self.quiet.tolist()
+        quiet = np.flatnonzero(self.quiet).tolist()
+        loud = np.flatnonzero(~self.quiet).tolist()
         env = self.env
         for episode in range(episodes):
             payload = self.policy()
             planned = self.plan(payload, everyone, episode, self.version)
-            gathering = Gathering(env, self.n_agents - sum(quiet))
-            last = env.now
-            for agent in range(self.n_agents):
-                if quiet[agent]:
-                    arrival = self.quiet_trip(agent, episode, payload, planned[agent])
-                    gathering.arrivals.append(arrival)
-                    assert arrival.message is not None  # a quiet trip is never lost
-                    last = max(last, arrival.message.delivered_at_s)
-                else:
-                    self.round_trip(agent, episode, payload, planned[agent], gathering.arrived)
+            gathering = Gathering(env, len(loud))
+            for agent in loud:
+                self.round_trip(agent, episode, payload, planned[agent], gathering.arrived)
+            arrivals, last = self.quiet_round(quiet, episode, payload, planned)
+            gathering.arrivals += arrivals
             if gathering.waiting:
                 yield gathering.done
             if last > env.now:

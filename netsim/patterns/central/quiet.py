@@ -7,7 +7,7 @@ is *quiet* when
 * every link of its routes to and from the learner carries no other pair's messages (so each
   message finds its links free and none joins them before it ends),
 * the routes lose no packet and have no outages (no random resends, no waiting or failing),
-* the network model computes quiet transfers (:meth:`BandwidthModel.quiet_end_s`:
+* the network model computes quiet transfers (:meth:`BandwidthModel.quiet_ends_s`:
   store-and-forward) and records no trace or load (kept in the order transfers end), and
 * the downlink is ``full`` without a lossy codec and the report codec is lossless (their
   bookkeeping and random draws then cannot depend on the order in which agents' trips are

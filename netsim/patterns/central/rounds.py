@@ -236,24 +236,61 @@ class Rounds(ABC):
 
         self.network.to_agent(agent, Kind.PARAMS, data).callbacks.append(downloaded)
 
-    def quiet_trip(self, agent: int, episode: int, payload: bytes, planned: Planned) -> Arrival:
-        """:meth:`round_trip` of an agent whose trip is quiet (:mod:`.quiet`), starting now,
-        computed at once and recorded: its arrival, the message's ``delivered_at_s`` when the
-        learner has it."""
-        version = self.version
-        learner, node = self.network.topology.learner, self.network.topology.agents[agent]
-        data = self.downlinks.message(agent, version, payload)
-        received = self.network.send_quietly(learner, node, Kind.PARAMS, data, self.env.now)
-        replayed = self._downloaded(agent, episode, version, payload, data, received)
-        ready = received.delivered_at_s
-        if replayed:
-            ready = ready + replayed * self.update_time_s
-        ended = ready + planned.steps * self.step_times[agent]
-        self.recorder.episode_ended(episode, agent, ended)
-        report = planned.report
-        kind, body = (Kind.CONTROL, b"") if report is None else (Kind.REPORT, report)
-        sent = self.network.send_quietly(node, learner, kind, body, ended)
-        return Arrival(episode, agent, version, self._uploaded(agent, episode, sent, None))
+    def quiet_round(
+        self, agents: Sequence[int], episode: int, payload: bytes, planned: dict[int, Planned]
+    ) -> tuple[list[Arrival], float]:
+        """:meth:`round_trip` of each of ``agents``, whose trips are quiet (:mod:`.quiet`: the
+        downlink is ``full`` and uncoded, so the policy crosses as ``payload`` and arrives
+        unchanged), starting now, computed at once and recorded; their arrivals, and the instant
+        the last one reaches the learner."""
+        version, now, count = self.version, self.env.now, len(agents)
+        if not count:
+            return [], now
+        network, framing, step_times = self.network, self.network.framing, self.step_times
+        learner, nodes = network.topology.learner, network.topology.agents
+        trips = [planned[agent] for agent in agents]
+        policy_wire_bytes = framing.wire_bytes(len(payload))
+        received_s = network.quiet_deliveries_s(
+            [(learner, nodes[agent]) for agent in agents],
+            [policy_wire_bytes] * count,
+            [now] * count,
+        )
+        ended_s = [
+            received + trip.steps * step_times[agent]
+            for received, trip, agent in zip(received_s, trips, agents, strict=True)
+        ]
+        bodies = [b"" if trip.report is None else trip.report for trip in trips]
+        wire_bytes = [framing.wire_bytes(len(body)) for body in bodies]
+        arrived_s = network.quiet_deliveries_s(
+            [(nodes[agent], learner) for agent in agents], wire_bytes, ended_s
+        )
+        uplinks = [
+            Message(
+                nodes[agent],
+                learner,
+                Kind.CONTROL if trip.report is None else Kind.REPORT,
+                body,
+                wire,
+                sent_at_s=ended,
+                delivered_at_s=arrived,
+            )
+            for agent, trip, body, wire, ended, arrived in zip(
+                agents, trips, bodies, wire_bytes, ended_s, arrived_s, strict=True
+            )
+        ]
+        self.recorder.quiet_trips(
+            episode,
+            np.asarray(agents, dtype=np.int64),
+            policy_wire_bytes,
+            np.array(ended_s),
+            uplinks,
+            np.array(arrived_s),
+        )
+        arrivals = [
+            Arrival(episode, agent, version, message)
+            for agent, message in zip(agents, uplinks, strict=True)
+        ]
+        return arrivals, max(arrived_s, default=now)
 
     def update(self, arrivals: Sequence[Arrival]) -> Generator[simpy.Event, Any, None]:
         """Spend the update time, then update from the reports among ``arrivals`` (in episode,
@@ -264,10 +301,11 @@ class Rounds(ABC):
             (arrival for arrival in arrivals if arrival.report is not None),
             key=lambda arrival: (arrival.episode, arrival.agent),
         )
-        for arrival in used:
-            self.recorder.report_used(
-                arrival.episode, arrival.agent, self.version - arrival.version
-            )
+        self.recorder.reports_used(
+            [arrival.episode for arrival in used],
+            [arrival.agent for arrival in used],
+            [self.version - arrival.version for arrival in used],
+        )
         reports = [arrival.report for arrival in used if arrival.report is not None]
         self.learner.update(reports)
         self.downlinks.updated(self.version, reports)
