@@ -298,15 +298,19 @@ class Rounds(ABC):
         learner's version minus the version its agent played."""
         yield self.env.timeout(self.update_time_s)
         used = sorted(
-            (arrival for arrival in arrivals if arrival.report is not None),
-            key=lambda arrival: (arrival.episode, arrival.agent),
+            (
+                (arrival.episode, arrival.agent, arrival.version, report)
+                for arrival in arrivals
+                if (report := arrival.report) is not None
+            ),
+            key=lambda row: row[:2],
         )
         self.recorder.reports_used(
-            [arrival.episode for arrival in used],
-            [arrival.agent for arrival in used],
-            [self.version - arrival.version for arrival in used],
+            [episode for episode, _, _, _ in used],
+            [agent for _, agent, _, _ in used],
+            [self.version - version for _, _, version, _ in used],
         )
-        reports = [arrival.report for arrival in used if arrival.report is not None]
+        reports = [report for _, _, _, report in used]
         self.learner.update(reports)
         self.downlinks.updated(self.version, reports)
         self.version += 1
