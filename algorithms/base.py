@@ -34,7 +34,7 @@ from __future__ import annotations
 import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import numpy as np
@@ -90,6 +90,10 @@ class Problem:
     """Workers the agents may spread a batch's rollouts over (1: none): threads for an
     environment with a batched form that steps on threads (MuJoCo Ant's), else processes. An
     execution setting: it changes how fast a trial runs, never its results."""
+    shared: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    """What the halves built for this problem share so that one need not compute again what the
+    other just computed (ES's noise: :class:`algorithms.es.DrawnNoise`), by name. Changes no
+    result: whatever is kept here is what computing it again would give."""
 
 
 @dataclass(frozen=True)

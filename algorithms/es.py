@@ -5,7 +5,7 @@ Per episode k, agent i:
     F_i = discounted return of one episode with parameters theta + sigma * eps_i
     report (i, k, F_i) if c_i^k = 1                       (ES: always; ESPC: see espc.py)
 Learner, over the set R of reports received:
-    regenerate eps_i from (i, k)
+    regenerate eps_i from (i, k)                           (or read it, kept as the agent drew it)
     g = 1 / (|R| sigma) * sum_{i in R} F_i eps_i          (|R| = n when every agent reports)
     theta <- optimiser step along +g                       (no step when R is empty)
 
@@ -136,6 +136,58 @@ class NoiseKey:
         return noise
 
 
+class DrawnNoise:
+    """eps as :class:`NoiseKey` gives it, keeping the newest row each agent drew, so that the
+    learner (or a neighbour) that needs an agent's eps again reads it instead of regenerating it.
+
+    One slot per agent holds (its episode, its eps) from its last :meth:`draw`; :meth:`perturbations`
+    returns the slot for a (agent, episode) it holds and generates the others, so its values are
+    :meth:`NoiseKey.perturbations`' exactly whatever is held. Memory: n x dim float32, bounded
+    whatever the reports' fate (a lost or late report's eps is generated again when needed)."""
+
+    def __init__(self, key: NoiseKey, n_agents: int) -> None:
+        self.key = key
+        self.n_agents = n_agents
+        self._episodes = np.full(n_agents, -1, dtype=np.int64)
+        """The episode each agent's slot holds (-1: none)."""
+        self._rows: np.ndarray | None = None
+        """The slots, allocated at the first draw, shape (n, dim)."""
+
+    @classmethod
+    def for_problem(cls, problem: Problem) -> DrawnNoise:
+        """The one instance the learner and agents built for ``problem`` share."""
+        if "es.noise" not in problem.shared:
+            problem.shared["es.noise"] = cls(NoiseKey.for_problem(problem), problem.n_agents)
+        drawn = problem.shared["es.noise"]
+        assert isinstance(drawn, DrawnNoise)
+        return drawn
+
+    def draw(self, agents: np.ndarray, episodes: np.ndarray, dim: int) -> np.ndarray:
+        """eps for each (agent, episode) pair, shape (b, dim), generated and kept."""
+        noise = self.key.perturbations(agents, episodes, dim)
+        if self._rows is None:
+            self._rows = np.empty((self.n_agents, dim), dtype=np.float32)
+        if self._rows.shape[1] == dim:
+            self._rows[agents] = noise
+            self._episodes[agents] = episodes
+        return noise
+
+    def perturbations(self, agents: np.ndarray, episodes: np.ndarray, dim: int) -> np.ndarray:
+        """eps for each (agent, episode) pair, shape (b, dim): kept rows where held."""
+        agents, episodes = np.asarray(agents, dtype=np.int64), np.asarray(episodes, dtype=np.int64)
+        if self._rows is None or self._rows.shape[1] != dim:
+            return self.key.perturbations(agents, episodes, dim)
+        held = np.zeros(len(agents), dtype=bool)
+        known = agents < self.n_agents
+        held[known] = self._episodes[agents[known]] == episodes[known]
+        noise = np.empty((len(agents), dim), dtype=np.float32)
+        noise[held] = self._rows[agents[held]]
+        missing = ~held
+        if missing.any():
+            noise[missing] = self.key.perturbations(agents[missing], episodes[missing], dim)
+        return noise
+
+
 def es_gradient(returns: np.ndarray, noise: np.ndarray, sigma: float) -> np.ndarray:
     """The ES estimate g = 1 / (b sigma) * sum_i F_i eps_i over the b samples given (equation 2.1)."""
     return (noise.T @ returns.astype(np.float64)) / (len(returns) * sigma)
@@ -144,7 +196,7 @@ def es_gradient(returns: np.ndarray, noise: np.ndarray, sigma: float) -> np.ndar
 def es_step(
     optimizer: torch.optim.Optimizer,
     theta: torch.nn.Parameter,
-    noise: NoiseKey,
+    noise: NoiseKey | DrawnNoise,
     reports: Sequence[bytes],
     sigma: float,
 ) -> None:
@@ -189,7 +241,7 @@ class ESLearner(Learner):
 
     def __init__(self, config: ESConfig, problem: Problem) -> None:
         self.config = config
-        self.noise = NoiseKey.for_problem(problem)
+        self.noise = DrawnNoise.for_problem(problem)
         self.policy = _policy(problem, config)
         self.theta = torch.nn.Parameter(torch.from_numpy(_initial_theta(problem, self.policy)))
         self.optimizer = _optimizer(config, self.theta)
@@ -220,7 +272,7 @@ class ESAgents(AgentPool):
         config.check(problem.n_agents)
         self.config = config
         self.n_agents = problem.n_agents
-        self.noise = NoiseKey.for_problem(problem)
+        self.noise = DrawnNoise.for_problem(problem)
         self.policy = _policy(problem, config)
         self.episodes = np.zeros(problem.n_agents, dtype=np.int64)
         """Each agent's count of finished episodes: with its id, the key of its next eps."""
@@ -253,7 +305,7 @@ class ESAgents(AgentPool):
         """Each of ``agents`` plays its row of ``theta`` (or ``theta`` itself) perturbed by its
         eps, and decides whether to report."""
         episodes = self.episodes[agents]
-        noise = self.noise.perturbations(agents, episodes, self.policy.n_params)
+        noise = self.noise.draw(agents, episodes, self.policy.n_params)
         params = theta + self.config.sigma * noise
         result = self._rollout(params, seed)
         returns = result.discounted_returns
@@ -341,6 +393,7 @@ __all__ = [
     "ESConfig",
     "ESLearner",
     "ESPeers",
+    "DrawnNoise",
     "NoiseKey",
     "REPORT",
     "es_gradient",

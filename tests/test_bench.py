@@ -10,13 +10,24 @@ from netsim.cli import main
 
 
 def test_learning_bench_runs_simulator_and_bare_loop_to_the_same_policy(capsys):
-    ratios = learning.main(n_agents=3, episodes=2, warmup=1, repeats=1)
+    ratios = learning.main(n_agents=3, episodes=2, warmup=1, repeats=1, short_sizes=(4,))
     assert set(ratios) == {
         "simulator / bare batched loop",
         "naive loop, PyTorch policy / simulator",
         "naive loop, numpy policy / simulator",
+        "short episodes: simulator / bare loop n=4",
     }
-    assert "us/agent-step" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "us/agent-step" in out
+    assert "n =      4: simulator" in out
+
+
+def test_the_short_episode_case_plays_cart_pole_cut_to_its_limit():
+    learning.register_short_env()
+    start = learning.trained(5, warmup=0, seed=2, env=learning.SHORT_ENV)
+    steps, _ = learning.bare_batched_loop(start, 3)
+    long_steps, _ = learning.bare_batched_loop(learning.trained(5, warmup=0, seed=2), 3)
+    assert steps <= 3 * 5 * learning.SHORT_STEPS < long_steps
 
 
 def test_the_naive_loops_pytorch_policy_acts_as_our_mlp():

@@ -91,3 +91,30 @@ def test_unknown_algorithm_is_named():
         match="unknown algorithm 'dqn' \\(did you mean 'dql'\\?\\); known: davia, dql, ebcdql, es, espc",
     ):
         ALGORITHMS["dqn"]
+
+
+def test_learner_reads_the_noise_its_agents_drew_and_it_equals_the_key_s(monkeypatch):
+    """The learner and agents of one problem share the rows the agents drew; a row is used only
+    for the (agent, episode) it was drawn for, so kept or generated, eps is the key's."""
+    shared = problem(n=3)
+    agents = ALGORITHMS["es"].agents_type(ESConfig(), shared)
+    learner = ESLearner(ESConfig(), shared)
+    assert learner.noise is agents.noise
+    dim = agents.policy.n_params
+    drawn = agents.noise.draw(np.array([0, 2]), np.array([4, 1]), dim)
+    generated: list[list[int]] = []
+    original = NoiseKey.perturbations
+
+    def spy(self, agents, episodes, dim):
+        generated.append(np.asarray(agents).tolist())
+        return original(self, agents, episodes, dim)
+
+    monkeypatch.setattr(NoiseKey, "perturbations", spy)
+    asked_agents, asked_episodes = np.array([2, 0, 1, 0]), np.array([1, 4, 0, 3])
+    read = learner.noise.perturbations(asked_agents, asked_episodes, dim)
+    assert generated == [[1, 0]]  # only the rows no slot held: agent 1, and agent 0's episode 3
+    monkeypatch.undo()
+    key = NoiseKey.for_problem(problem(n=3))
+    assert np.array_equal(read, key.perturbations(asked_agents, asked_episodes, dim))
+    assert np.array_equal(read[:2], drawn[::-1])
+    assert not np.shares_memory(read, drawn)

@@ -5,6 +5,8 @@ and noisy).
 * ``learning`` (:mod:`netsim.bench.learning`): ES on Cart Pole, n = 50, full-length episodes: the
   simulator against a bare batched loop doing the same arithmetic, and naive per-agent loops (the
   goal is set against the report's own first framework, a PyTorch policy per agent per step);
+  and, from the start of training on 10-step Cart Pole episodes, n = 50 and 1,000, the simulator
+  against the bare loop (issue 39);
 * ``network`` (:mod:`netsim.bench.network`): each network model's cost per transfer event, a
   broadcast to 10,000 agents against one to 100, and the other models' against fair's;
 * ``scale`` (:mod:`netsim.bench.scale`): cost per agent-episode and peak memory of a whole trial
@@ -31,6 +33,8 @@ SUITES = (*ALL, "all", "rollout", "ant")
 GOALS: dict[str, tuple[str, float]] = {
     "simulator / bare batched loop": ("<=", 1.1),
     "naive loop, PyTorch policy / simulator": (">=", 20.0),
+    "short episodes: simulator / bare loop n=50": ("<=", 1.3),
+    "short episodes: simulator / bare loop n=1000": ("<=", 1.3),
     "scale: per agent-episode n=10000 / n=100": ("<=", 1.0),
     "network: cm02 / fair per event n=10000": ("<=", 2.0),
     "network: lv08 / fair per event n=10000": ("<=", 2.0),

@@ -15,12 +15,18 @@ more episodes, timed side by side, interleaved, best of ``repeats``:
   as the report's first framework did (section 3.3.1: "many instances of a single environment", a
   policy "implemented in PyTorch"), and with our numpy MLP evaluated for one agent. Their
   environments start from their own states, so they are compared by cost per agent-step.
+
+The short-episode case (``short_sizes``) times the simulator against the bare batched loop from
+the start of training on Cart Pole cut to :data:`SHORT_STEPS`-step episodes
+(:data:`SHORT_ENV`, Gymnasium's Cart Pole and its vector form with ``max_episode_steps``), at each
+n: early training, where the cost per agent-episode of messages and events is largest beside that
+of learning.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 
 import gymnasium as gym
@@ -39,6 +45,10 @@ ENV = "CartPole-v1"
 MAX_STEPS = 500
 """Cart Pole v1's episode limit."""
 
+SHORT_ENV = "netsim-bench/CartPoleShort-v1"
+SHORT_STEPS = 10
+"""The short-episode case's episode limit (early training's episodes, issue 39)."""
+
 State = tuple[ESLearner, ESAgents]
 NAIVE_TORCH = "naive loop, PyTorch policy"
 NAIVE_NUMPY = "naive loop, numpy policy"
@@ -46,11 +56,23 @@ Actor = Callable[[np.ndarray], int]
 """One agent's policy: an observation in, an action out."""
 
 
-def trained(n_agents: int, warmup: int, seed: int) -> State:
-    """ES's learner and agents after ``warmup`` episodes of the bare batched loop."""
+def register_short_env() -> None:
+    """Register :data:`SHORT_ENV`: Cart Pole and its native vector form, ``SHORT_STEPS`` steps."""
+    if SHORT_ENV not in gym.registry:
+        cart_pole = "gymnasium.envs.classic_control.cartpole"
+        gym.register(
+            SHORT_ENV,
+            entry_point=f"{cart_pole}:CartPoleEnv",
+            vector_entry_point=f"{cart_pole}:CartPoleVectorEnv",
+            max_episode_steps=SHORT_STEPS,
+        )
+
+
+def trained(n_agents: int, warmup: int, seed: int, env: str = ENV) -> State:
+    """ES's learner and agents on ``env`` after ``warmup`` episodes of the bare batched loop."""
     es = ALGORITHMS["es"]
     config = es.make_config()
-    problem = Problem(ENV, n_agents, np.random.SeedSequence(seed))
+    problem = Problem(env, n_agents, np.random.SeedSequence(seed))
     learner, agents = es.learner_type(config, problem), es.agents_type(config, problem)
     assert isinstance(learner, ESLearner) and isinstance(agents, ESAgents)
     bare_batched_loop((learner, agents), warmup)
@@ -60,7 +82,7 @@ def trained(n_agents: int, warmup: int, seed: int) -> State:
 def simulator(state: State, episodes: int, seed: int) -> tuple[int, bytes]:
     """Agent-steps simulated by the full simulator from ``state``, and the policy it ends with."""
     learner, agents = state
-    variant = Variant("bench", "es", star(agents.n_agents, 1e6, 0.001), env=ENV)
+    variant = Variant("bench", "es", star(agents.n_agents, 1e6, 0.001), env=agents.env_id)
     tables = simulate_from(variant, episodes, np.random.SeedSequence(seed), (learner, agents))
     return int(tables["metrics"]["steps"].sum()), learner.policy_payload()
 
@@ -131,10 +153,59 @@ def naive_per_agent_loop(
     return steps, learner.policy_payload()
 
 
-def main(
-    n_agents: int = 50, episodes: int = 10, warmup: int = 100, repeats: int = 3, seed: int = 1
+def short_episodes(
+    sizes: Sequence[int], episodes: int, repeats: int, seed: int
 ) -> dict[str, float]:
-    """Print the three contenders' costs and ratios; return the ratios by name."""
+    """Print the simulator's cost against the bare batched loop's on :data:`SHORT_ENV` from the
+    start of training, at each of ``sizes``; return the ratios by name."""
+    register_short_env()
+    print(
+        f"learning, short episodes: ES on {SHORT_ENV} ({SHORT_STEPS}-step episodes), "
+        f"{episodes} episodes from the start of training, best of {repeats}"
+    )
+    return {
+        f"short episodes: simulator / bare loop n={n_agents}": _short_case(
+            n_agents, episodes, repeats, seed
+        )
+        for n_agents in sizes
+    }
+
+
+def _short_case(n_agents: int, episodes: int, repeats: int, seed: int) -> float:
+    """Print and return the simulator / bare loop ratio of the short-episode case at n."""
+    start = trained(n_agents, 0, seed, SHORT_ENV)
+    simulator(copy.deepcopy(start), 1, seed)  # warm up this size's vector environment and caches
+    # each run starts from its own copy, made before the clock starts: copying the state costs
+    # about as much as ten short episodes of learning, and would dilute the ratio
+    copies = {name: [copy.deepcopy(start) for _ in range(repeats)] for name in ("sim", "bare")}
+    best = best_of(
+        {
+            "simulator": lambda: simulator(copies["sim"].pop(), episodes, seed),
+            "bare batched loop": lambda: bare_batched_loop(copies["bare"].pop(), episodes),
+        },
+        repeats,
+        desc=f"bench learning short n={n_agents}",
+    )
+    (sim_s, sim_result), (bare_s, bare_result) = best["simulator"], best["bare batched loop"]
+    if sim_result != bare_result:
+        raise RuntimeError("simulator and bare loop diverged: they must do the same arithmetic")
+    print(
+        f"  n = {n_agents:>6,}: simulator {sim_s:6.3f} s, bare batched loop {bare_s:6.3f} s, "
+        f"{sim_result[0] / (episodes * n_agents):.1f} steps per episode: {sim_s / bare_s:.2f}x"
+    )
+    return sim_s / bare_s
+
+
+def main(
+    n_agents: int = 50,
+    episodes: int = 10,
+    warmup: int = 100,
+    repeats: int = 3,
+    seed: int = 1,
+    short_sizes: Sequence[int] = (50, 1_000),
+) -> dict[str, float]:
+    """Print the three contenders' costs and ratios, then the short-episode case's at each of
+    ``short_sizes``; return the ratios by name."""
     torch.set_num_threads(1)
     start = trained(n_agents, warmup, seed)
     fresh = partial(copy.deepcopy, start)
@@ -176,4 +247,7 @@ def main(
     }
     for name, ratio in ratios.items():
         print(f"  {name + ':':<44} {ratio:6.2f}x")
+    if short_sizes:
+        print()
+        ratios.update(short_episodes(short_sizes, episodes, repeats, seed))
     return ratios

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import ClassVar
 
 import simpy
@@ -44,6 +45,8 @@ class BandwidthModel(ABC):
 
     name: ClassVar[str]
     """The name a run chooses this model by."""
+    computes_quiet: ClassVar[bool] = False
+    """Whether :meth:`quiet_ends_s` computes quiet transfers (else it returns None)."""
 
     def __init__(self, env: simpy.Environment, on_outage: str = "wait") -> None:
         if on_outage not in OUTAGE_POLICIES:
@@ -65,6 +68,18 @@ class BandwidthModel(ABC):
     def alone_s(self, transfer: Transfer) -> float:
         """Seconds ``transfer.sent_bytes`` take along its route with no other traffic and no
         outage."""
+
+    def quiet_ends_s(
+        self, routes: Sequence[tuple[Link, ...]], sent_bytes: Sequence[int], at_s: Sequence[float]
+    ) -> list[float] | None:
+        """The instant each transfer j of ``sent_bytes[j]`` entering ``routes[j]`` at ``at_s[j]``
+        (now or later) ends, computed with the model's own arithmetic and with no SimPy event, its
+        link use counted as if it had run; None if the model cannot say (the default).
+
+        The caller vouches that each transfer is *quiet*: no other transfer is on its links when
+        it enters them, none enters them before it ends, they have no outages and it has no
+        resends. Its end and link use are then those the events would give, bit for bit."""
+        return None
 
     def end(self, transfer: Transfer, carried_bytes: float, failed: bool = False) -> None:
         """End ``transfer`` now, having pushed ``carried_bytes``; its event fires."""

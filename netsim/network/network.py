@@ -7,7 +7,7 @@ network under the same model (:meth:`BandwidthModel.alone_s`), outages included.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 import numpy as np
@@ -112,6 +112,35 @@ class Network:
     def to_learner(self, agent: int, kind: Kind, payload: bytes) -> simpy.Event:
         """:meth:`send` from agent number ``agent`` to the learner."""
         return self.send(self.topology.agents[agent], self.topology.learner, kind, payload)
+
+    def can_send_quietly(self, src: Hashable, dst: Hashable) -> bool:
+        """Whether :meth:`quiet_deliveries_s` can send from ``src`` to ``dst``: the model computes quiet
+        transfers, the route loses no packet and has no outages, and no trace or load is being
+        recorded (they are kept in the order transfers end)."""
+        route = self.topology.route(src, dst)
+        return (
+            self._trace is None
+            and self.model.load is None
+            and not any(link.loss or link.outages for link in route)
+            and self.model.computes_quiet
+        )
+
+    def quiet_deliveries_s(
+        self,
+        pairs: Sequence[tuple[Hashable, Hashable]],
+        wire_bytes: Sequence[int],
+        at_s: Sequence[float],
+    ) -> list[float]:
+        """When messages of ``wire_bytes`` (framing counted) sent from ``pairs[j][0]`` to
+        ``pairs[j][1]`` at ``at_s[j]`` (now or later) would be delivered, each sent as
+        :meth:`send` would send it but with no SimPy event, for a caller that vouches nothing else
+        touches their routes meanwhile (:meth:`BandwidthModel.quiet_ends_s`) and has checked
+        :meth:`can_send_quietly`; their links' use is counted."""
+        route = self.topology.route
+        ends = self.model.quiet_ends_s([route(*pair) for pair in pairs], wire_bytes, at_s)
+        if ends is None:
+            raise RuntimeError(f"the {self.model.name} model cannot send quietly")
+        return ends
 
     def transfer(self, src: Hashable, dst: Hashable, wire_bytes: int) -> Transfer:
         """Start ``wire_bytes`` (framing already counted) from node ``src`` to node ``dst`` now."""

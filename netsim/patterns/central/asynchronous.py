@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from netsim.patterns.central.rounds import Arrival, CentralParts, Planned, Rounds
+from netsim.patterns.central.rounds import Arrival, CentralParts, Rounds
 from netsim.patterns.central.settings import CentralSettings
 
 
@@ -63,11 +63,5 @@ class AsyncRounds(Rounds):
         planned = self.plan(payload, agents, episodes, self.version)
         self.next_episode[agents] += 1
         for agent, episode in zip(agents.tolist(), episodes.tolist(), strict=True):
-            self.env.process(self.deliver(agent, episode, payload, planned[agent]))
+            self.round_trip(agent, episode, payload, planned[agent], self.inbox.put)
         return len(agents)
-
-    def deliver(
-        self, agent: int, episode: int, payload: bytes, planned: Planned
-    ) -> Generator[simpy.Event, Any, None]:
-        arrival = yield from self.round_trip(agent, episode, payload, planned)
-        yield self.inbox.put(arrival)

@@ -19,18 +19,51 @@ from typing import Any
 import numpy as np
 import simpy
 
-from netsim.patterns.central.rounds import Rounds
+from netsim.network.base import delay_until
+from netsim.patterns.central.quiet import quiet_agents
+from netsim.patterns.central.rounds import Arrival, CentralParts, Rounds
+from netsim.patterns.central.settings import CentralSettings
 
 
 class BarrierRounds(Rounds):
+    def __init__(self, parts: CentralParts, settings: CentralSettings) -> None:
+        super().__init__(parts, settings)
+        self.quiet = quiet_agents(self.network, self.downlinks, self.report_codec.lossless)
+        """The agents whose round trips are computed without events (:mod:`.quiet`)."""
+
     def learner_process(self, episodes: int) -> Generator[simpy.Event, Any, None]:
         everyone = np.arange(self.n_agents)
+        quiet = np.flatnonzero(self.quiet).tolist()
+        loud = np.flatnonzero(~self.quiet).tolist()
+        env = self.env
         for episode in range(episodes):
             payload = self.policy()
             planned = self.plan(payload, everyone, episode, self.version)
-            trips = [
-                self.env.process(self.round_trip(agent, episode, payload, planned[agent]))
-                for agent in range(self.n_agents)
-            ]
-            arrived = yield self.env.all_of(trips)
-            yield from self.update(list(arrived.values()))
+            gathering = Gathering(env, len(loud))
+            for agent in loud:
+                self.round_trip(agent, episode, payload, planned[agent], gathering.arrived)
+            arrivals, last = self.quiet_round(quiet, episode, payload, planned)
+            gathering.arrivals += arrivals
+            if gathering.waiting:
+                yield gathering.done
+            if last > env.now:
+                yield env.timeout(delay_until(env.now, last))
+                if env.now != last:
+                    raise RuntimeError(f"no delay brings {env.now!r} to {last!r} exactly")
+            yield from self.update(gathering.arrivals)
+
+
+class Gathering:
+    """One round's arrivals; ``done`` fires once the ``expected`` ones :meth:`arrived` are in
+    (others may be added to ``arrivals`` directly)."""
+
+    def __init__(self, env: simpy.Environment, expected: int) -> None:
+        self.waiting = expected
+        self.arrivals: list[Arrival] = []
+        self.done = env.event()
+
+    def arrived(self, arrival: Arrival) -> None:
+        self.arrivals.append(arrival)
+        self.waiting -= 1
+        if not self.waiting:
+            self.done.succeed()

@@ -15,6 +15,8 @@ environment step is kept.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -76,14 +78,49 @@ class Recorder:
         self.columns["lost"][row] = int(message.failed)
         self.columns["sim_time_s"][row] = message.delivered_at_s
 
+    def quiet_trips(
+        self,
+        episode: int,
+        agents: np.ndarray,
+        downlink_wire_bytes: int,
+        episode_end_s: np.ndarray,
+        uplinks: list[Message],
+        arrived_s: np.ndarray,
+    ) -> None:
+        """Record the quiet round trips of ``agents`` at round ``episode`` at once: each received
+        the policy in ``downlink_wire_bytes`` with no loss, ended its episode at
+        ``episode_end_s[j]`` and its report or notice ``uplinks[j]`` reached the learner at
+        ``arrived_s[j]``, delivered (as :meth:`policy_received`, :meth:`episode_ended` and
+        :meth:`uplink_arrived` would record them one by one)."""
+        rows = episode * self.n_agents + agents
+        reports = np.array([message.kind is Kind.REPORT for message in uplinks], dtype=bool)
+        wire = np.array([message.wire_bytes for message in uplinks], dtype=np.int64)
+        columns = self.columns
+        columns["downlink_wire_bytes"][rows] = downlink_wire_bytes
+        columns["episode_end_s"][rows] = episode_end_s
+        columns["sent"][rows[reports]] = 1
+        columns["payload_bytes"][rows[reports]] = [
+            len(message.payload) for message, report in zip(uplinks, reports, strict=True) if report
+        ]
+        columns["wire_bytes"][rows[reports]] = wire[reports]
+        columns["control_wire_bytes"][rows[~reports]] = wire[~reports]
+        columns["lost"][rows] = 0
+        columns["sim_time_s"][rows] = arrived_s
+
     def episode_ended(self, episode: int, agent: int, time_s: float) -> None:
         self.columns["episode_end_s"][episode * self.n_agents + agent] = time_s
 
     def report_late(self, episode: int, agent: int) -> None:
         self.columns["late"][episode * self.n_agents + agent] = 1
 
-    def report_used(self, episode: int, agent: int, staleness: int) -> None:
-        self.columns["staleness"][episode * self.n_agents + agent] = staleness
+    def reports_used(
+        self, episodes: Sequence[int], agents: Sequence[int], staleness: Sequence[int]
+    ) -> None:
+        """The reports of ``agents[j]`` at ``episodes[j]`` were used with ``staleness[j]``."""
+        rows = np.asarray(episodes, dtype=np.int64) * self.n_agents + np.asarray(
+            agents, dtype=np.int64
+        )
+        self.columns["staleness"][rows] = staleness
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.columns)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 from abc import ABC, abstractmethod
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +26,7 @@ import numpy as np
 import simpy
 
 from algorithms.base import AgentPool, Learner
-from netsim.codecs import Residual
+from netsim.codecs import Coded, Residual
 from netsim.messages import Kind, Message
 from netsim.patterns.base import Trial
 from netsim.patterns.central.downlink import Downlinks
@@ -137,6 +137,16 @@ class Rounds(ABC):
         version = self.version
         data = self.downlinks.message(agent, version, payload)
         received = yield self.network.to_agent(agent, Kind.PARAMS, data)
+        replayed = self._downloaded(agent, episode, version, payload, data, received)
+        if replayed:
+            yield self.env.timeout(replayed * self.update_time_s)
+        return received
+
+    def _downloaded(
+        self, agent: int, episode: int, version: int, payload: bytes, data: bytes, received: Message
+    ) -> int:
+        """Check and record the policy message ``received`` (``data``, version ``version``'s
+        ``payload`` as the downlink encoded it); the updates the agent must now repeat."""
         copy, replayed = self.downlinks.ended(agent, version, data, not received.failed)
         if copy is not None and copy != payload:
             raise RuntimeError(
@@ -144,9 +154,7 @@ class Rounds(ABC):
                 f"version {version}'s"
             )
         self.recorder.policy_received(episode, agent, received)
-        if replayed:
-            yield self.env.timeout(replayed * self.update_time_s)
-        return received
+        return replayed
 
     def play(self, agent: int, episode: int, planned: Planned) -> Generator[simpy.Event, Any, None]:
         """Spend the simulated time of ``agent``'s episode; record when it ended."""
@@ -159,6 +167,13 @@ class Rounds(ABC):
         """Send ``report``, or a header-only notice (control traffic) when it is None. Under a
         lossy report codec the report crosses coded, with the agent's residual (error feedback),
         and the message returned holds what the learner decodes."""
+        event, coded = self._send_report(agent, report)
+        sent = yield event
+        return self._uploaded(agent, episode, sent, coded)
+
+    def _send_report(self, agent: int, report: bytes | None) -> tuple[simpy.Event, Coded | None]:
+        """Start :meth:`upload`'s message; the event that fires when it ends, and the coded
+        report it carries under a lossy report codec (else None)."""
         kind, payload = (Kind.CONTROL, b"") if report is None else (Kind.REPORT, report)
         coded = None
         if report is not None and not self.report_codec.lossless:
@@ -166,7 +181,10 @@ class Rounds(ABC):
                 self._residuals[agent] = Residual(self.report_codec, len(report) // 4, self._rng)
             coded = self._residuals[agent].send(np.frombuffer(report, dtype="<f4"))
             payload = coded.data
-        sent = yield self.network.to_learner(agent, kind, payload)
+        return self.network.to_learner(agent, kind, payload), coded
+
+    def _uploaded(self, agent: int, episode: int, sent: Message, coded: Coded | None) -> Message:
+        """Record :meth:`upload`'s message ``sent`` when it ended; what the learner holds of it."""
         self.recorder.uplink_arrived(episode, agent, sent)
         if coded is None:
             return sent
@@ -176,16 +194,103 @@ class Rounds(ABC):
         return dataclasses.replace(sent, payload=coded.values.astype("<f4").tobytes())
 
     def round_trip(
-        self, agent: int, episode: int, payload: bytes, planned: Planned
-    ) -> Generator[simpy.Event, Any, Arrival]:
-        """Download, play, and report or notify: an agent that must always answer."""
+        self,
+        agent: int,
+        episode: int,
+        payload: bytes,
+        planned: Planned,
+        then: Callable[[Arrival], object],
+    ) -> None:
+        """Download, play, and report or notify (an agent that must always answer), then call
+        ``then`` with the arrival. Driven by callbacks on the trip's own events, not by a SimPy
+        process: the same events in the same order as :meth:`download`, :meth:`play` and
+        :meth:`upload` in a process, less the process's start and end (two of seven events per
+        agent-episode), so the tables are the same."""
         version = self.version
-        received = yield from self.download(agent, episode, payload)
-        if received.failed:
-            return Arrival(episode, agent, version, None)  # no policy: the agent sits it out
-        yield from self.play(agent, episode, planned)
-        sent = yield from self.upload(agent, episode, planned.report)
-        return Arrival(episode, agent, version, sent)
+        data = self.downlinks.message(agent, version, payload)
+        env = self.env
+
+        def downloaded(event: simpy.Event) -> None:
+            received = event.value
+            replayed = self._downloaded(agent, episode, version, payload, data, received)
+            if replayed:
+                env.timeout(replayed * self.update_time_s).callbacks.append(
+                    lambda _: ready(received)
+                )
+            else:
+                ready(received)
+
+        def ready(received: Message) -> None:
+            if received.failed:
+                then(Arrival(episode, agent, version, None))  # no policy: the agent sits it out
+                return
+            env.timeout(planned.steps * self.step_times[agent]).callbacks.append(played)
+
+        def played(_: simpy.Event) -> None:
+            self.recorder.episode_ended(episode, agent, env.now)
+            event, coded = self._send_report(agent, planned.report)
+            event.callbacks.append(lambda ended: uploaded(ended.value, coded))
+
+        def uploaded(sent: Message, coded: Coded | None) -> None:
+            then(Arrival(episode, agent, version, self._uploaded(agent, episode, sent, coded)))
+
+        self.network.to_agent(agent, Kind.PARAMS, data).callbacks.append(downloaded)
+
+    def quiet_round(
+        self, agents: Sequence[int], episode: int, payload: bytes, planned: dict[int, Planned]
+    ) -> tuple[list[Arrival], float]:
+        """:meth:`round_trip` of each of ``agents``, whose trips are quiet (:mod:`.quiet`: the
+        downlink is ``full`` and uncoded, so the policy crosses as ``payload`` and arrives
+        unchanged), starting now, computed at once and recorded; their arrivals, and the instant
+        the last one reaches the learner."""
+        version, now, count = self.version, self.env.now, len(agents)
+        if not count:
+            return [], now
+        network, framing, step_times = self.network, self.network.framing, self.step_times
+        learner, nodes = network.topology.learner, network.topology.agents
+        trips = [planned[agent] for agent in agents]
+        policy_wire_bytes = framing.wire_bytes(len(payload))
+        received_s = network.quiet_deliveries_s(
+            [(learner, nodes[agent]) for agent in agents],
+            [policy_wire_bytes] * count,
+            [now] * count,
+        )
+        ended_s = [
+            received + trip.steps * step_times[agent]
+            for received, trip, agent in zip(received_s, trips, agents, strict=True)
+        ]
+        bodies = [b"" if trip.report is None else trip.report for trip in trips]
+        wire_bytes = [framing.wire_bytes(len(body)) for body in bodies]
+        arrived_s = network.quiet_deliveries_s(
+            [(nodes[agent], learner) for agent in agents], wire_bytes, ended_s
+        )
+        uplinks = [
+            Message(
+                nodes[agent],
+                learner,
+                Kind.CONTROL if trip.report is None else Kind.REPORT,
+                body,
+                wire,
+                sent_at_s=ended,
+                delivered_at_s=arrived,
+            )
+            for agent, trip, body, wire, ended, arrived in zip(
+                agents, trips, bodies, wire_bytes, ended_s, arrived_s, strict=True
+            )
+        ]
+        self.recorder.quiet_trips(
+            episode,
+            np.asarray(agents, dtype=np.int64),
+            policy_wire_bytes,
+            np.array(ended_s),
+            uplinks,
+            np.array(arrived_s),
+        )
+        arrivals = [
+            Arrival(episode, agent, version, message)
+            for agent, message in zip(agents, uplinks, strict=True)
+        ]
+        return arrivals, max(arrived_s, default=now)
 
     def update(self, arrivals: Sequence[Arrival]) -> Generator[simpy.Event, Any, None]:
         """Spend the update time, then update from the reports among ``arrivals`` (in episode,
@@ -193,14 +298,19 @@ class Rounds(ABC):
         learner's version minus the version its agent played."""
         yield self.env.timeout(self.update_time_s)
         used = sorted(
-            (arrival for arrival in arrivals if arrival.report is not None),
-            key=lambda arrival: (arrival.episode, arrival.agent),
+            (
+                (arrival.episode, arrival.agent, arrival.version, report)
+                for arrival in arrivals
+                if (report := arrival.report) is not None
+            ),
+            key=lambda row: row[:2],
         )
-        for arrival in used:
-            self.recorder.report_used(
-                arrival.episode, arrival.agent, self.version - arrival.version
-            )
-        reports = [arrival.report for arrival in used if arrival.report is not None]
+        self.recorder.reports_used(
+            [episode for episode, _, _, _ in used],
+            [agent for _, agent, _, _ in used],
+            [self.version - version for _, _, version, _ in used],
+        )
+        reports = [report for _, _, _, report in used]
         self.learner.update(reports)
         self.downlinks.updated(self.version, reports)
         self.version += 1
