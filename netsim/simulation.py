@@ -92,19 +92,10 @@ def simulate_from(
 @contextlib.contextmanager
 def fewer_collections() -> Iterator[None]:
     """Run the cyclic garbage collector less often inside the block (see
-    :data:`GC_YOUNG_THRESHOLD`), and never over the heap as it was when the block began: that is
-    frozen (``gc.freeze``: the trial's topology, agents and learner, built before it runs, are
-    not traversed by the full collections a large trial triggers, whose cost grows with them).
-    The thresholds are restored and the heap unfrozen after, unless it was frozen already (by a
-    caller, whose freeze is left as it was)."""
+    :data:`GC_YOUNG_THRESHOLD`); its thresholds are restored after."""
     thresholds = gc.get_threshold()
     gc.set_threshold(max(GC_YOUNG_THRESHOLD, thresholds[0]), *thresholds[1:])
-    freeze = gc.get_freeze_count() == 0
-    if freeze:
-        gc.freeze()
     try:
         yield
     finally:
-        if freeze:
-            gc.unfreeze()
         gc.set_threshold(*thresholds)

@@ -184,25 +184,3 @@ def test_cli_names_an_unknown_scenario():
     assert done.returncode == 2
     assert "unknown scenario file or name 'no-such-scenario'; known:" in done.stderr
     assert "quickstart" in done.stderr
-
-
-def test_a_trial_runs_with_the_heap_frozen_and_leaves_it_as_it_was(monkeypatch):
-    import gc
-
-    import simpy
-
-    from netsim.simulation import simulate
-
-    seen = []
-    run = simpy.Environment.run
-
-    def spying(self, *args, **kwargs):
-        seen.append((gc.get_freeze_count(), gc.get_threshold()))
-        return run(self, *args, **kwargs)
-
-    monkeypatch.setattr(simpy.Environment, "run", spying)
-    before = (gc.get_freeze_count(), gc.get_threshold())
-    variant = Variant("v", "es", star(2, 1e6, 0.001), env="CartPole-v1")
-    simulate(variant, 1, np.random.SeedSequence(0))
-    assert seen[0][0] > 0 and seen[0][1][0] >= 20_000
-    assert (gc.get_freeze_count(), gc.get_threshold()) == before
