@@ -79,6 +79,12 @@ def payload_figure(summary: pd.DataFrame, value_label: str) -> Figure:
             ax.plot(x[~finite], np.full((~finite).sum(), 1.0), "x", color=f"C{k}",
                     transform=ax.get_xaxis_transform())  # fmt: skip
         ax.set_xticks(range(len(forms)), forms, rotation=30)
+        if not np.isfinite(rows["time_s_median"].to_numpy(dtype=float)).any():
+            ax.set_yticks([])
+            ax.text(0.5, 0.5, "no median trial\nreached the target", ha="center", va="center",
+                    transform=ax.transAxes, fontsize=8)  # fmt: skip
+            ax.set_title(problem, fontsize=9)
+            continue
         ax.set_yscale("log")
         ax.yaxis.set_major_formatter(LogFormatter())
         ax.yaxis.set_minor_formatter(LogFormatter(labelOnlyBase=False, minor_thresholds=(1, 0.4)))

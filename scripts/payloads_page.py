@@ -89,10 +89,29 @@ def against_baseline(summary: pd.DataFrame, value: float) -> list[str]:
             if np.isfinite(row["time_s_median"]) and np.isfinite(base["time_s_median"]):
                 timing = f"{row['time_s_median'] / base['time_s_median']:.2f}x the time"
             else:
-                timing = f"{seconds(row['time_s_median'])} against {seconds(base['time_s_median'])}"
+                timing = (
+                    f"a median of {seconds(row['time_s_median'])} against "
+                    f"{seconds(base['time_s_median'])} ({row['reached']}/{row['trials']} trials "
+                    f"reached the target against {base['reached']}/{base['trials']})"
+                )
             parts.append(f"{row['form']} {timing} with {bytes_ratio:.2f}x the bytes")
         lines.append(f"- **{problem}**, against {base['form']}: " + "; ".join(parts) + ".")
     return lines
+
+
+def espc_finding(summary: pd.DataFrame, value: float) -> str:
+    """Whether ESPC's suppressed reports buy time once the downlink replays them: ES against
+    ESPC under ``replay`` at bandwidth ``value``."""
+    at = summary[(summary["value"] == value) & (summary["form"] == "replay")]
+    es, espc = (at[at["problem"] == name].iloc[0] for name in ("ES", "ESPC"))
+    return (
+        f"Do ESPC's suppressed reports buy time once the policy is replayed? At {si(value)} "
+        f"ESPC's replayed downlink moves {bytes_(espc['policy_bytes'])} bytes per agent-round "
+        f"against ES's {bytes_(es['policy_bytes'])} (where an "
+        "update's reports outweigh the policy the agent is sent the policy instead), and ESPC "
+        f"reaches the target in {band(espc, 'time_s')} against ES's {band(es, 'time_s')}, in "
+        f"{espc['episodes_median']:.0f} rounds against {es['episodes_median']:.0f}."
+    )
 
 
 def study_section(data: Path, study: str) -> str:
@@ -105,6 +124,8 @@ def study_section(data: Path, study: str) -> str:
     if fast != slow:
         text += ["", f"At {si(fast)}, where the bytes cost little:", ""]
         text += against_baseline(summary, fast)
+    if study == "downlinks":
+        text += ["", espc_finding(summary, slow)]
     text += ["", "Every variant:", "", study_table(summary)]
     return "\n".join([f"## {TITLES[study]}", "", *text])
 

@@ -11,6 +11,7 @@ import pytest
 
 import netsim
 from analysis.payloads import payload_figure, payload_summary
+from analysis.plots import save
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,7 +28,7 @@ def metrics_of(forms):
     return pd.concat(tables, ignore_index=True)
 
 
-def test_the_summary_splits_problem_and_form_and_means_the_bytes_per_agent_round():
+def test_the_summary_splits_problem_and_form_and_means_the_bytes_per_agent_round(tmp_path):
     metrics = metrics_of(["full", "delta"])
     points = pd.DataFrame(
         {
@@ -49,6 +50,9 @@ def test_the_summary_splits_problem_and_form_and_means_the_bytes_per_agent_round
         assert summary.loc[variant, "report_bytes"] == pytest.approx(sent.mean())
     assert summary.loc["DQL, delta", "policy_bytes"] < summary.loc["DQL, full", "policy_bytes"]
     assert len(payload_figure(summary.reset_index(), "bandwidth").axes) == 1
+    never = summary.reset_index().assign(time_s_median=np.inf, time_s_p90=np.inf)
+    save(payload_figure(never, "bandwidth"), tmp_path / "never.png")  # a panel with no median
+    assert (tmp_path / "never.png").stat().st_size > 0
     with pytest.raises(ValueError, match="series 'DQL full' is not named 'PROBLEM, FORM'"):
         payload_summary(metrics, points.assign(series=["DQL full", "DQL, delta"]))
 
