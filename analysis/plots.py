@@ -22,14 +22,17 @@ from analysis.aggregate import reward_against_time, summarise
 from analysis.estimators import DEFAULT_ESTIMATOR, check_estimator, note
 
 
-class _Panel(NamedTuple):
-    """One of the report's per-episode panels."""
+class Panel(NamedTuple):
+    """One panel of a :func:`curves_figure`."""
 
     file_name: str
+    """Its file when drawn alone."""
     title: str
     ylabel: str
     summary: pd.DataFrame
-    """``summarise`` output: variant, episode, trials, centre, low, high."""
+    """Its curves: :func:`analysis.aggregate.summarise` or
+    :func:`analysis.aggregate.reward_against_time` output (variant, the x column, trials,
+    centre, low, high)."""
 
 
 def plot_run(
@@ -59,7 +62,7 @@ def plot_run(
         style.save(curves_figure([panel], palette, estimator, style.COLUMN_IN), out_dir / name)
         for panel, name in zip(panels, (panel.file_name for panel in panels), strict=True)
     ]
-    time_panel = _Panel(
+    time_panel = Panel(
         "reward_vs_time.png",
         "Reward against simulated time",
         "mean discounted return",
@@ -77,28 +80,28 @@ def plot_run(
     return written
 
 
-def _panels(df: pd.DataFrame, cumulative: bool, estimator: str) -> list[_Panel]:
+def _panels(df: pd.DataFrame, cumulative: bool, estimator: str) -> list[Panel]:
     """The report's three panels: reward (or cumulative reward), frequency, size."""
     if cumulative:
-        reward = _Panel(
+        reward = Panel(
             "reward.png",
             "Cumulative reward",
             "cumulative mean discounted return",
             summarise(df, "cumulative_reward", estimator),
         )
     else:
-        reward = _Panel(
+        reward = Panel(
             "reward.png", "Reward", "mean discounted return", summarise(df, "reward", estimator)
         )
     return [
         reward,
-        _Panel(
+        Panel(
             "frequency.png",
             "Frequency",
             "messages sent per agent",
             summarise(df, "frequency", estimator),
         ),
-        _Panel(
+        Panel(
             "size.png",
             "Message size",
             "payload bytes per agent",
@@ -109,7 +112,7 @@ def _panels(df: pd.DataFrame, cumulative: bool, estimator: str) -> list[_Panel]:
 
 @style.styled
 def curves_figure(
-    panels: Sequence[_Panel],
+    panels: Sequence[Panel],
     palette: style.Palette,
     estimator: str,
     width_in: float,
