@@ -53,7 +53,7 @@ def _sweep_figure(summary: pd.DataFrame, value_label: str, palette: style.Palett
         rows = summary[summary["env"] == env]
         for ax, (measure, title, unit, log_y) in zip(row, _SWEEP_PANELS, strict=True):
             _draw_sweep_panel(ax, rows, measure, log_y, palette)
-            ax.set(title=f"{env}: {title}", ylabel=unit, xscale="log")
+            ax.set(title=f"{env.split('/')[-1]}: {title}", ylabel=unit, xscale="log")
         row[1].set_xlabel(value_label)
     labels, handles = [], []
     for series, rows in summary.groupby("series", sort=False):
@@ -182,7 +182,7 @@ def _link_load_figure(
     for ax in axes[len(chosen) :]:
         ax.set_axis_off()
     palette = style.Palette()
-    overlays: dict[str, list[tuple[str, style.Overlay]]] = {}
+    overlays: dict[str, list[tuple[str, style.Overlay | None]]] = {}
     drawn, trials = [], []
     for ax, variant in zip(axes, chosen, strict=False):
         rows = load[load["variant"] == variant].assign(
@@ -197,5 +197,5 @@ def _link_load_figure(
         trials.append(rows["trial"].nunique())
         ax.set(title=variant, xlabel="simulated time (s)", ylabel="utilisation", ylim=(0, 1.05))
     title = note(estimator, trials) + f"; each panel's {links} busiest directed links"
-    add_legend(fig, drawn, palette, overlays, len(chosen), title)
+    add_legend(fig, drawn, palette, overlays, title)
     return fig

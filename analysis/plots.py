@@ -123,7 +123,7 @@ def curves_figure(
     and the trial counts."""
     fig = style.figure(width_in)
     axes = fig.subplots(1, len(panels), squeeze=False)[0]
-    overlays: dict[str, list[tuple[str, style.Overlay]]] = {}
+    overlays: dict[str, list[tuple[str, style.Overlay | None]]] = {}
     for ax, panel in zip(axes, panels, strict=True):
         for name, overlay in draw_curves(
             ax, panel.summary, x, palette, steps=x == "time_s"
@@ -133,7 +133,7 @@ def curves_figure(
         ax.set_xlabel("simulated time (s)" if x == "time_s" else x)
     summaries = pd.concat([panel.summary for panel in panels])
     names = list(pd.unique(summaries["variant"]))
-    add_legend(fig, names, palette, overlays, len(panels), note(estimator, summaries["trials"]))
+    add_legend(fig, names, palette, overlays, note(estimator, summaries["trials"]))
     return fig
 
 
@@ -148,13 +148,14 @@ def draw_curves(
     """Per ``key`` (in order of first appearance), the ``centre`` column as a line and ``low`` ..
     ``high`` as a band against ``x``, in the ``palette``'s look; with ``steps`` each value holds
     until the next ``x``. A curve equal to an earlier one (line and band) is drawn over it in
-    interleaved dashes, without a second band (:func:`analysis.style.coincident`). Returns the
-    overlays of those that coincide."""
+    interleaved dashes, without a second band (:func:`analysis.style.coincident`). Returns every
+    name drawn with its overlay, None for a curve that coincides with no other."""
     groups = list(curves.groupby(key, sort=False))
     arrays = [
         (str(name), [rows[x], rows["centre"], rows["low"], rows["high"]]) for name, rows in groups
     ]
-    overlays = style.coincident(arrays)
+    overlays: dict[str, style.Overlay | None] = dict.fromkeys(name for name, _ in arrays)
+    overlays |= style.coincident(arrays)
     for name, rows in groups:
         look = palette[str(name)]
         overlay = overlays.get(str(name))
@@ -182,17 +183,17 @@ def add_legend(
     fig: Figure,
     names: Sequence[str],
     palette: style.Palette,
-    overlays: dict[str, list[tuple[str, style.Overlay]]],
-    panels: int,
+    overlays: dict[str, list[tuple[str, style.Overlay | None]]],
     title: str,
     markers: bool = False,
 ) -> None:
-    """The figure's legend below its axes: one entry per name, in its look (dashed and labelled
-    "= BASE" where it lies on BASE's curve in some of the figure's ``panels``), titled ``title``."""
+    """The figure's legend below its axes: one entry per name, in its look (dashed, and labelled
+    "= BASE", where it lies on BASE's curve; ``overlays`` has, per name, each panel it is drawn
+    in with its overlay there), titled ``title``."""
     handles, labels = [], []
     for name in names:
         of_name = overlays.get(name, [])
-        shown = next((overlay for _, overlay in of_name if overlay.position > 0), None)
+        shown = next((overlay for _, overlay in of_name if overlay and overlay.position), None)
         handles.append(style.handle(palette[name], shown, marker=markers))
-        labels.append(style.overlay_label(name, of_name, panels))
+        labels.append(style.overlay_label(name, of_name))
     style.legend_below(fig, handles, labels, title)

@@ -192,17 +192,17 @@ def handle(
     )
 
 
-def overlay_label(name: str, overlays: Sequence[tuple[str, Overlay]], panels: int) -> str:
+def overlay_label(name: str, overlays: Sequence[tuple[str, Overlay | None]]) -> str:
     """``name`` in a legend, with "= BASE" when it lies on BASE's curve, followed by where it does
-    if that is not all of the figure's ``panels`` (``overlays`` are its own, each with its panel's
-    title)."""
+    if that is not every panel it is drawn in (``overlays``: those panels' titles, each with its
+    overlay there, None where it coincides with no other curve)."""
     where: dict[str, list[str]] = {}
     for title, overlay in overlays:
-        if overlay.position > 0:
+        if overlay is not None and overlay.position > 0:
             where.setdefault(overlay.base, []).append(title)
     if not where:
         return name
-    parts = [f"= {base}{_scope(titles, panels)}" for base, titles in where.items()]
+    parts = [f"= {base}{_scope(titles, len(overlays))}" for base, titles in where.items()]
     return f"{name} ({'; '.join(parts)})"
 
 
