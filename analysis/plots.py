@@ -62,22 +62,27 @@ def plot_run(
         style.save(curves_figure([panel], palette, estimator, style.COLUMN_IN), out_dir / name)
         for panel, name in zip(panels, (panel.file_name for panel in panels), strict=True)
     ]
-    time_panel = Panel(
-        "reward_vs_time.png",
-        "Reward against simulated time",
-        "mean discounted return",
-        reward_against_time(df, estimator=estimator),
-    )
     written.append(
-        style.save(
-            curves_figure([time_panel], palette, estimator, style.COLUMN_IN, x="time_s"),
-            out_dir / time_panel.file_name,
-        )
+        style.save(reward_vs_time_figure(df, palette, estimator), out_dir / "reward_vs_time.png")
     )
     written.append(
         style.save(curves_figure(panels, palette, estimator, style.PAGE_IN), out_dir / "panels.png")
     )
     return written
+
+
+def reward_vs_time_figure(
+    df: pd.DataFrame, palette: style.Palette, estimator: str = DEFAULT_ESTIMATOR
+) -> Figure:
+    """Reward against simulated time (:func:`analysis.aggregate.reward_against_time`), one column
+    wide, each variant in its ``palette`` look."""
+    panel = Panel(
+        "reward_vs_time.png",
+        "Reward against simulated time",
+        "mean discounted return",
+        reward_against_time(df, estimator=estimator),
+    )
+    return curves_figure([panel], palette, estimator, style.COLUMN_IN, x="time_s")
 
 
 def _panels(df: pd.DataFrame, cumulative: bool, estimator: str) -> list[Panel]:
