@@ -182,7 +182,6 @@ def _link_load_figure(
     for ax in axes[len(chosen) :]:
         ax.set_axis_off()
     palette = style.Palette()
-    overlays: dict[str, list[tuple[str, style.Overlay | None]]] = {}
     drawn, trials = [], []
     for ax, variant in zip(axes, chosen, strict=False):
         rows = load[load["variant"] == variant].assign(
@@ -191,11 +190,9 @@ def _link_load_figure(
         busiest = rows.groupby("link")["carried_bytes"].sum().nlargest(links).index
         rows = rows[rows["link"].isin(busiest)].sort_values(["link", "start_s"], kind="stable")
         curves = estimate(rows, ["link", "start_s"], "utilisation", estimator)
-        for link, overlay in draw_curves(ax, curves, "start_s", palette, "link", True).items():
-            overlays.setdefault(link, []).append((variant, overlay))
-        drawn += [link for link in pd.unique(curves["link"]) if link not in drawn]
+        drawn.append(draw_curves(ax, curves, "start_s", palette, "link", steps=True))
         trials.append(rows["trial"].nunique())
         ax.set(title=variant, xlabel="simulated time (s)", ylabel="utilisation", ylim=(0, 1.05))
     title = note(estimator, trials) + f"; each panel's {links} busiest directed links"
-    add_legend(fig, drawn, palette, overlays, title)
+    add_legend(fig, palette, drawn, title)
     return fig

@@ -21,6 +21,9 @@ from analysis import style
 from analysis.aggregate import reward_against_time, summarise
 from analysis.estimators import DEFAULT_ESTIMATOR, check_estimator, note
 
+Curves = list[tuple[str, list[pd.Series]]]
+"""A panel's curves as drawn: each name with its x, centre, low and high."""
+
 
 class Panel(NamedTuple):
     """One panel of a :func:`curves_figure`."""
@@ -128,17 +131,13 @@ def curves_figure(
     and the trial counts."""
     fig = style.figure(width_in)
     axes = fig.subplots(1, len(panels), squeeze=False)[0]
-    overlays: dict[str, list[tuple[str, style.Overlay | None]]] = {}
+    drawn = []
     for ax, panel in zip(axes, panels, strict=True):
-        for name, overlay in draw_curves(
-            ax, panel.summary, x, palette, steps=x == "time_s"
-        ).items():
-            overlays.setdefault(name, []).append((panel.title, overlay))
+        drawn.append(draw_curves(ax, panel.summary, x, palette, steps=x == "time_s"))
         ax.set(title=panel.title, ylabel=panel.ylabel)
         ax.set_xlabel("simulated time (s)" if x == "time_s" else x)
-    summaries = pd.concat([panel.summary for panel in panels])
-    names = list(pd.unique(summaries["variant"]))
-    add_legend(fig, names, palette, overlays, note(estimator, summaries["trials"]))
+    trials = pd.concat([panel.summary["trials"] for panel in panels])
+    add_legend(fig, palette, drawn, note(estimator, trials))
     return fig
 
 
@@ -149,18 +148,17 @@ def draw_curves(
     palette: style.Palette,
     key: str = "variant",
     steps: bool = False,
-) -> dict[str, style.Overlay]:
+) -> Curves:
     """Per ``key`` (in order of first appearance), the ``centre`` column as a line and ``low`` ..
     ``high`` as a band against ``x``, in the ``palette``'s look; with ``steps`` each value holds
     until the next ``x``. A curve equal to an earlier one (line and band) is drawn over it in
-    interleaved dashes, without a second band (:func:`analysis.style.coincident`). Returns every
-    name drawn with its overlay, None for a curve that coincides with no other."""
+    interleaved dashes, without a second band (:func:`analysis.style.coincident`). Returns the
+    curves drawn, each name with its arrays (x, centre, low, high)."""
     groups = list(curves.groupby(key, sort=False))
-    arrays = [
+    arrays: Curves = [
         (str(name), [rows[x], rows["centre"], rows["low"], rows["high"]]) for name, rows in groups
     ]
-    overlays: dict[str, style.Overlay | None] = dict.fromkeys(name for name, _ in arrays)
-    overlays |= style.coincident(arrays)
+    overlays = style.coincident(arrays)
     for name, rows in groups:
         look = palette[str(name)]
         overlay = overlays.get(str(name))
@@ -181,24 +179,22 @@ def draw_curves(
                 linewidth=0,
                 step="post" if steps else None,
             )
-    return overlays
+    return arrays
 
 
-def add_legend(
-    fig: Figure,
-    names: Sequence[str],
-    palette: style.Palette,
-    overlays: dict[str, list[tuple[str, style.Overlay | None]]],
-    title: str,
-    markers: bool = False,
-) -> None:
-    """The figure's legend below its axes: one entry per name, in its look (dashed, and labelled
-    "= BASE", where it lies on BASE's curve; ``overlays`` has, per name, each panel it is drawn
-    in with its overlay there), titled ``title``."""
-    handles, labels = [], []
-    for name in names:
-        of_name = overlays.get(name, [])
-        shown = next((overlay for _, overlay in of_name if overlay and overlay.position), None)
-        handles.append(style.handle(palette[name], shown, marker=markers))
-        labels.append(style.overlay_label(name, of_name))
+def add_legend(fig: Figure, palette: style.Palette, drawn: Sequence[Curves], title: str) -> None:
+    """The figure's legend below its axes, titled ``title``: one entry per name drawn in any
+    panel (``drawn``: each panel's :func:`draw_curves`), in its look, dashed if it lies on another
+    curve in some panel, labelled "(= EARLIER)" if it equals an earlier name's curve in every
+    panel (:func:`analysis.style.identical`)."""
+    same = style.identical(drawn)
+    dashed = {
+        name
+        for panel in drawn
+        for name, overlay in style.coincident(panel).items()
+        if overlay.position > 0
+    }
+    names = list(dict.fromkeys(name for panel in drawn for name, _ in panel))
+    handles = [style.handle(palette[name], dashed=name in dashed) for name in names]
+    labels = [f"{name} (= {same[name]})" if name in same else name for name in names]
     style.legend_below(fig, handles, labels, title)

@@ -9,7 +9,8 @@
   colour-blind readers; after eight names the colours repeat with the next line style.
 - **Curves that coincide** (the same values: under barrier rounds a run's bandwidths learn the same
   per episode) are drawn over each other in interleaved dashes, every one's colour showing
-  (:func:`coincident`); the legend says which lies on which.
+  (:func:`coincident`); the legend marks a name equal to an earlier one in every panel
+  (:func:`identical`) "= EARLIER".
 - **Legends** go outside the axes, below them (:func:`legend_below`), titled with what the lines
   and bands are and the trials behind them (:func:`analysis.estimators.note`).
 - **Files**: :func:`save` writes the PNG and a PDF (vector, fonts embedded as TrueType) beside it.
@@ -181,39 +182,34 @@ def _equal(a: Sequence[np.ndarray], b: Sequence[np.ndarray]) -> bool:
     )
 
 
-def handle(
-    look: Look, overlay: Overlay | None = None, marker: bool = False, line: bool = True
-) -> Line2D:
-    """A legend entry for ``look``: its line (dashed as drawn where it lies on another curve,
+def identical(panels: Sequence[Sequence[tuple[str, Sequence[np.ndarray]]]]) -> dict[str, str]:
+    """Of the named curves of a figure's panels (as :func:`coincident` takes them, per panel), each
+    name whose curve equals an earlier name's in every panel it is drawn in (the other drawn
+    there too), with the first such name: the variants a run could not tell apart."""
+    curves: dict[str, dict[int, Sequence[np.ndarray]]] = {}
+    for index, panel in enumerate(panels):
+        for name, arrays in panel:
+            curves.setdefault(name, {})[index] = arrays
+    names = list(curves)
+    same = {}
+    for position, name in enumerate(names):
+        for earlier in names[:position]:
+            if all(
+                index in curves[earlier] and _equal(curves[earlier][index], arrays)
+                for index, arrays in curves[name].items()
+            ):
+                same[name] = earlier
+                break
+    return same
+
+
+def handle(look: Look, dashed: bool = False, marker: bool = False, line: bool = True) -> Line2D:
+    """A legend entry for ``look``: its line (dashed if it is drawn over another curve somewhere,
     none without ``line``) and, with ``marker``, its marker."""
-    linestyle = (overlay.linestyle(look.linestyle) if overlay else look.linestyle) if line else ""
+    linestyle = ("--" if dashed else look.linestyle) if line else ""
     return Line2D(
         [], [], color=look.colour, linestyle=linestyle, marker=look.marker if marker else None
     )
-
-
-def overlay_label(name: str, overlays: Sequence[tuple[str, Overlay | None]]) -> str:
-    """``name`` in a legend, with "= BASE" when it lies on BASE's curve, followed by where it does
-    if that is not every panel it is drawn in (``overlays``: those panels' titles, each with its
-    overlay there, None where it coincides with no other curve)."""
-    where: dict[str, list[str]] = {}
-    for title, overlay in overlays:
-        if overlay is not None and overlay.position > 0:
-            where.setdefault(overlay.base, []).append(title)
-    if not where:
-        return name
-    parts = [f"= {base}{_scope(titles, len(overlays))}" for base, titles in where.items()]
-    return f"{name} ({'; '.join(parts)})"
-
-
-def _scope(titles: Sequence[str], panels: int) -> str:
-    """Where in a figure of ``panels`` panels: nothing for all, the titles for one or two, else
-    how many."""
-    if len(titles) == panels:
-        return ""
-    if len(titles) <= 2:
-        return f" in {' and '.join(titles)}"
-    return f" in {len(titles)} of {panels} panels"
 
 
 def legend_below(
