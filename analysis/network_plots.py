@@ -26,6 +26,8 @@ _SWEEP_PANELS = (
 )
 _DODGE = 0.06
 """Vertical step, as a share of the panel's height, between the "never" markers of series."""
+_BESIDE_DECADES = 0.06
+"""Horizontal step, in decades of the swept value, between the 10-90 bars of series."""
 
 
 def sweep_figure(
@@ -33,12 +35,13 @@ def sweep_figure(
 ) -> Figure:
     """Time, episodes and bytes on the wire to the target against the swept value (log axis), one
     row of panels per environment, one line per series through the median across trials, the
-    10th-90th percentile band shaded (:func:`analysis.sweep.sweep_summary` gives ``summary``);
-    each series in its ``palette`` look (default: by order of appearance in ``summary``).
+    10th-90th percentile as a bar at each value, each series' bars a little to the side of the
+    others' (:func:`analysis.sweep.sweep_summary` gives ``summary``); each series in its
+    ``palette`` look (default: by order of appearance in ``summary``).
 
     A median of ``inf`` (fewer than half the trials reached the target) is drawn as the series'
-    hollow marker at the panel's top edge, with no band, each series a step lower so that none
-    hides another; a band whose 90th percentile is ``inf`` is cut at the top edge. The legend
+    hollow marker at the panel's top edge, with no bar, each series a step lower so that none
+    hides another; a bar whose 90th percentile is ``inf`` is cut at the top edge. The legend
     gives each series' trials that reached the target, over all values (under the barrier round
     policy they are the same at every value), and says what line and band are."""
     return _sweep_figure(summary, value_label, palette or style.Palette(summary["series"]))
@@ -61,8 +64,8 @@ def _sweep_figure(summary: pd.DataFrame, value_label: str, palette: style.Palett
         labels.append(f"{series} ({rows['reached'].sum()}/{rows['trials'].sum()} reached)")
     title = (
         f"line: median of {trial_count(summary['trials'])} (a trial that never reaches the "
-        "target counts as infinite); band: 10th-90th percentile;\n"
-        "hollow marker on the top edge: fewer than half the trials reach the target"
+        "target counts as infinite); bar: 10th-90th percentile, to the top edge if over 10% "
+        "never reach it;\nhollow marker on the top edge: fewer than half the trials reach it"
     )
     style.legend_below(fig, handles, labels, title)
     return fig
@@ -75,6 +78,7 @@ def _draw_sweep_panel(
     finite = finite[np.isfinite(finite)]
     top = (finite.max() * (3.0 if log_y else 1.15)) if finite.size else 1.0
     bottom = finite.min() if finite.size else top / 10
+    series_count = summary["series"].nunique()
     for k, (series, rows) in enumerate(summary.groupby("series", sort=False)):
         look = palette[str(series)]
         median = rows[f"{measure}_median"].to_numpy()
@@ -86,14 +90,18 @@ def _draw_sweep_panel(
             linestyle=look.linestyle,
             marker=look.marker,
         )
-        ax.fill_between(
-            rows["value"],
-            np.minimum(rows[f"{measure}_p10"], top),
-            np.minimum(rows[f"{measure}_p90"], top),
-            where=reached,
+        # each series' bars a little to the side of the others' (log x: a factor), so that
+        # bands that span the same range (half the trials never reach) do not pile up
+        beside = rows["value"].to_numpy(dtype=float) * 10 ** (
+            _BESIDE_DECADES * (k - (series_count - 1) / 2)
+        )
+        ax.vlines(
+            beside[reached],
+            np.minimum(rows[f"{measure}_p10"], top)[reached],
+            np.minimum(rows[f"{measure}_p90"], top)[reached],
             color=look.colour,
-            alpha=style.BAND_ALPHA,
-            linewidth=0,
+            linewidth=1.6,
+            alpha=0.45,
         )
         # a series' "never" markers a step lower than the previous series' (log: a factor)
         edge = top / (top / bottom) ** (_DODGE * k) if log_y else top - _DODGE * k * (top - bottom)
