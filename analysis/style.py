@@ -100,11 +100,10 @@ def styled(build: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def figure(width_in: float = PAGE_IN, rows: int = 1, height_in: float | None = None) -> Figure:
-    """An empty constrained-layout figure ``width_in`` wide, ``rows`` rows of panels high
-    (``height_in`` if given)."""
-    height = PANEL_HEIGHT_IN * rows if height_in is None else height_in
-    return Figure(figsize=(width_in, height), layout="constrained")
+def figure(width_in: float = PAGE_IN, rows: int = 1) -> Figure:
+    """An empty constrained-layout figure ``width_in`` wide and ``rows`` rows of panels high (a
+    legend below adds its own height)."""
+    return Figure(figsize=(width_in, PANEL_HEIGHT_IN * rows), layout="constrained")
 
 
 class Look(NamedTuple):
