@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import EngFormatter
 
 from analysis import style
 from analysis.estimators import DEFAULT_ESTIMATOR, estimate, note, trial_count
@@ -145,8 +146,10 @@ def _pareto_figure(final: pd.DataFrame, palette: style.Palette) -> Figure:
         front = means[pareto_front(means)].sort_values("wire_bytes")
         ax.plot(front["wire_bytes"], front["final_reward"], "k-", drawstyle="steps-post", lw=0.8)
         ax.set(title=env, xlabel="bytes on the wire per trial", ylabel="final reward")
-        ax.set_xscale("log")
-        ax.grid(which="minor", alpha=0.1)
+        low, high = means["wire_bytes"].min(), means["wire_bytes"].max()
+        if high >= 10 * low:  # a log axis only where it spans a decade: else its labels crowd
+            ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(EngFormatter(unit="B"))
     names = list(pd.unique(final["series"]))
     handles = [style.handle(palette[name], marker=True, line=False) for name in names]
     trials = trial_count(final.groupby("variant")["final_reward"].size())
