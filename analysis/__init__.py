@@ -1,8 +1,8 @@
 """Analysis of a netsim results table: the report's metrics (docs/design.md, "Metrics") and their plots.
 
 from analysis import plot_run, summarise, target_summary, time_to_target
-summarise(results.to_pandas(), "frequency")  # variant, episode, mean, p10, p90
-plot_run(results.to_pandas(), Path("plots"))
+summarise(results.to_pandas(), "frequency")  # variant, episode, trials, centre, low, high
+plot_run(results.to_pandas(), Path("plots"), estimator="median-iqr")  # PNG and PDF
 target_summary(time_to_target(results.to_pandas(), target=-5.5))  # time, episodes, bytes
 paired_comparison(results.to_pandas(), baseline="ES n=25", from_episode=50)  # trial by trial
 frequency_against_rise(results.to_pandas(), lag=10, rise=50)  # does sending follow reward's rises?

@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.estimators import DEFAULT_ESTIMATOR, check_estimator, estimate
+
 METRICS: dict[str, str] = {
     "reward": "mu_reward",
     "frequency": "frequency",
@@ -91,29 +93,31 @@ def per_trial(df: pd.DataFrame, by: str = "episode") -> pd.DataFrame:
     return _unordered(rounds)
 
 
-def summarise(df: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """One row per (variant, episode): ``mean``, ``p10`` and ``p90`` of ``metric`` across trials.
+def summarise(df: pd.DataFrame, metric: str, estimator: str = DEFAULT_ESTIMATOR) -> pd.DataFrame:
+    """One row per (variant, episode): ``trials``, and ``centre``, ``low`` and ``high`` of
+    ``metric`` across trials by ``estimator`` (:mod:`analysis.estimators`; by default the mean and
+    its 95% bootstrap confidence interval).
 
-    ``metric`` is one of :data:`METRICS`. With x_l(k) the per-trial value of trial l in episode k
-    (see :func:`per_trial`; for "reward" it is mu_reward of trial l), ``mean = (1/L) sum_l x_l(k)``
-    and ``p10`` / ``p90`` are the 10th and 90th percentiles of {x_l(k)}, interpolated linearly
-    between order statistics as ``numpy.percentile`` does by default. "cumulative_reward" is the
-    running sum over episodes within each trial, summarised the same way (used for Frozen Lake).
+    ``metric`` is one of :data:`METRICS`. The values summarised in episode k are x_l(k), the
+    per-trial value of trial l (see :func:`per_trial`; for "reward" it is mu_reward of trial l).
+    "cumulative_reward" is the running sum over episodes within each trial, summarised the same
+    way (used for Frozen Lake).
     """
     if metric not in METRICS:
         raise ValueError(f"metric {metric!r} is unknown; choose one of {sorted(METRICS)}")
     rounds = _ordered(per_trial(df))
-    values = rounds.groupby(["variant", "episode"], observed=True)[METRICS[metric]]
-    summary = pd.DataFrame(
-        {"mean": values.mean(), "p10": values.quantile(0.1), "p90": values.quantile(0.9)}
-    )
-    return _unordered(summary.reset_index())
+    summary = estimate(rounds, ["variant", "episode"], METRICS[metric], estimator)
+    return _unordered(summary)
 
 
 def reward_against_time(
-    df: pd.DataFrame, points: int = 200, time_s: np.ndarray | None = None
+    df: pd.DataFrame,
+    points: int = 200,
+    time_s: np.ndarray | None = None,
+    estimator: str = DEFAULT_ESTIMATOR,
 ) -> pd.DataFrame:
-    """Reward against simulated time: columns ``variant``, ``time_s``, ``mean``, ``p10``, ``p90``.
+    """Reward against simulated time: columns ``variant``, ``time_s``, ``trials``, ``centre``,
+    ``low``, ``high``.
 
     Every trial's curve is resampled on one time grid, so trials (and, with ``time_s``, variants)
     can be compared point by point. The grid is ``time_s`` (ascending simulated seconds) for every
@@ -122,33 +126,32 @@ def reward_against_time(
     ``r_l(t) = mu_reward`` of the latest round with ``round_end_s <= t`` (NaN before its first round
     ends); a trial that has finished all its rounds keeps its last reward, as its final policy
     would, so a fast trial (short episodes) does not cut the others' curves short. Rounds are the
-    learner's versions (:func:`per_trial` ``by="policy_version"``). ``mean``,
-    ``p10`` and ``p90`` are taken over r_1(t)..r_L(t) as in :func:`summarise`; they are NaN at
-    times before every trial has finished a round.
+    learner's versions (:func:`per_trial` ``by="policy_version"``). ``centre``, ``low`` and
+    ``high`` are taken over r_1(t)..r_L(t) by ``estimator`` as in :func:`summarise`; they are NaN
+    at times before every trial has finished a round.
     """
     if time_s is None and points < 2:
         raise ValueError(f"points is {points}; it must be >= 2")
+    check_estimator(estimator)
     rounds = per_trial(df, by="policy_version")
     curves = []
     for name in rounds["variant"].unique():
         variant = rounds[rounds["variant"] == name]
         grid = np.linspace(0.0, variant["round_end_s"].max(), points) if time_s is None else time_s
-        curves.append(_variant_against_time(variant, np.asarray(grid, dtype=float)))
-    return pd.concat(curves, ignore_index=True)
-
-
-def _variant_against_time(rounds: pd.DataFrame, time_s: np.ndarray) -> pd.DataFrame:
-    """:func:`reward_against_time` for the per-trial rounds of one variant, on grid ``time_s``."""
-    rewards = np.vstack([_step_curve(trial, time_s) for _, trial in rounds.groupby("trial")])
-    return pd.DataFrame(
-        {
-            "variant": rounds["variant"].iloc[0],
-            "time_s": time_s,
-            "mean": rewards.mean(axis=0),
-            "p10": np.percentile(rewards, 10, axis=0),
-            "p90": np.percentile(rewards, 90, axis=0),
-        }
-    )
+        grid = np.asarray(grid, dtype=float)
+        for trial, of_trial in variant.groupby("trial"):
+            curves.append(
+                pd.DataFrame(
+                    {
+                        "variant": name,
+                        "trial": trial,
+                        "time_s": grid,
+                        "reward": _step_curve(of_trial, grid),
+                    }
+                )
+            )
+    trials = pd.concat(curves, ignore_index=True)
+    return estimate(trials, ["variant", "time_s"], "reward", estimator)
 
 
 def _step_curve(trial: pd.DataFrame, time_s: np.ndarray) -> np.ndarray:

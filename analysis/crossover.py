@@ -29,9 +29,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 import netsim
-from analysis.plots import save
+from analysis import style
+from analysis.estimators import trial_count
 from analysis.sweep import sweep_summary
 from analysis.targets import worst_agent_time_to_target
 
@@ -109,30 +111,43 @@ def crossover_table(metrics: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFram
     return pd.DataFrame(rows)
 
 
-def crossover_figure(summary: pd.DataFrame, table: pd.DataFrame) -> Figure:
+def crossover_figure(central: pd.DataFrame, table: pd.DataFrame) -> Figure:
     """Per env, time to target against the learner link: the central form's median and 10-90
-    band, its predicted curve T_0 + 8 W / B (dashed), and each gossip form's median as a
-    horizontal line over its band (cut at twice the largest finite time: a 90th percentile of
-    "never" reaches the top); crossovers marked on the gossip form's line."""
-    envs = list(pd.unique(summary["env"]))
-    fig = Figure(figsize=(6.5 * len(envs), 4.5), layout="constrained")
+    band (``central``: env, value, trials, time_s_p10 / _median / _p90, as :func:`report` writes
+    it to ``central.csv``), its predicted curve T_0 + 8 W / B (dashed), and each gossip form's
+    median (``table``, a :func:`crossover_table`) as a horizontal line over its band (cut at twice
+    the largest finite time: a 90th percentile of "never" reaches the top); crossovers marked on
+    the gossip form's line. Each form has one look in every panel; the legend below says how many
+    trials of each form reached the target in each env."""
+    return _crossover_figure(central, table)
+
+
+_MEASURED, _PREDICTED = "v", "x"
+
+
+@style.styled
+def _crossover_figure(central: pd.DataFrame, table: pd.DataFrame) -> Figure:
+    envs = list(pd.unique(central["env"]))
+    palette = style.Palette(["central", *pd.unique(table["gossip"])])
+    fig = style.figure(style.COLUMN_IN if len(envs) == 1 else style.PAGE_IN)
     axes = fig.subplots(1, len(envs), squeeze=False)[0]
     for ax, env in zip(axes, envs, strict=True):
-        rows = summary[summary["env"] == env]
-        central = rows[rows["form"] == "central"].sort_values("value")
-        bandwidths = central["value"].to_numpy(dtype=float)
-        (line,) = ax.plot(bandwidths, central["time_s_median"], "o-", label="central (median)")
+        of_central = central[central["env"] == env].sort_values("value")
+        bandwidths = of_central["value"].to_numpy(dtype=float)
+        look = palette["central"]
+        ax.plot(bandwidths, of_central["time_s_median"], color=look.colour, marker=look.marker)
         ax.fill_between(
             bandwidths,
-            central["time_s_p10"],
-            central["time_s_p90"],
-            alpha=0.2,
-            color=line.get_color(),
+            of_central["time_s_p10"],
+            of_central["time_s_p90"],
+            alpha=style.BAND_ALPHA,
+            color=look.colour,
+            linewidth=0,
         )
         of_env = table[table["env"] == env]
         spans = np.concatenate(
             [
-                central[["time_s_p10", "time_s_median", "time_s_p90"]]
+                of_central[["time_s_p10", "time_s_median", "time_s_p90"]]
                 .to_numpy(dtype=float)
                 .ravel(),
                 of_env[["gossip_time_s_p10", "gossip_time_s_median"]].to_numpy(dtype=float).ravel(),
@@ -143,42 +158,62 @@ def crossover_figure(summary: pd.DataFrame, table: pd.DataFrame) -> Figure:
             first = of_env.iloc[0]
             grid = np.logspace(np.log10(bandwidths[0]), np.log10(bandwidths[-1]), 100)
             predicted = first["central_rest_s"] + 8 * first["central_wire_bytes_median"] / grid
-            ax.plot(grid, predicted, "--", color=line.get_color(), label="central, predicted")
+            ax.plot(grid, predicted, "--", color=look.colour, linewidth=0.8)
         for _, gossip in of_env.iterrows():
-            (level,) = ax.plot(
-                bandwidths[[0, -1]],
-                [gossip["gossip_time_s_median"]] * 2,
-                label=f"gossip {gossip['gossip']} ({gossip['gossip_reached']}/{gossip['trials']})",
-            )
+            level = palette[gossip["gossip"]]
+            ax.plot(bandwidths[[0, -1]], [gossip["gossip_time_s_median"]] * 2, color=level.colour)
             ax.axhspan(
                 gossip["gossip_time_s_p10"],
                 min(gossip["gossip_time_s_p90"], top),
-                alpha=0.1,
-                color=level.get_color(),
+                alpha=style.BAND_ALPHA / 2,
+                color=level.colour,
+                linewidth=0,
             )
             for column, marker in (
-                ("crossover_measured_bps", "v"),
-                ("crossover_predicted_bps", "x"),
+                ("crossover_measured_bps", _MEASURED),
+                ("crossover_predicted_bps", _PREDICTED),
             ):
                 if np.isfinite(gossip[column]):
                     ax.plot(
-                        gossip[column],
-                        gossip["gossip_time_s_median"],
-                        marker,
-                        color=level.get_color(),
-                        ms=9,
+                        gossip[column], gossip["gossip_time_s_median"], marker, color=level.colour
                     )
-        ax.set(
-            title=f"{env}: time to target (v measured, x predicted crossover)",
-            xlabel="learner link bandwidth (bit/s)",
-            ylabel="simulated seconds",
-            xscale="log",
-        )
-        if np.isfinite(rows[["time_s_median", "time_s_p10"]].to_numpy(dtype=float)).any():
+        ax.set(title=env, xlabel="learner link bandwidth (bit/s)", ylabel="time to target (s)")
+        ax.set_xscale("log")
+        times = of_central[["time_s_median", "time_s_p10"]].to_numpy(dtype=float)
+        if np.isfinite(times).any():
             ax.set_yscale("log")
             ax.set_ylim(top=top)
-        ax.legend(fontsize="small")
+    _crossover_legend(fig, central, table, palette)
     return fig
+
+
+def _crossover_legend(
+    fig: Figure, central: pd.DataFrame, table: pd.DataFrame, palette: style.Palette
+) -> None:
+    """The forms, each with its trials that reached the target per env, and the markers."""
+
+    def reached(rows: pd.DataFrame, done: str, of: str) -> str:
+        return ", ".join(f"{row['env']} {row[done]}/{row[of]}" for _, row in rows.iterrows())
+
+    look = palette["central"]
+    ends = central.sort_values("value").groupby("env", sort=False).tail(1)
+    handles = [style.handle(look, marker=True), style.handle(look._replace(linestyle="--"))]
+    labels = [
+        f"central, measured (reached at the widest link: {reached(ends, 'reached', 'trials')})",
+        "central, predicted T_0 + 8 W / B",
+    ]
+    for form, rows in table.groupby("gossip", sort=False):
+        handles.append(style.handle(palette[form]))
+        labels.append(f"gossip {form} (reached: {reached(rows, 'gossip_reached', 'trials')})")
+    for marker, what in ((_MEASURED, "measured"), (_PREDICTED, "predicted")):
+        handles.append(Line2D([], [], color="black", linestyle="", marker=marker))
+        labels.append(f"{what} crossover")
+    trials = trial_count(pd.concat([central["trials"], table["trials"]]))
+    title = (
+        f"line: median time to target of {trials} (a trial that never reaches it counts as "
+        "infinite); band: 10th-90th percentile"
+    )
+    style.legend_below(fig, handles, labels, title)
 
 
 def report(directory: str | Path, points: pd.DataFrame) -> list[Path]:
@@ -194,7 +229,9 @@ def report(directory: str | Path, points: pd.DataFrame) -> list[Path]:
     central = summary[summary["form"] == "central"][
         ["env", "value", "reached", "trials", "time_s_p10", "time_s_median", "time_s_p90"]
     ].merge(
-        table[["env", "central_rest_s", "central_wire_bytes_median"]].drop_duplicates(), on="env"
+        table[["env", "central_rest_s", "central_wire_bytes_median"]].drop_duplicates(),
+        on="env",
+        how="left",
     )
     central["time_s_predicted"] = (
         central["central_rest_s"] + 8 * central["central_wire_bytes_median"] / central["value"]
@@ -204,5 +241,5 @@ def report(directory: str | Path, points: pd.DataFrame) -> list[Path]:
     return [
         out / "crossover.csv",
         out / "central.csv",
-        save(crossover_figure(summary, table), out / "crossover.png"),
+        style.save(crossover_figure(central, table), out / "crossover.png"),
     ]

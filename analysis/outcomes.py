@@ -21,8 +21,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 import netsim
+from analysis import style
 from analysis.aggregate import per_trial
-from analysis.plots import save
+from analysis.estimators import trial_count
 from analysis.targets import time_to_target, worst_agent_time_to_target
 
 QUANTILES = {"p10": 0.1, "median": 0.5, "p90": 0.9}
@@ -62,35 +63,56 @@ def outcome_table(metrics: pd.DataFrame, points: pd.DataFrame, window: int = 10)
 
 def outcome_figure(table: pd.DataFrame, value_label: str) -> Figure:
     """Time to target (mean agent, and worst agent dotted) and final reward against the swept
-    ``value``, one line per ``series`` through the medians, 10-90 bands shaded; a median of
-    ``inf`` is drawn as a hollow triangle at the panel's top edge."""
-    fig = Figure(figsize=(13, 4.5), layout="constrained")
+    ``value``, one line per ``series`` through the medians, 10-90 bands shaded, each series one
+    look in both panels; a median of ``inf`` is drawn as the series' hollow marker at the time
+    panel's top edge, each series a step lower so that none hides another."""
+    return _outcome_figure(table, value_label)
+
+
+_DODGE = 1.12
+"""Factor between the "never" markers of successive series on the (log) time axis."""
+
+
+@style.styled
+def _outcome_figure(table: pd.DataFrame, value_label: str) -> Figure:
+    palette = style.Palette(table["series"])
+    fig = style.figure(style.PAGE_IN)
     time_ax, reward_ax = fig.subplots(1, 2)
     finite = table[["time_s_p10", "time_s_median"]].to_numpy(dtype=float)
     top = float(np.nanmax(finite[np.isfinite(finite)], initial=1.0)) * 1.5
-    for series, rows in table.groupby("series", sort=False):
+    for k, (series, rows) in enumerate(table.groupby("series", sort=False)):
+        look = palette[str(series)]
         x = rows["value"].to_numpy(dtype=float)
         median = rows["time_s_median"].to_numpy(dtype=float)
-        (line,) = time_ax.plot(x, np.where(np.isfinite(median), median, np.nan), "o-", label=series)
-        colour = line.get_color()
+        never = ~np.isfinite(median)
+        time_ax.plot(x, np.where(never, np.nan, median), color=look.colour, marker=look.marker)
         time_ax.fill_between(
             x, np.minimum(rows["time_s_p10"], top), np.minimum(rows["time_s_p90"], top),
-            alpha=0.2, color=colour,
+            alpha=style.BAND_ALPHA, color=look.colour, linewidth=0,
         )  # fmt: skip
-        time_ax.plot(x[~np.isfinite(median)], np.full((~np.isfinite(median)).sum(), top), "^",
-                     markerfacecolor="none", color=colour)  # fmt: skip
+        time_ax.plot(x[never], np.full(never.sum(), top / _DODGE**k), look.marker,
+                     markerfacecolor="none", color=look.colour)  # fmt: skip
         worst = rows["worst_time_s_median"].to_numpy(dtype=float)
         if np.isfinite(worst).any():
-            time_ax.plot(x, np.where(np.isfinite(worst), worst, np.nan), ":", color=colour)
-        reward_ax.plot(x, rows["final_reward_median"], "o-", color=colour, label=series)
+            time_ax.plot(x, np.where(np.isfinite(worst), worst, np.nan), ":", color=look.colour)
+        reward_ax.plot(x, rows["final_reward_median"], color=look.colour, marker=look.marker)
         reward_ax.fill_between(
-            x, rows["final_reward_p10"], rows["final_reward_p90"], alpha=0.2, color=colour
-        )
-    time_ax.set(title="time to target (median; dotted: worst agent)", xlabel=value_label,
-                ylabel="simulated seconds", yscale="log")  # fmt: skip
+            x, rows["final_reward_p10"], rows["final_reward_p90"],
+            alpha=style.BAND_ALPHA, color=look.colour, linewidth=0,
+        )  # fmt: skip
+    time_ax.set(title="time to target", xlabel=value_label, ylabel="simulated seconds",
+                yscale="log")  # fmt: skip
     time_ax.set_ylim(top=top * 1.2)
-    reward_ax.set(title="final reward (median, 10-90 band)", xlabel=value_label, ylabel="reward")
-    time_ax.legend(fontsize="small")
+    reward_ax.set(title="final reward", xlabel=value_label, ylabel="reward")
+    names = list(pd.unique(table["series"]))
+    handles = [style.handle(palette[name], marker=True) for name in names]
+    title = (
+        f"line: median of {trial_count(table['trials'])} (a trial that never reaches the target "
+        "counts as infinite); band: 10th-90th percentile;\n"
+        "dotted: the worst agent's median time; hollow marker on the top edge: fewer than half "
+        "the trials reach the target"
+    )
+    style.legend_below(fig, handles, names, title)
     return fig
 
 
@@ -102,7 +124,10 @@ def report(directory: str | Path, points: pd.DataFrame, value_label: str) -> lis
     out.mkdir(parents=True, exist_ok=True)
     table = outcome_table(metrics, points)
     table.to_csv(out / "outcomes.csv", index=False)
-    return [out / "outcomes.csv", save(outcome_figure(table, value_label), out / "outcomes.png")]
+    return [
+        out / "outcomes.csv",
+        style.save(outcome_figure(table, value_label), out / "outcomes.png"),
+    ]
 
 
 def merge_table(directory: str | Path, points: pd.DataFrame) -> pd.DataFrame:
@@ -141,16 +166,32 @@ def merge_table(directory: str | Path, points: pd.DataFrame) -> pd.DataFrame:
 
 def merge_figure(table: pd.DataFrame) -> Figure:
     """Per series, each form's final reward: the median across trials as a point, the 10-90
-    band as an error bar."""
+    band as an error bar, each form one look in every panel."""
+    return _merge_figure(table)
+
+
+@style.styled
+def _merge_figure(table: pd.DataFrame) -> Figure:
     series = list(pd.unique(table["series"]))
-    fig = Figure(figsize=(5.5 * len(series), 4.2), layout="constrained")
+    palette = style.Palette(table["form"])
+    fig = style.figure(style.COLUMN_IN if len(series) == 1 else style.PAGE_IN)
     for ax, name in zip(fig.subplots(1, len(series), squeeze=False)[0], series, strict=True):
         rows = table[table["series"] == name]
-        median = rows["final_reward_median"].to_numpy(dtype=float)
-        errors = [median - rows["final_reward_p10"], rows["final_reward_p90"] - median]
-        ax.errorbar(rows["form"], median, yerr=errors, fmt="o", capsize=6, ms=7)
+        for position, (_, row) in enumerate(rows.iterrows()):
+            look = palette[row["form"]]
+            median = row["final_reward_median"]
+            errors = [[median - row["final_reward_p10"]], [row["final_reward_p90"] - median]]
+            ax.errorbar(position, median, yerr=errors, fmt=look.marker, color=look.colour,
+                        capsize=4)  # fmt: skip
+        ax.set_xticks(range(len(rows)), rows["form"])
         ax.margins(x=0.3)
-        ax.set(title=f"{name}: reward after the merge round", ylabel="mean reward (median, 10-90)")
+        ax.set(title=name, ylabel="final reward")
+    names = list(pd.unique(table["form"]))
+    handles = [style.handle(palette[name], marker=True, line=False) for name in names]
+    title = (
+        f"point: median final reward of {trial_count(table['trials'])}; bar: 10th-90th percentile"
+    )
+    style.legend_below(fig, handles, names, title)
     return fig
 
 
@@ -168,5 +209,5 @@ def merge_report(directory: str | Path, points: pd.DataFrame) -> list[Path]:
     return [
         out / "outcomes.csv",
         out / "merge.csv",
-        save(merge_figure(table), out / "outcomes.png"),
+        style.save(merge_figure(table), out / "outcomes.png"),
     ]

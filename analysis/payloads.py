@@ -21,6 +21,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import LogFormatter
 
+from analysis import style
 from analysis.markdown import si
 from analysis.sweep import sweep_summary
 
@@ -53,20 +54,24 @@ def _summed(metrics: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
     return metrics[present].fillna(0).sum(axis=1)
 
 
+@style.styled
 def payload_figure(summary: pd.DataFrame, value_label: str) -> Figure:
-    """One panel per problem: each form's median time to target (10th-90th percentile bars) at
-    each swept bandwidth; a form whose median trial never reached the target is marked at the
-    top."""
+    """One panel per problem (two to a row of the page width): each form's median time to target
+    (10th-90th percentile bars) at each swept bandwidth, a bandwidth one look throughout; a form
+    whose median trial never reached the target is marked x at the top."""
     problems = list(dict.fromkeys(summary["problem"]))
-    figure = Figure(figsize=(3.2 * len(problems), 3.0), layout="constrained")
-    axes = figure.subplots(1, len(problems), squeeze=False)[0]
+    rows = -(-len(problems) // 2)
+    figure = style.figure(style.PAGE_IN, rows)
+    axes = figure.subplots(rows, 2, squeeze=False).ravel()
     values = list(dict.fromkeys(summary["value"]))
-    for ax, problem in zip(axes, problems, strict=True):
-        rows = summary[summary["problem"] == problem]
-        forms = list(dict.fromkeys(rows["form"]))
-        width = 0.8 / len(values)
+    palette = style.Palette(si(value) for value in values)
+    for ax, problem in zip(axes, problems, strict=False):
+        rows_of = summary[summary["problem"] == problem]
+        forms = list(dict.fromkeys(rows_of["form"]))
+        width = 0.6 / len(values)
         for k, value in enumerate(values):
-            at = rows[rows["value"] == value].set_index("form").reindex(forms)
+            look = palette[si(value)]
+            at = rows_of[rows_of["value"] == value].set_index("form").reindex(forms)
             x = np.arange(len(forms)) + (k - (len(values) - 1) / 2) * width
             median = at["time_s_median"].to_numpy(dtype=float)
             finite = np.isfinite(median)
@@ -74,26 +79,30 @@ def payload_figure(summary: pd.DataFrame, value_label: str) -> Figure:
             high = at["time_s_p90"].to_numpy(dtype=float)[finite] - median[finite]
             ax.errorbar(
                 x[finite], median[finite], yerr=[low, np.where(np.isfinite(high), high, 0)],
-                fmt="o", capsize=2, color=f"C{k}", label=si(value),
+                fmt=look.marker, capsize=2, color=look.colour, linestyle="none",
             )  # fmt: skip
-            ax.plot(x[~finite], np.full((~finite).sum(), 1.0), "x", color=f"C{k}",
+            ax.plot(x[~finite], np.full((~finite).sum(), 0.97), "x", color=look.colour,
                     transform=ax.get_xaxis_transform())  # fmt: skip
-        ax.set_xticks(range(len(forms)), forms, rotation=30)
-        if not np.isfinite(rows["time_s_median"].to_numpy(dtype=float)).any():
+        ax.set_xticks(range(len(forms)), forms)
+        ax.set_title(problem)
+        if not np.isfinite(rows_of["time_s_median"].to_numpy(dtype=float)).any():
             ax.set_yticks([])
             ax.text(0.5, 0.5, "no median trial\nreached the target", ha="center", va="center",
-                    transform=ax.transAxes, fontsize=8)  # fmt: skip
-            ax.set_title(problem, fontsize=9)
+                    transform=ax.transAxes)  # fmt: skip
             continue
         ax.set_yscale("log")
         ax.yaxis.set_major_formatter(LogFormatter())
         ax.yaxis.set_minor_formatter(LogFormatter(labelOnlyBase=False, minor_thresholds=(1, 0.4)))
-        ax.set_title(problem, fontsize=9)
         ax.set_ylabel("time to target (s)")
-    axes[-1].legend(title=value_label, fontsize=7, title_fontsize=7, loc="upper left",
-                    bbox_to_anchor=(1.0, 1.0))  # fmt: skip
-    figure.suptitle(
-        "median time to target over trials, bars 10th-90th percentile; x: not reached", fontsize=8
+    for ax in axes[len(problems) :]:
+        ax.set_visible(False)
+    trials = int(summary["trials"].max())
+    style.legend_below(
+        figure,
+        [style.handle(palette[si(value)], marker=True, line=False) for value in values],
+        [si(value) for value in values],
+        f"{value_label}; point: median of {trials} trials, bar: 10th to 90th percentile; "
+        "x: the median trial never reached the target",
     )
     return figure
 
@@ -102,10 +111,12 @@ def report(directory: str | Path, points: pd.DataFrame, value_label: str) -> lis
     """Write ``payloads.csv`` (:func:`payload_summary`) and ``payloads.png``
     (:func:`payload_figure`) into the run's ``plots/``; return their paths."""
     import netsim
-    from analysis.plots import save
 
     out = Path(directory) / "plots"
     out.mkdir(parents=True, exist_ok=True)
     summary = payload_summary(netsim.Results(directory).to_pandas(), points)
     summary.to_csv(out / "payloads.csv", index=False)
-    return [save(payload_figure(summary, value_label), out / "payloads.png"), out / "payloads.csv"]
+    return [
+        style.save(payload_figure(summary, value_label), out / "payloads.png"),
+        out / "payloads.csv",
+    ]

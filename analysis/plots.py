@@ -1,13 +1,15 @@
-"""The report's plots (Figs 3.4, 3.5, 4.2-4.11) and reward against simulated time, as PNG files.
+"""The report's plots (Figs 3.4, 3.5, 4.2-4.11) and reward against simulated time.
 
-Figures are built as ``matplotlib.figure.Figure`` objects, without pyplot, so drawing them neither
-needs a display nor changes the caller's matplotlib backend. Every plot draws, per variant, the mean across trials as a line and the 10th-90th percentile band
-across trials as a shaded area (docs/design.md, "Metrics"). Variants keep the order, and so the colour, in
-which they first appear in the results table.
+Every plot draws, per variant, a line and a band across trials by an estimator of
+:mod:`analysis.estimators` (by default the mean and its 95% bootstrap confidence interval), in the
+figure style of :mod:`analysis.style`: each variant one look in every figure of a run, coinciding
+curves drawn in interleaved dashes, the legend below the axes saying what line and band are and
+how many trials they hold, each figure as PNG with a PDF beside it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -15,127 +17,184 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from analysis import style
 from analysis.aggregate import reward_against_time, summarise
+from analysis.estimators import DEFAULT_ESTIMATOR, check_estimator, note
 
-_PANEL_SIZE_IN = (6.4, 4.4)
-_DPI = 120
-_BAND_ALPHA = 0.2
+Curves = list[tuple[str, list[pd.Series]]]
+"""A panel's curves as drawn: each name with its x, centre, low and high."""
 
 
-class _Panel(NamedTuple):
-    """One of the report's per-episode panels."""
+class Panel(NamedTuple):
+    """One panel of a :func:`curves_figure`."""
 
     file_name: str
+    """Its file when drawn alone."""
     title: str
     ylabel: str
     summary: pd.DataFrame
-    """``summarise`` output: variant, episode, mean, p10, p90."""
+    """Its curves: :func:`analysis.aggregate.summarise` or
+    :func:`analysis.aggregate.reward_against_time` output (variant, the x column, trials,
+    centre, low, high)."""
 
 
-def plot_run(df: pd.DataFrame, out_dir: Path, cumulative: bool = False) -> list[Path]:
+def plot_run(
+    df: pd.DataFrame,
+    out_dir: Path,
+    cumulative: bool = False,
+    estimator: str = DEFAULT_ESTIMATOR,
+    variants: Sequence[str] | None = None,
+) -> list[Path]:
     """Write ``reward.png``, ``frequency.png``, ``size.png``, ``reward_vs_time.png`` and
-    ``panels.png`` (the first three side by side, as in the report) into ``out_dir``.
+    ``panels.png`` (the first three side by side, as in the report) into ``out_dir``, each with a
+    PDF of the same name beside it.
 
     ``df`` is a results table (see :mod:`analysis.aggregate`). With ``cumulative`` the reward panel
     shows the cumulative mean reward over episodes instead (the report does so for Frozen Lake).
-    ``out_dir`` is created if needed. Returns the paths written, in the order above.
+    ``estimator`` names the line and band (:mod:`analysis.estimators`). ``variants`` fixes each
+    variant's look by its position (a run's variant order; default: the order in which variants
+    first appear in ``df``). ``out_dir`` is created if needed. Returns the PNG paths written, in
+    the order above.
     """
+    check_estimator(estimator)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    panels = _panels(df, cumulative)
-    written = []
-    for panel in panels:
-        fig = Figure(figsize=_PANEL_SIZE_IN)
-        ax = fig.subplots()
-        _draw_panel(ax, panel)
-        ax.legend()
-        written.append(save(fig, out_dir / panel.file_name))
-    written.append(save(_reward_vs_time_figure(df), out_dir / "reward_vs_time.png"))
-    written.append(save(_panels_figure(panels), out_dir / "panels.png"))
+    palette = style.Palette(variants if variants is not None else pd.unique(df["variant"]))
+    panels = _panels(df, cumulative, estimator)
+    written = [
+        style.save(curves_figure([panel], palette, estimator, style.COLUMN_IN), out_dir / name)
+        for panel, name in zip(panels, (panel.file_name for panel in panels), strict=True)
+    ]
+    written.append(
+        style.save(reward_vs_time_figure(df, palette, estimator), out_dir / "reward_vs_time.png")
+    )
+    written.append(
+        style.save(curves_figure(panels, palette, estimator, style.PAGE_IN), out_dir / "panels.png")
+    )
     return written
 
 
-def _panels(df: pd.DataFrame, cumulative: bool) -> list[_Panel]:
+def reward_vs_time_figure(
+    df: pd.DataFrame, palette: style.Palette, estimator: str = DEFAULT_ESTIMATOR
+) -> Figure:
+    """Reward against simulated time (:func:`analysis.aggregate.reward_against_time`), one column
+    wide, each variant in its ``palette`` look."""
+    panel = Panel(
+        "reward_vs_time.png",
+        "Reward against simulated time",
+        "mean discounted return",
+        reward_against_time(df, estimator=estimator),
+    )
+    return curves_figure([panel], palette, estimator, style.COLUMN_IN, x="time_s")
+
+
+def _panels(df: pd.DataFrame, cumulative: bool, estimator: str) -> list[Panel]:
     """The report's three panels: reward (or cumulative reward), frequency, size."""
     if cumulative:
-        reward = _Panel(
+        reward = Panel(
             "reward.png",
-            "Cumulative mean reward",
+            "Cumulative reward",
             "cumulative mean discounted return",
-            summarise(df, "cumulative_reward"),
+            summarise(df, "cumulative_reward", estimator),
         )
     else:
-        reward = _Panel(
-            "reward.png", "Mean reward", "mean discounted return", summarise(df, "reward")
+        reward = Panel(
+            "reward.png", "Reward", "mean discounted return", summarise(df, "reward", estimator)
         )
     return [
         reward,
-        _Panel(
+        Panel(
             "frequency.png",
-            "Communication frequency",
-            "messages per agent per episode",
-            summarise(df, "frequency"),
+            "Frequency",
+            "messages sent per agent",
+            summarise(df, "frequency", estimator),
         ),
-        _Panel(
+        Panel(
             "size.png",
             "Message size",
-            "payload bytes per agent per episode",
-            summarise(df, "size_bytes"),
+            "payload bytes per agent",
+            summarise(df, "size_bytes", estimator),
         ),
     ]
 
 
-def _draw_panel(ax: Axes, panel: _Panel) -> None:
-    """Draw one per-episode panel onto ``ax``."""
-    draw_bands(ax, panel.summary, x="episode")
-    ax.set(title=panel.title, xlabel="episode", ylabel=panel.ylabel)
-
-
-def draw_bands(ax: Axes, summary: pd.DataFrame, x: str, steps: bool = False) -> None:
-    """Per variant, the ``mean`` column as a line and ``p10``..``p90`` as a band, against ``x``;
-    with ``steps``, each value holds until the next ``x`` (a step function)."""
-    for name, rows in summary.groupby("variant", sort=False):
-        (line,) = ax.plot(
-            rows[x], rows["mean"], label=str(name), drawstyle="steps-post" if steps else "default"
-        )
-        ax.fill_between(
-            rows[x],
-            rows["p10"],
-            rows["p90"],
-            color=line.get_color(),
-            alpha=_BAND_ALPHA,
-            step="post" if steps else None,
-        )
-    ax.grid(alpha=0.3)
-
-
-def _reward_vs_time_figure(df: pd.DataFrame) -> Figure:
-    """Mean reward against simulated time (the network's measure of learning speed)."""
-    fig = Figure(figsize=_PANEL_SIZE_IN)
-    ax = fig.subplots()
-    draw_bands(ax, reward_against_time(df), x="time_s", steps=True)
-    ax.set(
-        title="Mean reward against simulated time",
-        xlabel="simulated time (s)",
-        ylabel="mean discounted return",
-    )
-    ax.legend()
-    return fig
-
-
-def _panels_figure(panels: list[_Panel]) -> Figure:
-    """The three panels side by side with one legend below them."""
-    width_in, height_in = _PANEL_SIZE_IN
-    fig = Figure(figsize=(width_in * len(panels), height_in + 0.6), layout="constrained")
-    axes = fig.subplots(1, len(panels))
+@style.styled
+def curves_figure(
+    panels: Sequence[Panel],
+    palette: style.Palette,
+    estimator: str,
+    width_in: float,
+    x: str = "episode",
+) -> Figure:
+    """The ``panels`` side by side, ``width_in`` wide, against ``x`` (``time_s`` as steps), with
+    one legend below them for all: every variant drawn in any panel, titled with the estimator
+    and the trial counts."""
+    fig = style.figure(width_in)
+    axes = fig.subplots(1, len(panels), squeeze=False)[0]
+    drawn = []
     for ax, panel in zip(axes, panels, strict=True):
-        _draw_panel(ax, panel)
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 6))
+        drawn.append(draw_curves(ax, panel.summary, x, palette, steps=x == "time_s"))
+        ax.set(title=panel.title, ylabel=panel.ylabel)
+        ax.set_xlabel("simulated time (s)" if x == "time_s" else x)
+    trials = pd.concat([panel.summary["trials"] for panel in panels])
+    add_legend(fig, palette, drawn, note(estimator, trials))
     return fig
 
 
-def save(fig: Figure, path: Path) -> Path:
-    """Write ``fig`` to ``path`` as PNG and return ``path``."""
-    fig.savefig(path, dpi=_DPI, bbox_inches="tight")
-    return path
+def draw_curves(
+    ax: Axes,
+    curves: pd.DataFrame,
+    x: str,
+    palette: style.Palette,
+    key: str = "variant",
+    steps: bool = False,
+) -> Curves:
+    """Per ``key`` (in order of first appearance), the ``centre`` column as a line and ``low`` ..
+    ``high`` as a band against ``x``, in the ``palette``'s look; with ``steps`` each value holds
+    until the next ``x``. A curve equal to an earlier one (line and band) is drawn over it in
+    interleaved dashes, without a second band (:func:`analysis.style.coincident`). Returns the
+    curves drawn, each name with its arrays (x, centre, low, high)."""
+    groups = list(curves.groupby(key, sort=False))
+    arrays: Curves = [
+        (str(name), [rows[x], rows["centre"], rows["low"], rows["high"]]) for name, rows in groups
+    ]
+    overlays = style.coincident(arrays)
+    for name, rows in groups:
+        look = palette[str(name)]
+        overlay = overlays.get(str(name))
+        ax.plot(
+            rows[x],
+            rows["centre"],
+            color=look.colour,
+            linestyle=overlay.linestyle(look.linestyle) if overlay else look.linestyle,
+            drawstyle="steps-post" if steps else "default",
+        )
+        if overlay is None or overlay.position == 0:
+            ax.fill_between(
+                rows[x],
+                rows["low"],
+                rows["high"],
+                color=look.colour,
+                alpha=style.BAND_ALPHA,
+                linewidth=0,
+                step="post" if steps else None,
+            )
+    return arrays
+
+
+def add_legend(fig: Figure, palette: style.Palette, drawn: Sequence[Curves], title: str) -> None:
+    """The figure's legend below its axes, titled ``title``: one entry per name drawn in any
+    panel (``drawn``: each panel's :func:`draw_curves`), in its look, dashed if it lies on another
+    curve in some panel, labelled "(= EARLIER)" if it equals an earlier name's curve in every
+    panel (:func:`analysis.style.identical`)."""
+    same = style.identical(drawn)
+    dashed = {
+        name
+        for panel in drawn
+        for name, overlay in style.coincident(panel).items()
+        if overlay.position > 0
+    }
+    names = list(dict.fromkeys(name for panel in drawn for name, _ in panel))
+    handles = [style.handle(palette[name], dashed=name in dashed) for name in names]
+    labels = [f"{name} (= {same[name]})" if name in same else name for name in names]
+    style.legend_below(fig, handles, labels, title)

@@ -87,6 +87,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     plot_parser = commands.add_parser("plot", help="draw the plots of a results directory")
     plot_parser.add_argument("directory", help="a results directory (finished or not)")
+    plot_parser.add_argument(
+        "--estimator",
+        help="what each curve's line and band show across trials: mean-ci (the default: the mean "
+        "and its 95%% bootstrap confidence interval), median-iqr (the median and the 25th-75th "
+        "percentile) or mean-p10-p90 (the mean and the 10th-90th percentile, as the report)",
+    )
 
     status_parser = commands.add_parser(
         "status",
@@ -195,7 +201,7 @@ def _command(args: argparse.Namespace) -> int:
     if args.command in ("run", "sweep"):
         return _run(args)
     if args.command == "plot":
-        return _plot(Results(args.directory))
+        return _plot(Results(args.directory), args.estimator)
     if args.command == "compare":
         return _compare(args)
     if args.command == "status":
@@ -306,9 +312,9 @@ def _script_arguments(args: argparse.Namespace) -> list[str]:
     return arguments
 
 
-def _plot(results: Results) -> int:
+def _plot(results: Results, estimator: str | None = None) -> int:
     _say_if_unfinished(results, "plotting")
-    for plot in results.plot():
+    for plot in results.plot(estimator=estimator):
         print(f"plot:    {plot.resolve()}")
     return 0
 

@@ -106,22 +106,31 @@ class Results:
         """The metrics table: one row per (variant, trial, episode, agent)."""
         return self.table("metrics")
 
-    def plot(self, out: str | Path | None = None) -> list[Path]:
+    def plot(self, out: str | Path | None = None, estimator: str | None = None) -> list[Path]:
         """Draw the report's panels and reward against simulated time into ``out`` (default
         ``plots/`` in the run directory), the reward panel cumulative if the scenario asks for it,
-        and link utilisation over time (``link_load.png``) if the run recorded it; returns the
-        files written."""
+        and link utilisation over time (``link_load.png``) if the run recorded it, each as PNG
+        with a PDF beside it; returns the PNG files written. ``estimator`` names what lines and
+        bands show across trials (:mod:`analysis.estimators`: ``mean-ci``, the default, the mean
+        and its 95% bootstrap confidence interval; ``median-iqr``; ``mean-p10-p90``, the
+        report's); every variant keeps one look in all of them, by its place in the run."""
         # analysis sits above netsim: imported on use
+        from analysis.estimators import DEFAULT_ESTIMATOR, check_estimator
         from analysis.network_plots import link_load_figure
-        from analysis.plots import plot_run, save
+        from analysis.plots import plot_run
+        from analysis.style import save
 
+        estimator = DEFAULT_ESTIMATOR if estimator is None else estimator
+        check_estimator(estimator)
         out_dir = Path(out) if out else self.directory / "plots"
         written = plot_run(
             self.to_pandas(),
             out_dir,
             cumulative=bool(self.config.get("cumulative_reward", False)),
+            estimator=estimator,
+            variants=[variant["name"] for variant in self.config["variants"]],
         )
         if "link_load" in self.tables():
-            load = link_load_figure(self.table("link_load"))
+            load = link_load_figure(self.table("link_load"), estimator=estimator)
             written.append(save(load, out_dir / "link_load.png"))
         return written

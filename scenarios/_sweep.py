@@ -105,9 +105,10 @@ def si(value: float, unit: str) -> str:
 def figures(directory: str | Path, points: pd.DataFrame, value_label: str) -> list[Path]:
     """Draw a finished (or partly finished) sweep's figures into ``directory/plots``: ``sweep.png``
     (time, episodes and bytes to target against the swept value), ``pareto.png`` (final reward
-    against bytes), and ``rankings.csv`` (:func:`analysis.sweep.rankings`); returns their paths."""
+    against bytes), each with a PDF beside it, and ``rankings.csv``
+    (:func:`analysis.sweep.rankings`); returns their paths."""
     from analysis.network_plots import pareto_figure, sweep_figure
-    from analysis.plots import save
+    from analysis.style import Palette, save
     from analysis.sweep import rankings, sweep_summary
     from analysis.targets import final_reward_and_bytes
 
@@ -118,9 +119,10 @@ def figures(directory: str | Path, points: pd.DataFrame, value_label: str) -> li
     ranks = rankings(summary)
     ranks.to_csv(out / "rankings.csv", index=False)
     final = final_reward_and_bytes(metrics).merge(points, on="variant")
+    palette = Palette(points["series"])  # each series one look in both figures
     return [
-        save(sweep_figure(summary, value_label), out / "sweep.png"),
-        save(pareto_figure(final), out / "pareto.png"),
+        save(sweep_figure(summary, value_label, palette), out / "sweep.png"),
+        save(pareto_figure(final, palette), out / "pareto.png"),
         out / "rankings.csv",
     ]
 

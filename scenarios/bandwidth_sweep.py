@@ -40,9 +40,11 @@ def _bandwidth_sweep(name: str, bandwidths: list[float], episodes: int, trials: 
 
 SCENARIO, POINTS = _bandwidth_sweep("bandwidth_sweep", BANDWIDTHS_BPS, episodes=200, trials=10)
 QUICK, QUICK_POINTS = _bandwidth_sweep("bandwidth_sweep_quick", [1e4, 1e9], episodes=30, trials=1)
+VALUE_LABEL = "access link bandwidth (bit/s)"
+"""The swept setting, as the figure's x axis names it."""
 
 if __name__ == "__main__":
     from _sweep import main
 
     SWEEPS = {False: (SCENARIO, POINTS), True: (QUICK, QUICK_POINTS)}
-    sys.exit(main(__file__, sys.argv[1:], SWEEPS, "access link bandwidth (bit/s)"))
+    sys.exit(main(__file__, sys.argv[1:], SWEEPS, VALUE_LABEL))

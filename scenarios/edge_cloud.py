@@ -48,9 +48,11 @@ def _edge_cloud(name: str, backhauls: list[float], episodes: int, trials: int):
 
 SCENARIO, POINTS = _edge_cloud("edge_cloud", BACKHAULS_BPS, episodes=200, trials=5)
 QUICK, QUICK_POINTS = _edge_cloud("edge_cloud_quick", [1e5, 1e9], episodes=30, trials=1)
+VALUE_LABEL = "backhaul bandwidth per edge router (bit/s)"
+"""The swept setting, as the figure's x axis names it."""
 
 if __name__ == "__main__":
     from _sweep import main
 
     SWEEPS = {False: (SCENARIO, POINTS), True: (QUICK, QUICK_POINTS)}
-    sys.exit(main(__file__, sys.argv[1:], SWEEPS, "backhaul bandwidth per edge router (bit/s)"))
+    sys.exit(main(__file__, sys.argv[1:], SWEEPS, VALUE_LABEL))

@@ -24,11 +24,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from scipy import integrate, stats
 
 from algorithms.espc import communication_probability
-from analysis.plots import save
+from analysis import style
 
 N = 50
 NAME = "fig4_1_pcomm"
@@ -72,14 +71,17 @@ def study(samples: int, seed: int, repeats: int) -> tuple[pd.DataFrame, pd.DataF
     return table, pd.DataFrame(spread, columns=["seed", "mse", "max_abs_error"])
 
 
+@style.styled
 def plot(table: pd.DataFrame, path: Path) -> Path:
-    fig = Figure(figsize=(6, 4))  # no pyplot: no display needed, the caller's backend untouched
+    """The Monte Carlo E[p_comm] against m beside m / n, one column wide (PNG and PDF)."""
+    fig = style.figure(style.COLUMN_IN)
     ax = fig.subplots()
-    ax.plot(table.m, table.monte_carlo, color="tab:blue", label="Monte Carlo E[p_comm]")
-    ax.plot(table.m, table.m_over_n, "r:", label="m / n")
-    ax.set(xlabel="m", ylabel="expected probability of communication", title="n = 50")
-    ax.legend()
-    return save(fig, path)
+    (estimate,) = ax.plot(table.m, table.monte_carlo, color=style.COLOURS[0])
+    (exact,) = ax.plot(table.m, table.m_over_n, ":", color=style.COLOURS[1])
+    ax.set(xlabel="m", ylabel="expected probability of communication", title=f"n = {N}")
+    title = f"largest standard error of the Monte Carlo mean: {table.standard_error.max():.2g}"
+    style.legend_below(fig, [estimate, exact], ["Monte Carlo E[p_comm]", "m / n"], title)
+    return style.save(fig, path)
 
 
 def main(argv: Sequence[str]) -> int:

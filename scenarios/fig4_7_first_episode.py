@@ -23,12 +23,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from scipy import stats
 
 from algorithms import ALGORITHMS, Problem
 from algorithms.espc import communication_probability
-from analysis.plots import save
+from analysis import style
 
 N = 50
 NAME = "fig4_7_first_episode"
@@ -70,22 +69,23 @@ def study(repeats: int, seed: int) -> pd.DataFrame:
     )
 
 
+@style.styled
 def plot(table: pd.DataFrame, path: Path) -> Path:
-    fig = Figure(figsize=(6, 4))  # no pyplot: no display needed, the caller's backend untouched
+    """ESPC's p_comm at z = 0 and the measured first-episode frequency against m, beside m / n,
+    one column wide (PNG and PDF)."""
+    fig = style.figure(style.COLUMN_IN)
     ax = fig.subplots()
-    ax.plot(table.m, table.p_comm, color="tab:blue", label="p_comm at z = 0")
-    ax.plot(table.m, table.m / N, "r:", label="m / n")
-    ax.errorbar(
-        table.m,
-        table.measured,
-        yerr=2 * table.standard_error,
-        fmt=".",
-        color="k",
-        label="ESPC agents, first episode (2 s.e.)",
+    (formula,) = ax.plot(table.m, table.p_comm, color=style.COLOURS[0])
+    (exact,) = ax.plot(table.m, table.m / N, ":", color=style.COLOURS[1])
+    measured = ax.errorbar(
+        table.m, table.measured, yerr=2 * table.standard_error, fmt=".", color="black"
     )
-    ax.set(xlabel="m", ylabel="probability of communication", title="first episode, n = 50")
-    ax.legend()
-    return save(fig, path)
+    ax.set(xlabel="m", ylabel="probability of communication", title=f"first episode, n = {N}")
+    labels = ["p_comm at z = 0", "m / n", "ESPC agents, first episode"]
+    style.legend_below(
+        fig, [formula, exact, measured], labels, "bar: 2 standard errors of the measured fraction"
+    )
+    return style.save(fig, path)
 
 
 def main(argv: Sequence[str]) -> int:

@@ -30,9 +30,11 @@ def _latency_sweep(name: str, latencies: list[float], episodes: int, trials: int
 
 SCENARIO, POINTS = _latency_sweep("latency_sweep", LATENCIES_S, episodes=200, trials=5)
 QUICK, QUICK_POINTS = _latency_sweep("latency_sweep_quick", [1e-3, 1.0], episodes=30, trials=1)
+VALUE_LABEL = "access link latency (s)"
+"""The swept setting, as the figure's x axis names it."""
 
 if __name__ == "__main__":
     from _sweep import main
 
     SWEEPS = {False: (SCENARIO, POINTS), True: (QUICK, QUICK_POINTS)}
-    sys.exit(main(__file__, sys.argv[1:], SWEEPS, "access link latency (s)"))
+    sys.exit(main(__file__, sys.argv[1:], SWEEPS, VALUE_LABEL))

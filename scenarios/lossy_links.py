@@ -27,9 +27,11 @@ def _lossy_links(name: str, losses: list[float], episodes: int, trials: int):
 
 SCENARIO, POINTS = _lossy_links("lossy_links", LOSSES, episodes=200, trials=5)
 QUICK, QUICK_POINTS = _lossy_links("lossy_links_quick", [0.001, 0.3], episodes=30, trials=1)
+VALUE_LABEL = "packet loss probability on each access link"
+"""The swept setting, as the figure's x axis names it."""
 
 if __name__ == "__main__":
     from _sweep import main
 
     SWEEPS = {False: (SCENARIO, POINTS), True: (QUICK, QUICK_POINTS)}
-    sys.exit(main(__file__, sys.argv[1:], SWEEPS, "packet loss probability on each access link"))
+    sys.exit(main(__file__, sys.argv[1:], SWEEPS, VALUE_LABEL))

@@ -5,11 +5,12 @@ report, as ``python scenarios/NAME.py`` writes it into its run's ``plots/``); it
 studies' own, copied to ``docs/figures/``. With ``--runs DIR`` (a folder holding the three run
 directories, ``central_vs_decentral``, ``disrupted_links`` and ``final_merge``) the script first
 redraws each run's report and copies the summaries and figures in; without it, it rewrites the
-page from the summaries already stored. ``tests/test_decentralised_page.py`` checks that the page
-is what the stored summaries give.
+page from the summaries already stored, and with ``--figures`` first redraws the figures from
+them. ``tests/test_decentralised_page.py`` checks that the page is what the stored summaries give.
 
     python scenarios/central_vs_decentral.py --out runs/central_vs_decentral   # and the other two
     python scripts/decentralised_page.py --runs runs
+    python scripts/decentralised_page.py --figures    # the figures again, from docs/data
 """
 
 from __future__ import annotations
@@ -61,6 +62,33 @@ def collect(runs: Path) -> None:
             shutil.copyfile(source, target)
         sizes.append(run_size(study, module.SCENARIO, directory))
     pd.DataFrame(sizes).to_csv(DATA / "runs.csv", index=False)
+
+
+def draw_figures() -> None:
+    """Redraw the studies' figures into ``docs/figures/`` (PNG and PDF) from the summaries stored
+    in ``docs/data/decentralised/``: what each study's report draws from its run, drawn from the
+    CSVs the report wrote, so that the figures follow the figure style without the runs."""
+    sys.path.insert(0, str(ROOT / "scenarios"))
+    from analysis.crossover import crossover_figure
+    from analysis.outcomes import merge_figure, outcome_figure
+    from analysis.style import save
+    from netsim.catalog import _import
+
+    def stored(study: str, name: str) -> pd.DataFrame:
+        return pd.read_csv(DATA / study / name)
+
+    value_label = _import(ROOT / "scenarios" / "disrupted_links.py").VALUE_LABEL
+    figures = {
+        "central_vs_decentral": crossover_figure(
+            stored("central_vs_decentral", "central.csv"),
+            stored("central_vs_decentral", "crossover.csv"),
+        ),
+        "disrupted_links": outcome_figure(stored("disrupted_links", "outcomes.csv"), value_label),
+        "final_merge": merge_figure(stored("final_merge", "outcomes.csv")),
+    }
+    for study, figure in figures.items():
+        (name,) = (name for name in STUDIES[study] if name.endswith(".png"))
+        print(f"drew {save(figure, FIGURES / f'{study}_{name}')}")
 
 
 def crossover_section(data: Path) -> str:
@@ -392,9 +420,14 @@ def render(data: Path = DATA) -> str:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=Path, help="the folder holding the three run directories")
+    parser.add_argument(
+        "--figures", action="store_true", help="redraw the figures from the stored summaries"
+    )
     options = parser.parse_args(argv)
     if options.runs is not None:
         collect(options.runs)
+    elif options.figures:
+        draw_figures()
     PAGE.write_text(render())
     print(f"wrote {PAGE}")
     return 0

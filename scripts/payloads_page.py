@@ -2,10 +2,11 @@
 
 The page's every number comes from the CSV summaries in ``docs/data/payloads/`` (each study's
 ``payloads.csv``, as ``python scenarios/NAME.py`` writes it into its run's ``plots/``); its figures
-are the studies' own, copied to ``docs/figures/``. With ``--runs DIR`` (a folder holding the run
+are drawn from the same summaries into ``docs/figures/``. With ``--runs DIR`` (a folder holding the run
 directories ``downlinks`` and ``lossy_codecs``) the script first redraws each run's report and copies the
-summaries and figures in; without it, it rewrites the page from the summaries already stored.
-``tests/test_payloads_page.py`` checks that the page is what the stored summaries give.
+summaries in and draws the figures; ``--figures`` redraws the figures from the stored summaries;
+without either, it rewrites the page from the summaries already stored.
+``tests/test_payloads.py`` checks that the page is what the stored summaries give.
 
     python scenarios/downlinks.py --out runs/downlinks   # and scenarios/lossy_codecs.py
     python scripts/payloads_page.py --runs runs
@@ -45,9 +46,21 @@ def collect(runs: Path) -> None:
         directory = runs / study
         report(directory, module.POINTS, VALUE_LABEL)
         shutil.copyfile(directory / "plots" / "payloads.csv", DATA / f"{study}.csv")
-        shutil.copyfile(directory / "plots" / "payloads.png", FIGURES / f"payloads_{study}.png")
         sizes.append(run_size(study, module.SCENARIO, directory))
     pd.DataFrame(sizes).to_csv(DATA / "runs.csv", index=False)
+
+
+def draw_figures() -> None:
+    """Draw each study's figure into ``docs/figures/`` (PNG and PDF) from its stored summary, as
+    its report draws it from the run."""
+    from analysis.payloads import payload_figure
+    from analysis.style import save
+
+    for study in STUDIES:
+        summary = pd.read_csv(DATA / f"{study}.csv")
+        print(
+            f"drew {save(payload_figure(summary, VALUE_LABEL), FIGURES / f'payloads_{study}.png')}"
+        )
 
 
 def bytes_(value: float) -> str:
@@ -197,9 +210,14 @@ def render(data: Path = DATA) -> str:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=Path, help="the folder holding the two run directories")
+    parser.add_argument(
+        "--figures", action="store_true", help="redraw the figures from the stored summaries"
+    )
     options = parser.parse_args(argv)
     if options.runs is not None:
         collect(options.runs)
+    if options.runs is not None or options.figures:
+        draw_figures()
     PAGE.write_text(render())
     print(f"wrote {PAGE}")
     return 0

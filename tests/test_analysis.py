@@ -96,35 +96,35 @@ def test_per_trial_means_are_the_agent_means(table: pd.DataFrame) -> None:
 def test_summarise_matches_numpy_over_trials(table: pd.DataFrame) -> None:
     for variant, per_trial_rewards in MEAN_REWARD.items():
         expected = np.array(per_trial_rewards)  # trials x episodes
-        got = _summary_of(summarise(table, "reward"), variant)
-        np.testing.assert_allclose(got["mean"], expected.mean(axis=0))
-        np.testing.assert_allclose(got["p10"], np.percentile(expected, 10, axis=0))
-        np.testing.assert_allclose(got["p90"], np.percentile(expected, 90, axis=0))
+        got = _summary_of(summarise(table, "reward", "mean-p10-p90"), variant)
+        np.testing.assert_allclose(got["centre"], expected.mean(axis=0))
+        np.testing.assert_allclose(got["low"], np.percentile(expected, 10, axis=0))
+        np.testing.assert_allclose(got["high"], np.percentile(expected, 90, axis=0))
 
 
 def test_summarise_percentiles_interpolate_linearly(table: pd.DataFrame) -> None:
     # zeta, episode 3: trials give 4, 9, 8 -> sorted 4, 8, 9; p10 at rank 0.2, p90 at rank 1.8
-    got = _summary_of(summarise(table, "reward"), "zeta").loc[3]
-    assert got["mean"] == pytest.approx(7.0)
-    assert got["p10"] == pytest.approx(4.8)
-    assert got["p90"] == pytest.approx(8.8)
+    got = _summary_of(summarise(table, "reward", "mean-p10-p90"), "zeta").loc[3]
+    assert got["centre"] == pytest.approx(7.0)
+    assert got["low"] == pytest.approx(4.8)
+    assert got["high"] == pytest.approx(8.8)
 
 
 def test_summarise_frequency_and_size(table: pd.DataFrame) -> None:
     # episode 0: trials 0, 2 have both agents sending, trial 1 only agent 0
-    frequency = _summary_of(summarise(table, "frequency"), "alpha").loc[0]
-    assert frequency["mean"] == pytest.approx((1.0 + 0.5 + 1.0) / 3)
-    size = _summary_of(summarise(table, "size_bytes"), "alpha").loc[0]
-    assert size["mean"] == pytest.approx((100.0 + 100.0 + 300.0) / 3)
-    assert size["p10"] == pytest.approx(100.0)
-    assert size["p90"] == pytest.approx(np.percentile([100.0, 100.0, 300.0], 90))
+    frequency = _summary_of(summarise(table, "frequency", "mean-p10-p90"), "alpha").loc[0]
+    assert frequency["centre"] == pytest.approx((1.0 + 0.5 + 1.0) / 3)
+    size = _summary_of(summarise(table, "size_bytes", "mean-p10-p90"), "alpha").loc[0]
+    assert size["centre"] == pytest.approx((100.0 + 100.0 + 300.0) / 3)
+    assert size["low"] == pytest.approx(100.0)
+    assert size["high"] == pytest.approx(np.percentile([100.0, 100.0, 300.0], 90))
 
 
 def test_cumulative_reward_is_the_running_sum_per_trial(table: pd.DataFrame) -> None:
     # zeta running sums: [1, 3, 6, 10], [3, 8, 15, 24], [2, 4, 6, 14]
-    got = _summary_of(summarise(table, "cumulative_reward"), "zeta")
-    np.testing.assert_allclose(got["mean"], [2.0, 5.0, 9.0, 16.0])
-    assert got.loc[3, "p90"] == pytest.approx(np.percentile([10.0, 24.0, 14.0], 90))
+    got = _summary_of(summarise(table, "cumulative_reward", "mean-p10-p90"), "zeta")
+    np.testing.assert_allclose(got["centre"], [2.0, 5.0, 9.0, 16.0])
+    assert got.loc[3, "high"] == pytest.approx(np.percentile([10.0, 24.0, 14.0], 90))
 
 
 def test_unknown_metric_is_refused(table: pd.DataFrame) -> None:
@@ -134,32 +134,32 @@ def test_unknown_metric_is_refused(table: pd.DataFrame) -> None:
 
 def test_variants_keep_their_order_of_first_appearance(table: pd.DataFrame) -> None:
     assert list(per_trial(table)["variant"].unique()) == ["zeta", "alpha"]
-    assert list(summarise(table, "reward")["variant"].unique()) == ["zeta", "alpha"]
+    assert list(summarise(table, "reward", "mean-p10-p90")["variant"].unique()) == ["zeta", "alpha"]
     assert list(reward_against_time(table, points=5)["variant"].unique()) == ["zeta", "alpha"]
 
 
 def test_reward_against_time_is_the_latest_finished_round(table: pd.DataFrame) -> None:
     # zeta rounds end at [1, 2, 3, 4], [2, 4, 6, 8], [1.5, 3, 4.5, 6]: grid 0..8 in steps of 1
-    curve = reward_against_time(table, points=9)
+    curve = reward_against_time(table, points=9, estimator="mean-p10-p90")
     zeta = curve[curve["variant"] == "zeta"].set_index("time_s")
     np.testing.assert_allclose(zeta.index, np.arange(0.0, 9.0, 1.0))
     # before trial 1's first round ends at 2 s, not every trial has a reward
-    assert zeta.loc[[0.0, 1.0], ["mean", "p10", "p90"]].isna().all().all()
-    assert zeta.loc[2.0, "mean"] == pytest.approx((2.0 + 3.0 + 2.0) / 3)
-    assert zeta.loc[3.0, "mean"] == pytest.approx((3.0 + 3.0 + 2.0) / 3)
+    assert zeta.loc[[0.0, 1.0], ["centre", "low", "high"]].isna().all().all()
+    assert zeta.loc[2.0, "centre"] == pytest.approx((2.0 + 3.0 + 2.0) / 3)
+    assert zeta.loc[3.0, "centre"] == pytest.approx((3.0 + 3.0 + 2.0) / 3)
     # trial 0 finished at 4 s and keeps its last reward; the grid runs to the slowest trial's end
-    assert zeta.loc[5.0, "mean"] == pytest.approx((4.0 + 5.0 + 2.0) / 3)
+    assert zeta.loc[5.0, "centre"] == pytest.approx((4.0 + 5.0 + 2.0) / 3)
     at_end = [4.0, 9.0, 8.0]
-    assert zeta.loc[8.0, "mean"] == pytest.approx(np.mean(at_end))
-    assert zeta.loc[8.0, "p10"] == pytest.approx(np.percentile(at_end, 10))
-    assert zeta.loc[8.0, "p90"] == pytest.approx(np.percentile(at_end, 90))
+    assert zeta.loc[8.0, "centre"] == pytest.approx(np.mean(at_end))
+    assert zeta.loc[8.0, "low"] == pytest.approx(np.percentile(at_end, 10))
+    assert zeta.loc[8.0, "high"] == pytest.approx(np.percentile(at_end, 90))
 
 
 def test_reward_against_time_grid_is_per_variant(table: pd.DataFrame) -> None:
-    curve = reward_against_time(table, points=9)
+    curve = reward_against_time(table, points=9, estimator="mean-p10-p90")
     alpha = curve[curve["variant"] == "alpha"].set_index("time_s")
     np.testing.assert_allclose(alpha.index, np.arange(0.0, 90.0, 10.0))
-    assert alpha.loc[20.0, "mean"] == pytest.approx((0.0 + 10.0 - 1.0) / 3)
+    assert alpha.loc[20.0, "centre"] == pytest.approx((0.0 + 10.0 - 1.0) / 3)
 
 
 @pytest.mark.parametrize("cumulative", [False, True])
@@ -177,13 +177,15 @@ def test_plot_run_writes_five_non_empty_pngs(
 
 def test_reward_against_time_on_a_common_grid(table: pd.DataFrame) -> None:
     # alpha rounds end at [10, 20, 30, 40], [20, 40, 60, 80], [15, 30, 45, 60]
-    curve = reward_against_time(table, time_s=np.array([0.0, 5.0, 10.0, 40.0]))
+    curve = reward_against_time(
+        table, time_s=np.array([0.0, 5.0, 10.0, 40.0]), estimator="mean-p10-p90"
+    )
     zeta = curve[curve["variant"] == "zeta"].set_index("time_s")
     alpha = curve[curve["variant"] == "alpha"].set_index("time_s")
     np.testing.assert_allclose(alpha.index, zeta.index)
-    assert zeta.loc[5.0, "mean"] == pytest.approx((4.0 + 5.0 + 2.0) / 3)
-    assert np.isnan(alpha.loc[10.0, "mean"])  # trials 1 and 2 have not finished a round
-    assert alpha.loc[40.0, "mean"] == pytest.approx((0.0 + 20.0 - 2.0) / 3)
+    assert zeta.loc[5.0, "centre"] == pytest.approx((4.0 + 5.0 + 2.0) / 3)
+    assert np.isnan(alpha.loc[10.0, "centre"])  # trials 1 and 2 have not finished a round
+    assert alpha.loc[40.0, "centre"] == pytest.approx((0.0 + 20.0 - 2.0) / 3)
 
 
 def _round_bytes(trial: int, episode: int) -> int:

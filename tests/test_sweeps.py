@@ -218,8 +218,12 @@ def test_plot_draws_a_stored_run_and_names_a_directory_that_is_not_one(tmp_path,
     quiet_run(small_scenario(trials=1), tmp_path / "run", backend="serial")
     assert netsim.cli.main(["plot", str(tmp_path / "run")]) == 0
     assert (tmp_path / "run" / "plots" / "panels.png").stat().st_size > 0
+    assert (tmp_path / "run" / "plots" / "panels.pdf").stat().st_size > 0
     assert netsim.cli.main(["plot", str(tmp_path)]) == 2
     assert f"{tmp_path} holds no manifest.json: not a netsim run" in capsys.readouterr().err
+    assert netsim.cli.main(["plot", str(tmp_path / "run"), "--estimator", "median-iqr"]) == 0
+    assert netsim.cli.main(["plot", str(tmp_path / "run"), "--estimator", "mean-sd"]) == 2
+    assert "netsim: error: estimator 'mean-sd' is unknown" in capsys.readouterr().err
 
 
 def test_compare_prints_window_means_and_a_paired_comparison(tmp_path, capsys):
