@@ -25,10 +25,12 @@ import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from algorithms.registry import unknown_name_message
-from netsim.config import load_config
-from netsim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from netsim.scenario import Scenario
 
 SUFFIXES = (".py", ".toml")
 
@@ -85,6 +87,9 @@ def find_scenario(name_or_path: str) -> Path:
 def load_scenario(name_or_path: str, *, quick: bool = False) -> Scenario:
     """The scenario a scenario file defines: a TOML config, or a Python file's ``SCENARIO`` (its
     ``QUICK`` when ``quick``)."""
+    from netsim.config import load_config
+    from netsim.scenario import Scenario
+
     path = find_scenario(name_or_path)
     if path.suffix == ".toml":
         if quick:
@@ -108,6 +113,8 @@ def load_scenario(name_or_path: str, *, quick: bool = False) -> Scenario:
 def load_script(name_or_path: str) -> Script | None:
     """The ``main`` of a script scenario (a Python file with ``main`` and no ``SCENARIO``), or
     None for a scenario that simulates."""
+    from netsim.scenario import Scenario
+
     path = find_scenario(name_or_path)
     if path.suffix != ".py":
         return None

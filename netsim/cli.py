@@ -10,41 +10,88 @@ are one line each, ``netsim: warning: ...``."""
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import errno
-import inspect
 import re
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from algorithms import ALGORITHMS
 from netsim.bench import SUITES as BENCH_SUITES
-from netsim.builders import TOPOLOGIES
-from netsim.catalog import find_scenario, load_scenario, load_script, scenario_names
-from netsim.executors import EXECUTORS, WorkerLost
-from netsim.lock import RunLocked
-from netsim.network import MODELS
-from netsim.patterns import PATTERNS
-from netsim.patterns.gossip import COMMUNICATION_GRAPHS, MIXING
-from netsim.results import Results
-from netsim.runner import run
-from netsim.store import DamagedRun, RunStore
+from netsim.executors import EXECUTORS
+
+if TYPE_CHECKING:
+    from netsim.results import Results
+
+# Each command imports what it works with when it runs (PyTorch, pandas, Matplotlib, SciPy take
+# seconds to load), so that ``netsim --help`` and ``netsim list`` answer at once.
+
+Command = Callable[[argparse.Namespace], int]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line ``argv`` (default ``sys.argv[1:]``); the exit status (module
+    docstring)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "compare" and args.rise is None:
+        alone = [flag for flag in ("lag", "flat") if getattr(args, flag) is not None]
+        if alone:
+            parser.error(f"--{' and --'.join(alone)} only apply with --rise")
+    command: Command = args.handler
+    with warnings.catch_warnings():
+        warnings.showwarning = _warn
+        try:
+            return command(args)
+        except KeyboardInterrupt:
+            print("netsim: interrupted", file=sys.stderr)
+            return 130
+        except Exception as error:
+            explained = _explained(error)
+            if explained is None:
+                raise
+            status, message = explained
+            print(f"netsim: error: {message}", file=sys.stderr)
+            return status
+
+
+def _explained(error: Exception) -> tuple[int, str] | None:
+    """The exit status and one-line message of a fault netsim explains to a user; None for one
+    it does not (a bug, shown with its traceback)."""
+    from netsim.executors import WorkerLost
+    from netsim.lock import RunLocked
+    from netsim.store import DamagedRun
+
+    if isinstance(error, RunLocked | DamagedRun | WorkerLost):
+        return 1, str(error)
+    if isinstance(error, OSError):
+        if error.errno is None:  # raised by netsim with its own message
+            return 2, str(error.args[0])
+        return 1, _os_fault(error)
+    if isinstance(error, ValueError | KeyError):
+        return 2, str(error.args[0])
+    return None
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="netsim", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+    for add in (_add_run, _add_plot, _add_status, _add_verify, _add_compare, _add_list, _add_bench):
+        add(commands)
+    return parser
 
+
+def _add_run(commands: argparse._SubParsersAction) -> None:
     run_parser = commands.add_parser(
         "run",
         aliases=["sweep"],
         help="run a scenario or sweep (a .py or .toml file, or the name of one in scenarios/)",
         description="Run every unfinished trial; rerun the same command to resume an interrupted run.",
     )
+    run_parser.set_defaults(handler=_run)
     run_parser.add_argument("scenario", help="a scenario or sweep file, or a name in scenarios/")
     run_parser.add_argument("--trials", type=_positive, help="trials per variant")
     run_parser.add_argument("--episodes", type=_positive, help="episodes per trial")
@@ -85,28 +132,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         "finish and are stored, and the same command resumes",
     )
 
+
+def _add_plot(commands: argparse._SubParsersAction) -> None:
     plot_parser = commands.add_parser("plot", help="draw the plots of a results directory")
+    plot_parser.set_defaults(handler=lambda args: _plot(_results(args.directory)))
     plot_parser.add_argument("directory", help="a results directory (finished or not)")
 
+
+def _add_status(commands: argparse._SubParsersAction) -> None:
     status_parser = commands.add_parser(
         "status",
         help="how far a run directory has got: trials finished per variant, what a trial took, "
         "the computing left, and the trials an interrupted run left under way",
     )
+    status_parser.set_defaults(handler=lambda args: _status(_results(args.directory)))
     status_parser.add_argument("directory", help="a results directory (finished or not)")
 
+
+def _add_verify(commands: argparse._SubParsersAction) -> None:
     verify_parser = commands.add_parser(
         "verify",
         help="check every part of a run directory against its record; exit 0 if whole, 1 saying "
         "what is wrong",
     )
+    verify_parser.set_defaults(handler=lambda args: _verify(args.directory))
     verify_parser.add_argument("directory", help="a results directory (finished or not)")
 
+
+def _add_compare(commands: argparse._SubParsersAction) -> None:
     compare_parser = commands.add_parser(
         "compare",
         help="compare the variants of a results directory over windows of episodes, and trial "
         "by trial against a baseline",
     )
+    compare_parser.set_defaults(handler=_compare)
     compare_parser.add_argument("directory", help="a results directory (finished or not)")
     compare_parser.add_argument(
         "--windows",
@@ -135,10 +194,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="--rise: a flat round's largest change (default 1)",
     )
 
-    commands.add_parser(
+
+def _add_list(commands: argparse._SubParsersAction) -> None:
+    list_parser = commands.add_parser(
         "list", help="list algorithms, network models, environments, topologies and scenarios"
     )
+    list_parser.set_defaults(handler=lambda args: _list())
 
+
+def _add_bench(commands: argparse._SubParsersAction) -> None:
     bench_parser = commands.add_parser(
         "bench",
         help="the benchmark suite: the simulator against bare and naive loops (learning), each "
@@ -146,6 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "three; "
         "or MuJoCo Ant's rollouts (rollout), or an Ant-v5 step against the raw physics (ant)",
     )
+    bench_parser.set_defaults(handler=_bench)
     bench_parser.add_argument("suite", nargs="?", choices=BENCH_SUITES, default="all")
     bench_parser.add_argument("--repeats", type=_positive, help="timed runs of each contender")
     bench_parser.add_argument(
@@ -164,47 +229,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     bench_parser.add_argument("--rounds", type=_positive, help="scale: rounds (default 10)")
 
-    args = parser.parse_args(argv)
-    if args.command == "compare" and args.rise is None:
-        alone = [flag for flag in ("lag", "flat") if getattr(args, flag) is not None]
-        if alone:
-            parser.error(f"--{' and --'.join(alone)} only apply with --rise")
-    with warnings.catch_warnings():
-        warnings.showwarning = _warn
-        try:
-            return _command(args)
-        except KeyboardInterrupt:
-            stored = " (the trials finished so far are stored)" if args.command != "bench" else ""
-            print(f"netsim: interrupted{stored}", file=sys.stderr)
-            return 130
-        except (RunLocked, DamagedRun, WorkerLost) as error:
-            print(f"netsim: error: {error}", file=sys.stderr)
-            return 1
-        except OSError as error:
-            if error.errno is None:  # raised by netsim with its own message
-                print(f"netsim: error: {error.args[0]}", file=sys.stderr)
-                return 2
-            print(f"netsim: error: {_os_fault(error)}", file=sys.stderr)
-            return 1
-        except (ValueError, KeyError) as error:
-            print(f"netsim: error: {error.args[0]}", file=sys.stderr)
-            return 2
 
+def _results(directory: str) -> Results:
+    from netsim.results import Results
 
-def _command(args: argparse.Namespace) -> int:
-    if args.command in ("run", "sweep"):
-        return _run(args)
-    if args.command == "plot":
-        return _plot(Results(args.directory))
-    if args.command == "compare":
-        return _compare(args)
-    if args.command == "status":
-        return _status(Results(args.directory))
-    if args.command == "verify":
-        return _verify(args.directory)
-    if args.command == "list":
-        return _list()
-    return _bench(args)
+    return Results(directory)
 
 
 def _warn(message: Warning | str, *_: object, **__: object) -> None:
@@ -252,6 +281,9 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from netsim.catalog import load_scenario, load_script
+    from netsim.runner import run
+
     script = load_script(args.scenario)
     if script is not None:
         return script(_script_arguments(args))
@@ -289,7 +321,7 @@ def _script_arguments(args: argparse.Namespace) -> list[str]:
     given = {
         name: value
         for name, value in vars(args).items()
-        if name not in ("command", "scenario") and value not in (None, False)
+        if name not in ("command", "handler", "scenario") and value not in (None, False)
     }
     if given.get("backend") == "processes":
         del given["backend"]  # the default, not asked for
@@ -319,6 +351,8 @@ def _say_if_unfinished(results: Results, doing: str) -> None:
 
 
 def _verify(directory: str) -> int:
+    from netsim.store import RunStore
+
     store = RunStore(directory)
     problems = store.verify()
     finished, trials = len(store.finished()), len(store.units())
@@ -370,7 +404,7 @@ def _compare(args: argparse.Namespace) -> int:
     from analysis import frequency_against_rise, paired_comparison, window_means
     from analysis.compare import FLAT_CHANGE, RISE_LAG
 
-    results = Results(args.directory)
+    results = _results(args.directory)
     _say_if_unfinished(results, "comparing")
     table = results.to_pandas()
     edges = np.linspace(0, table["episode"].max() + 1, 5).astype(int)
@@ -397,44 +431,11 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _list() -> int:
-    print("algorithms (sides: central, peers):")
-    for name in ALGORITHMS.names():
-        algorithm = ALGORITHMS[name]
-        print(f"  {name:<20} {algorithm.summary} [{', '.join(algorithm.sides)}]")
-    print("communication patterns (pattern = { name = NAME, ... }):")
-    for name, pattern in PATTERNS.items():
-        fields = ", ".join(
-            f"{field.name}={field.default!r}" for field in dataclasses.fields(pattern.settings_type)
-        )
-        print(f"  {name:<20} {pattern.side} side; {pattern.settings_type.__name__}({fields})")
-    print(f"  communication graphs (gossip): {', '.join(COMMUNICATION_GRAPHS)}")
-    print(f"  mixing rules (gossip): {', '.join(MIXING)}")
-    print("network models:")
-    for name, model in sorted(MODELS.items()):
-        print(f"  {name:<20} {(model.__doc__ or '').strip().splitlines()[0]}")
-    print("environments:")
-    for env_id in environments():
-        print(f"  {env_id}")
-    print("topologies (config files: topology = { builder = NAME, ... }):")
-    for name, builder in TOPOLOGIES.items():
-        signature = inspect.signature(builder).replace(return_annotation=inspect.Signature.empty)
-        print(f"  {name}{signature}".replace("'", ""))
-    print("  or any networkx graph: nodes with role learner/agent/router; edges with")
-    print("  bandwidth_bps and latency_s, optional loss and outages [(start_s, end_s), ...]")
-    print("scenarios:")
-    for name in scenario_names():
-        print(f"  {name:<20} {find_scenario(name)}")
+    from netsim.listing import lines
+
+    for line in lines():
+        print(line)
     return 0
-
-
-def environments() -> list[str]:
-    """The Gymnasium ids netsim is built and tested for, and every registered ``netsim/`` one."""
-    import gymnasium as gym
-
-    return [
-        "CartPole-v1",
-        *sorted(env_id for env_id in gym.registry if env_id.startswith("netsim/")),
-    ]
 
 
 def _windows(text: str) -> tuple[tuple[int, int], ...]:

@@ -1,0 +1,97 @@
+"""The ``netsim`` command's first hour: help and the listing answer at once, the listing tells every
+setting, and what it lists is what the code runs."""
+
+import ast
+import dataclasses
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import netsim
+import netsim.cli
+from algorithms import ALGORITHMS
+from netsim.listing import algorithm_entries, settings_of
+from netsim.patterns import PATTERNS
+
+HEAVY = ("torch", "pandas", "matplotlib", "gymnasium", "scipy", "pyarrow", "ray", "mujoco")
+
+STARTUP = textwrap.dedent(
+    """
+    import contextlib, io, json, sys, time
+    started = time.perf_counter()
+    import netsim.cli
+    imported_s = time.perf_counter() - started
+    with contextlib.redirect_stdout(io.StringIO()):
+        try:
+            netsim.cli.main(["--help"])
+        except SystemExit:
+            pass
+        after_help = sorted(sys.modules)
+        netsim.cli.main(["list"])
+    print(json.dumps({"imported_s": imported_s, "after_help": after_help,
+                      "after_list": sorted(sys.modules)}))
+    """
+)
+
+
+def test_help_and_list_load_no_heavy_library():
+    done = subprocess.run(
+        [sys.executable, "-c", STARTUP], capture_output=True, text=True, check=True
+    )
+    loaded = json.loads(done.stdout)
+    print(f"\nimport netsim.cli took {loaded['imported_s'] * 1000:.0f} ms")  # a benchmark print
+    for moment in ("after_help", "after_list"):
+        heavy = {name.split(".")[0] for name in loaded[moment]} & set(HEAVY)
+        assert heavy == set(), f"{moment}: {sorted(heavy)}"
+
+
+def test_every_public_name_of_netsim_is_there_when_asked_for():
+    for name in netsim.__all__:
+        assert getattr(netsim, name) is not None
+    assert set(netsim.__all__) <= set(dir(netsim))
+    with pytest.raises(AttributeError, match="no attribute 'Scenaro'"):
+        netsim.Scenaro  # noqa: B018
+
+
+def test_the_listed_algorithms_are_the_registered_ones_with_their_settings():
+    entries = algorithm_entries()
+    assert [entry.name for entry in entries] == ALGORITHMS.names()
+    for entry in entries:
+        algorithm = ALGORITHMS[entry.name]
+        assert entry.summary == algorithm.summary
+        assert entry.sides == algorithm.sides
+        assert entry.config == algorithm.config_type.__name__
+        _assert_settings_are_the_dataclass(entry.settings, algorithm.config_type)
+
+
+@pytest.mark.parametrize("pattern", list(PATTERNS))
+def test_the_listed_pattern_settings_are_the_dataclass(pattern):
+    settings = PATTERNS[pattern].settings_type
+    _assert_settings_are_the_dataclass(
+        settings_of(settings.__module__, settings.__name__), settings
+    )
+
+
+def _assert_settings_are_the_dataclass(settings, config_type):
+    fields = [field for field in dataclasses.fields(config_type) if field.init]
+    assert [setting.name for setting in settings] == [field.name for field in fields]
+    for setting, field in zip(settings, fields, strict=True):
+        default = (
+            field.default_factory()
+            if field.default_factory is not dataclasses.MISSING
+            else field.default
+        )
+        assert ast.literal_eval(setting.default) == default, setting
+        assert setting.meaning, f"{config_type.__name__}.{setting.name} has no docstring"
+
+
+def test_list_shows_each_algorithms_settings_with_defaults_and_meanings(capsys):
+    assert netsim.cli.main(["list"]) == 0
+    listing = capsys.readouterr().out
+    espc = listing[listing.index("  espc ") : listing.index("communication patterns")]
+    assert "m = 25" in espc and "Expected number of agents that report each episode" in espc
+    assert "sigma = 0.05" in espc  # ES's settings, inherited
+    assert "tau = 1" in listing and "Averaging period" in listing  # gossip's
