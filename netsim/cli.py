@@ -339,6 +339,9 @@ def _script_arguments(args: argparse.Namespace) -> list[str]:
 
 
 def _plot(results: Results) -> int:
+    if not results.store.finished():
+        print(f"{results.directory}: no trial has finished yet; nothing to plot")
+        return 0
     _say_if_unfinished(results, "plotting")
     for plot in results.plot():
         print(f"plot:    {plot.resolve()}")
@@ -379,25 +382,46 @@ def _status(results: Results) -> int:
     finished, trials = progress["finished"].sum(), progress["trials"].sum()
     print(f"{results.directory}: {finished} of {trials} trials finished")
     shown = progress[["variant", "finished", "trials"]].assign(
-        minutes_per_trial=progress["wall_s_per_trial"] / 60,
-        minutes_left=progress["remaining_wall_s"] / 60,
+        per_trial=progress["wall_s_per_trial"].map(_spell_seconds),
+        left=progress["remaining_wall_s"].map(_spell_seconds),
     )
-    print(shown.to_string(index=False, float_format=lambda value: f"{value:.1f}"))
-    hours = progress["remaining_wall_s"].sum(skipna=False) / 3600
-    if finished < trials and np.isnan(hours):
-        print("left: unknown (no finished trial recorded what it took)")
-    elif finished < trials:
-        print(
-            f"left: about {hours:.1f} h of trial time (one core each), from the finished trials' "
-            "wall times less what the journals hold; divide by the workers that run it"
-        )
+    print(shown.to_string(index=False))
+    print(_left(progress["remaining_wall_s"].sum(skipna=False), finished, trials))
     if len(under_way):
         print("under way (batches kept in their rollout journals, replayed when run again):")
         shown = under_way[["variant", "trial", "batches_kept"]].assign(
-            minutes_kept=under_way["wall_s_kept"] / 60
+            computed=under_way["wall_s_kept"].map(_spell_seconds)
         )
-        print(shown.to_string(index=False, float_format=lambda value: f"{value:.1f}"))
+        print(shown.to_string(index=False))
     return 0
+
+
+def _left(remaining_s: float, finished: int, trials: int) -> str:
+    """What is left of a run, in words: the estimate, or why there is none."""
+    if finished == trials:
+        return "left: nothing; every trial has finished"
+    if np.isnan(remaining_s):
+        return (
+            f"left: {trials - finished} trials; no estimate of their time yet, as no finished "
+            "trial recorded what it took (ask again once one has finished)"
+        )
+    return (
+        f"left: about {_spell_seconds(remaining_s)} of trial time (one core each), from the "
+        "finished trials' wall times less what the journals hold; divide by the workers that "
+        "run it"
+    )
+
+
+def _spell_seconds(seconds: float) -> str:
+    """``seconds`` in the unit a reader takes in at once: ``40 s``, ``12 min``, ``3.2 h``; ``-``
+    when not known."""
+    if np.isnan(seconds):
+        return "-"
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 def _compare(args: argparse.Namespace) -> int:

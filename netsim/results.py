@@ -110,7 +110,9 @@ class Results:
         """Draw the report's panels and reward against simulated time into ``out`` (default
         ``plots/`` in the run directory), the reward panel cumulative if the scenario asks for it,
         and link utilisation over time (``link_load.png``) if the run recorded it; returns the
-        files written."""
+        files written (none while no trial has finished)."""
+        if not self.store.finished():
+            return []
         # analysis sits above netsim: imported on use
         from analysis.network_plots import link_load_figure
         from analysis.plots import plot_run, save

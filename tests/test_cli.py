@@ -4,6 +4,7 @@ setting, and what it lists is what the code runs."""
 import ast
 import dataclasses
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -95,3 +96,36 @@ def test_list_shows_each_algorithms_settings_with_defaults_and_meanings(capsys):
     assert "m = 25" in espc and "Expected number of agents that report each episode" in espc
     assert "sigma = 0.05" in espc  # ES's settings, inherited
     assert "tau = 1" in listing and "Averaging period" in listing  # gossip's
+
+
+def tiny_scenario(trials: int = 2) -> netsim.Scenario:
+    network = netsim.star(2, bandwidth_bps=1e6)
+    variants = [
+        netsim.Variant("es", "es", network),
+        netsim.Variant("espc", "espc", network, config={"m": 1}),
+    ]
+    return netsim.Scenario("tiny", variants, episodes=4, trials=trials, seed=0)
+
+
+def test_status_says_why_there_is_no_estimate_before_any_trial_has_finished(tmp_path, capsys):
+    out = tmp_path / "run"
+    netsim.run(tiny_scenario(), out, backend="serial", progress=False, stop_starting_after_s=1e-9)
+    assert netsim.cli.main(["status", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "0 of 4 trials finished" in printed
+    assert "left: 4 trials; no estimate of their time yet" in printed
+    assert netsim.cli.main(["plot", str(out)]) == 0
+    assert "no trial has finished yet; nothing to plot" in capsys.readouterr().out
+
+
+def test_status_spells_a_short_estimate_in_seconds_not_as_zero_hours(tmp_path, capsys):
+    netsim.run(tiny_scenario(trials=1), tmp_path / "one", backend="serial", progress=False)
+    out = tmp_path / "run"  # trial 0 of each variant taken from the first run, trial 1 left
+    netsim.run(
+        tiny_scenario(), out, backend="serial", progress=False, plots=False,
+        reuse=[tmp_path / "one"], stop_starting_after_s=1e-9,
+    )  # fmt: skip
+    assert netsim.cli.main(["status", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "2 of 4 trials finished" in printed
+    assert re.search(r"left: about \d+ s of trial time", printed), printed
