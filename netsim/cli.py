@@ -15,6 +15,7 @@ import re
 import sys
 import warnings
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,12 +25,15 @@ from netsim.bench import SUITES as BENCH_SUITES
 from netsim.executors import EXECUTORS
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from netsim.results import Results
 
 # Each command imports what it works with when it runs (PyTorch, pandas, Matplotlib, SciPy take
 # seconds to load), so that ``netsim --help`` and ``netsim list`` answer at once.
 
 Command = Callable[[argparse.Namespace], int]
+Windows = tuple[tuple[float, float], ...]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -162,15 +166,23 @@ def _add_verify(commands: argparse._SubParsersAction) -> None:
 def _add_compare(commands: argparse._SubParsersAction) -> None:
     compare_parser = commands.add_parser(
         "compare",
-        help="compare the variants of a results directory over windows of episodes, and trial "
-        "by trial against a baseline",
+        help="compare the variants of a results directory over windows of episodes or of "
+        "simulated time, and trial by trial against a baseline",
     )
     compare_parser.set_defaults(handler=_compare)
     compare_parser.add_argument("directory", help="a results directory (finished or not)")
     compare_parser.add_argument(
+        "--by",
+        choices=["episode", "time"],
+        default="episode",
+        help="window the run by episode (the default) or by simulated seconds: a round counts "
+        "in the window its learner's round ended in",
+    )
+    compare_parser.add_argument(
         "--windows",
         type=_windows,
-        help="episode windows, e.g. 0-9,10-49,50-199 (default: the run's episodes in quarters)",
+        help="episode windows, e.g. 0-9,10-49,50-199 (inclusive), or with --by time seconds, "
+        "e.g. 0-30,30-120 (after FIRST, up to LAST) (default: the run in quarters)",
     )
     compare_parser.add_argument("--baseline", help="the variant to pair every other one against")
     compare_parser.add_argument(
@@ -425,16 +437,18 @@ def _spell_seconds(seconds: float) -> str:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from analysis import frequency_against_rise, paired_comparison, window_means
+    from analysis import frequency_against_rise, paired_comparison
     from analysis.compare import FLAT_CHANGE, RISE_LAG
 
     results = _results(args.directory)
     _say_if_unfinished(results, "comparing")
     table = results.to_pandas()
-    edges = np.linspace(0, table["episode"].max() + 1, 5).astype(int)
-    quarters = [(int(a), int(b) - 1) for a, b in zip(edges[:-1], edges[1:], strict=True) if b > a]
-    windows = window_means(table, args.windows or quarters)
-    print(windows.round(4).to_string(index=False))
+    windows = (
+        _time_windows(table, args.windows)
+        if args.by == "time"
+        else _episode_windows(table, args.windows)
+    )
+    print(windows.round(4).to_string(index=False, na_rep="-"))
     if args.baseline is not None:
         print(f"\npaired by trial against {args.baseline!r}, episodes {args.from_episode} on:")
         paired = paired_comparison(table, args.baseline, args.from_episode)
@@ -454,6 +468,35 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _episode_windows(table: pd.DataFrame, given: Windows | None) -> pd.DataFrame:
+    """The window means over ``given`` episode windows, by default the run's in quarters."""
+    from analysis import window_means
+
+    if given is None:
+        edges = np.linspace(0, table["episode"].max() + 1, 5).astype(int)
+        return window_means(table, [(int(a), int(b) - 1) for a, b in pairwise(edges) if b > a])
+    fractional = [f"{a:g}-{b:g}" for a, b in given if not (a.is_integer() and b.is_integer())]
+    if fractional:
+        raise ValueError(
+            f"episode windows are whole numbers, not {', '.join(fractional)} (--by time takes "
+            "seconds)"
+        )
+    return window_means(table, [(int(a), int(b)) for a, b in given])
+
+
+def _time_windows(table: pd.DataFrame, given: Windows | None) -> pd.DataFrame:
+    """The window means over ``given`` windows of simulated seconds, by default the time the
+    run's last round ended by, in quarters."""
+    from analysis import time_window_means
+    from analysis.aggregate import per_trial
+
+    if given is None:
+        end_s = per_trial(table, by="policy_version")["round_end_s"].max()
+        edges = np.linspace(0.0, end_s, 5)
+        given = tuple((float(a), float(b)) for a, b in pairwise(edges) if b > a)
+    return time_window_means(table, given)
+
+
 def _list() -> int:
     from netsim.listing import lines
 
@@ -462,14 +505,16 @@ def _list() -> int:
     return 0
 
 
-def _windows(text: str) -> tuple[tuple[int, int], ...]:
+def _windows(text: str) -> Windows:
     try:
         return tuple(
-            (int(first), int(last)) for first, last in (part.split("-") for part in text.split(","))
+            (float(first), float(last))
+            for first, last in (part.split("-") for part in text.split(","))
         )
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{text!r}: give windows as FIRST-LAST episode pairs, e.g. 0-9,10-49"
+            f"{text!r}: give windows as FIRST-LAST pairs, e.g. 0-9,10-49 (episodes) or "
+            "0-2.5,2.5-10 (seconds, --by time)"
         ) from None
 
 

@@ -9,11 +9,13 @@ import subprocess
 import sys
 import textwrap
 
+import pandas as pd
 import pytest
 
 import netsim
 import netsim.cli
 from algorithms import ALGORITHMS
+from analysis import per_trial, time_window_means, window_means
 from netsim.listing import algorithm_entries, settings_of
 from netsim.patterns import PATTERNS
 
@@ -129,3 +131,28 @@ def test_status_spells_a_short_estimate_in_seconds_not_as_zero_hours(tmp_path, c
     printed = capsys.readouterr().out
     assert "2 of 4 trials finished" in printed
     assert re.search(r"left: about \d+ s of trial time", printed), printed
+
+
+def test_compare_by_time_windows_the_rounds_by_when_they_ended(tmp_path, capsys):
+    out = tmp_path / "run"
+    results = netsim.run(tiny_scenario(), out, backend="serial", progress=False, plots=False)
+    table = results.to_pandas()
+    whole = window_means(table, [(0, 3)]).set_index("variant")
+    timed = time_window_means(table, [(0.0, float("inf"))]).set_index("variant")
+    pd.testing.assert_frame_equal(  # every round once: the episodes' means, barrier rounds
+        timed.drop(columns=["from_s", "to_s"]), whole.drop(columns=["first", "last"])
+    )
+    first_end_s = per_trial(table)["round_end_s"].min()
+    before = time_window_means(table, [(0.0, first_end_s / 2)])
+    assert (before["trials"] == 0).all() and before["reward_mean"].isna().all()
+
+    assert netsim.cli.main(["compare", str(out), "--by", "time"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].split()[:4] == ["variant", "from_s", "to_s", "trials"]
+    assert len(printed) == 1 + 4 * 2  # the run's time in quarters, for each variant
+    window = f"0-{first_end_s / 2},{first_end_s / 2}-1e9"
+    assert netsim.cli.main(["compare", str(out), "--by", "time", "--windows", window]) == 0
+    empty_window = capsys.readouterr().out.splitlines()[1].split()
+    assert empty_window[3:5] == ["0", "-"]  # no round ended in it: no trials, no mean
+    assert netsim.cli.main(["compare", str(out), "--windows", "0-1.5"]) == 2
+    assert "episode windows are whole numbers, not 0-1.5" in capsys.readouterr().err
