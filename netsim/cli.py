@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import errno
 import re
+import shlex
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -39,6 +40,7 @@ Windows = tuple[tuple[float, float], ...]
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``); the exit status (module
     docstring)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "compare" and args.rise is None:
@@ -50,8 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         warnings.showwarning = _warn
         try:
             return command(args)
-        except KeyboardInterrupt:
-            print("netsim: interrupted", file=sys.stderr)
+        except KeyboardInterrupt as interrupt:
+            print(_interrupted(interrupt, args.command, argv), file=sys.stderr)
             return 130
         except Exception as error:
             explained = _explained(error)
@@ -60,6 +62,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             status, message = explained
             print(f"netsim: error: {message}", file=sys.stderr)
             return status
+
+
+def _interrupted(interrupt: KeyboardInterrupt, command: str, argv: list[str]) -> str:
+    """What Ctrl-C left, in one or two lines: for a run, what is stored and the command that
+    goes on from there."""
+    if command not in ("run", "sweep"):
+        return "netsim: interrupted"
+    from netsim.runner import Interrupted
+
+    kept = (
+        str(interrupt)
+        if isinstance(interrupt, Interrupted)
+        else "the trials finished so far are stored"
+    )
+    return f"netsim: interrupted; {kept}\nnetsim: to go on, run: netsim {shlex.join(argv)}"
 
 
 def _explained(error: Exception) -> tuple[int, str] | None:

@@ -5,6 +5,7 @@ import ast
 import dataclasses
 import json
 import re
+import shlex
 import subprocess
 import sys
 import textwrap
@@ -18,6 +19,7 @@ from algorithms import ALGORITHMS
 from analysis import per_trial, time_window_means, window_means
 from netsim.listing import algorithm_entries, settings_of
 from netsim.patterns import PATTERNS
+from netsim.store import RunStore
 
 HEAVY = ("torch", "pandas", "matplotlib", "gymnasium", "scipy", "pyarrow", "ray", "mujoco")
 
@@ -156,3 +158,47 @@ def test_compare_by_time_windows_the_rounds_by_when_they_ended(tmp_path, capsys)
     assert empty_window[3:5] == ["0", "-"]  # no round ended in it: no trials, no mean
     assert netsim.cli.main(["compare", str(out), "--windows", "0-1.5"]) == 2
     assert "episode windows are whole numbers, not 0-1.5" in capsys.readouterr().err
+
+
+TINY_TOML = """
+name = "tiny"
+episodes = 3
+trials = 2
+seed = 0
+[[variants]]
+name = "es"
+algorithm = "es"
+topology = { builder = "star", n_agents = 2, bandwidth_bps = 1e6 }
+[[variants]]
+name = "es slow"
+algorithm = "es"
+topology = { builder = "star", n_agents = 2, bandwidth_bps = 1e4 }
+"""
+
+
+def test_ctrl_c_says_what_is_stored_and_how_to_go_on(tmp_path, monkeypatch, capsys):
+    config, out = tmp_path / "tiny.toml", tmp_path / "run"
+    config.write_text(TINY_TOML)
+    command = ["run", str(config), "--out", str(out), "--backend", "serial"]
+    write = RunStore.write
+
+    def ctrl_c_after_the_first(store, *arguments, **options):
+        write(store, *arguments, **options)
+        monkeypatch.setattr(RunStore, "write", interrupted)
+
+    def interrupted(*_, **__):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(RunStore, "write", ctrl_c_after_the_first)
+    assert netsim.cli.main(command) == 130
+    said = capsys.readouterr().err.strip().splitlines()[-2:]
+    assert said == [
+        f"netsim: interrupted; 1 of 4 trials are stored in {out}",
+        f"netsim: to go on, run: netsim {shlex.join(command)}",
+    ]
+    monkeypatch.setattr(RunStore, "write", write)
+    assert netsim.cli.main(command) == 0
+    assert f"tiny: 1 of 4 trials already stored in {out}; going on with the other 3" in (
+        capsys.readouterr().out
+    )
+    assert netsim.Results(out).complete
