@@ -310,7 +310,7 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from netsim.catalog import load_scenario, load_script
+    from netsim.catalog import load_report, load_scenario, load_script
     from netsim.runner import run
 
     script = load_script(args.scenario)
@@ -341,7 +341,11 @@ def _run(args: argparse.Namespace) -> int:
             f"stopped starting trials after {args.stop_starting_after:g} s; "
             "run the same command again to go on"
         )
-    return _plot(results)
+    _plot(results)
+    report = load_report(args.scenario)
+    if report is not None and results.store.finished():
+        report(results, args.quick)
+    return 0
 
 
 def _script_arguments(args: argparse.Namespace) -> list[str]:

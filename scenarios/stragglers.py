@@ -9,8 +9,8 @@ updates after every n/2 arrivals and the stragglers' reports come in stale. The 
 simulated time plot shows which of them learns fastest; the metrics table's ``late`` and
 ``staleness`` columns show what each policy did with the slow agents' reports.
 
-    python scenarios/stragglers.py [--quick] [--out DIR]  # run, then print the comparison
-    netsim run stragglers [--quick]                       # run only (the usual plots)
+    netsim run stragglers [--quick] [--out DIR]  # run (or resume), then print the comparison
+    python scenarios/stragglers.py [--quick]     # the same
 
 The script prints, per variant, the simulated time and the episodes per agent to a smoothed reward
 of 195 (analysis.targets), and what the policy did with the reports: the share that came late and
@@ -22,6 +22,7 @@ import sys
 import pandas as pd
 
 import netsim
+import netsim.cli
 from analysis import target_summary, time_to_target
 
 FAST_STEP_S, SLOW_STEP_S = 1e-3, 1e-2
@@ -89,10 +90,10 @@ def comparison(results: netsim.Results) -> pd.DataFrame:
     )
 
 
-if __name__ == "__main__":
-    from _runner import run_scenario_file
+def report(results: netsim.Results, quick: bool) -> None:
+    """After the run (``netsim run``, or this file run as a script): the comparison."""
+    print(comparison(results).round(2).to_string())
 
-    status, _, results = run_scenario_file(__file__, sys.argv[1:], SCENARIO, QUICK)
-    if results is not None:
-        print(comparison(results).round(2).to_string())
-    sys.exit(status)
+
+if __name__ == "__main__":
+    sys.exit(netsim.cli.main(["run", __file__, *sys.argv[1:]]))

@@ -4,11 +4,13 @@ setting, and what it lists is what the code runs."""
 import ast
 import dataclasses
 import json
+import os
 import re
 import shlex
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -202,3 +204,54 @@ def test_ctrl_c_says_what_is_stored_and_how_to_go_on(tmp_path, monkeypatch, caps
         capsys.readouterr().out
     )
     assert netsim.Results(out).complete
+
+
+REPORTING_FILE = """
+import sys
+
+import netsim
+import netsim.cli
+
+network = netsim.star(2, bandwidth_bps=1e6)
+SCENARIO = netsim.Scenario("full", [netsim.Variant("es", "es", network)], episodes=6, trials=2)
+QUICK = netsim.Scenario("smoke", [netsim.Variant("es", "es", network)], episodes=3, trials=1)
+
+
+def report(results, quick):
+    rows = len(results.to_pandas())
+    print(f"report: {'quick' if quick else 'full'} form, {rows} rows")
+
+
+if __name__ == "__main__":
+    sys.exit(netsim.cli.main(["run", __file__, *sys.argv[1:]]))
+"""
+
+
+def test_a_scenario_file_reports_the_same_run_as_a_script_or_by_netsim_run(tmp_path, capsys):
+    path = tmp_path / "study.py"
+    path.write_text(REPORTING_FILE)
+    options = ["--quick", "--backend", "serial"]
+    assert netsim.cli.main(["run", str(path), *options, "--out", str(tmp_path / "a")]) == 0
+    by_command = capsys.readouterr().out
+    script = subprocess.run(
+        [sys.executable, str(path), *options, "--out", str(tmp_path / "b")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(netsim.__file__).parents[1])},
+    )
+    assert script.returncode == 0, script.stderr
+    assert "report: quick form, 6 rows" in by_command  # 3 episodes x 2 agents
+    assert by_command.replace(str(tmp_path / "a"), "OUT") == script.stdout.replace(
+        str(tmp_path / "b"), "OUT"
+    )
+
+
+def test_custom_topologys_quick_form_reports_a_target_it_reaches(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert netsim.cli.main(["run", "custom_topology", "--quick", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "to a reward of -8 (the quick form's; the full form's is -5.5):" in printed
+    table = printed[printed.index("to a reward of") :].splitlines()[2:]
+    assert len(table) == 5 and "final_reward" in printed
+    reached = [row for row in table if "inf" not in row]
+    assert reached, table
