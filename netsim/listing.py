@@ -63,6 +63,33 @@ def environments() -> list[str]:
     return ["CartPole-v1", *sorted(ast.literal_eval(worlds))]
 
 
+def scenario_summary(path: Path, width: int = 100) -> tuple[str, bool]:
+    """A scenario file's first sentence (a Python file's docstring, a TOML file's first comment),
+    cut at a word to about ``width`` characters, and whether it defines a quick form (assigns
+    ``QUICK``); read, never run."""
+    text = path.read_text()
+    if path.suffix == ".toml":
+        comments = [line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#")]
+        return _cut(comments[0] if comments else "", width), False
+    tree = ast.parse(text, str(path))
+    quick = any(
+        isinstance(node, ast.Assign)
+        and any(
+            isinstance(target, ast.Name | ast.Tuple)
+            and "QUICK" in {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+            for target in node.targets
+        )
+        for node in tree.body
+    )
+    return _cut(_first_sentence(ast.get_docstring(tree) or ""), width), quick
+
+
+def _cut(text: str, width: int) -> str:
+    if len(text) <= width:
+        return text
+    return text[: text.rfind(" ", 0, width - 3)] + " ..."
+
+
 def settings_of(module: str, class_name: str) -> tuple[Setting, ...]:
     """The fields of dataclass ``class_name`` defined in ``module``, read from source: those of
     its base classes first (followed through the module's ``from X import Y``), a field a class
@@ -113,9 +140,12 @@ def lines() -> Iterator[str]:
         yield f"  {name}{signature}".replace("'", "")
     yield "  or any networkx graph: nodes with role learner/agent/router; edges with"
     yield "  bandwidth_bps and latency_s, optional loss and outages [(start_s, end_s), ...]"
-    yield "scenarios:"
+    yield "scenarios (netsim run NAME; [quick]: it has a smoke form, netsim run NAME --quick):"
     for name in scenario_names():
-        yield f"  {name:<20} {find_scenario(name)}"
+        path = find_scenario(name)
+        summary, quick = scenario_summary(path)
+        yield f"  {name:<20} {'[quick] ' if quick else ''}{summary}".rstrip()
+        yield f"  {'':<20} {path}"
 
 
 def _settings_lines(settings: tuple[Setting, ...]) -> Iterator[str]:
@@ -198,7 +228,7 @@ def _first_sentence(doc: str) -> str:
     as plain text."""
     text = " ".join(inspect.cleandoc(doc).split())
     text = re.sub(r":\w+:`~?(?:[\w.]*\.)?([^`.]+)`", r"\1", text).replace("``", "")
-    match = re.match(r"(.+?\.)(?=\s+[A-Z(]|$)", text)
+    match = re.match(r"(.+?[.?!])(?=\s+[A-Z(]|$)", text)
     return match.group(1) if match else text
 
 

@@ -102,6 +102,9 @@ def test_list_shows_each_algorithms_settings_with_defaults_and_meanings(capsys):
     assert "m = 25" in espc and "Expected number of agents that report each episode" in espc
     assert "sigma = 0.05" in espc  # ES's settings, inherited
     assert "tau = 1" in listing and "Averaging period" in listing  # gossip's
+    assert "  quickstart           [quick] Quickstart: ES n=25" in listing
+    assert "  bandwidth_sweep      [quick] Which algorithm wins on my network?\n" in listing
+    assert "  fig3_4_simple_grid   Figure 3.4: DQL" in listing  # no quick form
 
 
 def tiny_scenario(trials: int = 2) -> netsim.Scenario:
