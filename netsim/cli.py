@@ -4,8 +4,9 @@ results, list what is available, run the benchmark.
 Every fault a user can meet ends in one line on stderr, ``netsim: error: ...``, naming the file,
 directory or trial and what to do, and an exit status: 2 for input the command refuses, 1 for a
 fault met while working (a full disk, a directory another run is writing, a worker process
-killed, a damaged run), 130 for Ctrl-C. Warnings (a lock taken over, a damaged part moved aside)
-are one line each, ``netsim: warning: ...``."""
+killed, a damaged run), 130 for Ctrl-C, which during a run says in two lines how many trials are
+stored where and the command that goes on from them. Warnings (a lock taken over, a damaged part
+moved aside) are one line each, ``netsim: warning: ...``."""
 
 from __future__ import annotations
 
