@@ -48,11 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         alone = [flag for flag in ("lag", "flat") if getattr(args, flag) is not None]
         if alone:
             parser.error(f"--{' and --'.join(alone)} only apply with --rise")
-    command: Command = args.handler
     with warnings.catch_warnings():
         warnings.showwarning = _warn
         try:
-            return command(args)
+            return _command(args)
         except KeyboardInterrupt as interrupt:
             print(_interrupted(interrupt, args.command, argv), file=sys.stderr)
             return 130
@@ -63,6 +62,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             status, message = explained
             print(f"netsim: error: {message}", file=sys.stderr)
             return status
+
+
+def _command(args: argparse.Namespace) -> int:
+    """Run the command ``args`` were parsed for (each subparser sets its ``handler``)."""
+    handler: Command = args.handler
+    return handler(args)
 
 
 def _interrupted(interrupt: KeyboardInterrupt, command: str, argv: list[str]) -> str:
