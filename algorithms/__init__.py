@@ -2,23 +2,48 @@
 
 Every algorithm follows the protocol in :mod:`algorithms.base` and is reachable by name through
 :data:`ALGORITHMS`, so the CLI, scenarios and tests can say ``algorithm="espc"``.
+
+``ALGORITHMS.register(name, Algorithm(...))`` adds a user's own. :data:`ALGORITHMS` is filled when it is first used, not when ``algorithms`` is imported, so that
+what needs only the protocol, the registry or the checks (``netsim --help``, ``netsim list``)
+loads no PyTorch, SciPy or Gymnasium (PEP 562 module ``__getattr__``).
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
 from algorithms.base import AgentPool, Algorithm, EpisodeBatch, Learner, Peers, Problem
-from algorithms.davia import DAVIA
-from algorithms.dql import DQL
-from algorithms.ebcdql import EBCDQL
-from algorithms.es import ES
-from algorithms.espc import ESPC
 from algorithms.registry import Registry, UnknownName
 
-ALGORITHMS: Registry[Algorithm] = Registry("algorithm")
-"""Every algorithm by name; ``ALGORITHMS.register(name, Algorithm(...))`` adds a user's own."""
-for _algorithm in (DQL, EBCDQL, DAVIA, ES, ESPC):
-    ALGORITHMS.register(_algorithm.name, _algorithm)
+if TYPE_CHECKING:
+    ALGORITHMS: Registry[Algorithm]
+
+BUILT_IN: tuple[tuple[str, str], ...] = (
+    ("algorithms.dql", "DQL"),
+    ("algorithms.ebcdql", "EBCDQL"),
+    ("algorithms.davia", "DAVIA"),
+    ("algorithms.es", "ES"),
+    ("algorithms.espc", "ESPC"),
+)
+"""The shipped algorithms, in the order they are registered: (module, the name of its
+:class:`Algorithm`)."""
+
+
+def __getattr__(name: str) -> object:
+    if name != "ALGORITHMS":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    registry: Registry[Algorithm] = Registry("algorithm")
+    for module, attribute in BUILT_IN:
+        algorithm = getattr(importlib.import_module(module), attribute)
+        registry.register(algorithm.name, algorithm)
+    globals()["ALGORITHMS"] = registry  # made once; later look-ups find it without this hook
+    return registry
+
 
 __all__ = [
     "ALGORITHMS",
+    "BUILT_IN",
     "AgentPool",
     "Algorithm",
     "EpisodeBatch",

@@ -9,7 +9,12 @@ frequency_against_rise(results.to_pandas(), lag=10, rise=50)  # does sending fol
 """
 
 from analysis.aggregate import METRICS, per_trial, reward_against_time, summarise
-from analysis.compare import frequency_against_rise, paired_comparison, window_means
+from analysis.compare import (
+    frequency_against_rise,
+    paired_comparison,
+    time_window_means,
+    window_means,
+)
 from analysis.plots import plot_run
 from analysis.sweep import rankings, sweep_summary
 from analysis.targets import (
@@ -34,6 +39,7 @@ __all__ = [
     "sweep_summary",
     "target_summary",
     "time_to_target",
+    "time_window_means",
     "window_means",
     "worst_agent_time_to_target",
 ]

@@ -8,6 +8,7 @@ differ more from each other than variants do. On a trial's *window mean* (the me
 
 - :func:`window_means`: per variant and window, the mean, 10th and 90th percentile across trials of
   the window means (percentiles as ``numpy.percentile``), and the mean frequency and message size;
+  :func:`time_window_means` the same over windows of simulated seconds;
 - :func:`paired_comparison`: per variant against a baseline, over episodes ``from_episode`` to the
   end: the trials in which it is better, worse, or equal, the median of the paired differences,
   the two-sided Wilcoxon signed-rank p-value on them (``scipy.stats.wilcoxon``; NaN when every
@@ -41,21 +42,41 @@ def window_means(df: pd.DataFrame, windows: Sequence[tuple[int, int]]) -> pd.Dat
             inside = group[group["episode"].between(first, last)]
             if inside.empty:
                 raise ValueError(f"variant {variant!r} has no episode in window {first}-{last}")
-            per_trial_mean = inside.groupby("trial")["mu_reward"].mean().to_numpy()
-            rows.append(
-                {
-                    "variant": variant,
-                    "first": first,
-                    "last": last,
-                    "trials": len(per_trial_mean),
-                    "reward_mean": per_trial_mean.mean(),
-                    "reward_p10": np.percentile(per_trial_mean, 10),
-                    "reward_p90": np.percentile(per_trial_mean, 90),
-                    "frequency": inside["frequency"].mean(),
-                    "size_bytes": inside["size_bytes"].mean(),
-                }
-            )
+            rows.append({"variant": variant, "first": first, "last": last, **_window(inside)})
     return pd.DataFrame(rows)
+
+
+def time_window_means(df: pd.DataFrame, windows_s: Sequence[tuple[float, float]]) -> pd.DataFrame:
+    """As :func:`window_means`, over windows of simulated time: one row per (variant, window)
+    with ``from_s``, ``to_s`` and the same columns, over the rounds that ended after ``from_s``
+    and by ``to_s`` (the learner's rounds, :func:`per_trial` by ``policy_version``; a round ends
+    when its last counted report arrives). A trial with no round ending in a window is left out
+    of it; a variant with none (it finished sooner, or had not finished a round by then) has
+    ``trials`` 0 and NaN means."""
+    rounds = per_trial(df, by="policy_version")
+    rows = []
+    for variant, group in rounds.groupby("variant", sort=False):
+        for from_s, to_s in windows_s:
+            if not from_s < to_s:
+                raise ValueError(f"window {from_s:g}-{to_s:g} s is empty: give from < to")
+            ends = group["round_end_s"]
+            inside = group[(ends > from_s) & (ends <= to_s)]
+            rows.append({"variant": variant, "from_s": from_s, "to_s": to_s, **_window(inside)})
+    return pd.DataFrame(rows)
+
+
+def _window(inside: pd.DataFrame) -> dict[str, float]:
+    """The columns :func:`window_means` gives a window, from its rounds (NaN when none)."""
+    per_trial_mean = inside.groupby("trial")["mu_reward"].mean().to_numpy()
+    some = len(per_trial_mean) > 0
+    return {
+        "trials": len(per_trial_mean),
+        "reward_mean": per_trial_mean.mean() if some else np.nan,
+        "reward_p10": np.percentile(per_trial_mean, 10) if some else np.nan,
+        "reward_p90": np.percentile(per_trial_mean, 90) if some else np.nan,
+        "frequency": inside["frequency"].mean(),
+        "size_bytes": inside["size_bytes"].mean(),
+    }
 
 
 def paired_comparison(df: pd.DataFrame, baseline: str, from_episode: int = 0) -> pd.DataFrame:

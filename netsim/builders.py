@@ -21,7 +21,6 @@ from typing import Any, TypeAlias
 
 import networkx as nx
 import numpy as np
-import scipy.stats
 
 from algorithms.checks import integer, number
 from algorithms.registry import Registry
@@ -224,6 +223,8 @@ def _check_count(builder: str, name: str, value: int) -> int:
 
 
 def _named_distribution(spec: Mapping[str, Any], name: str) -> Any:
+    import scipy.stats  # a second to load: only when a distribution is named
+
     parameters = dict(spec)
     distribution = parameters.pop("distribution", None)
     family = getattr(scipy.stats, str(distribution), None)

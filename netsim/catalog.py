@@ -3,7 +3,15 @@
 A scenario file is one of:
 
 * a Python file that defines ``SCENARIO``, a :class:`netsim.Scenario`, and optionally ``QUICK``, a
-  smoke-sized form of it (``netsim run NAME --quick``);
+  smoke-sized form of it (``netsim run NAME --quick``), and ``report(results, quick)``, what
+  ``netsim run`` does with the run's :class:`netsim.Results` after drawing the usual plots (print
+  a table, draw a study's figures; ``quick``: the run was the quick form). Such a file runs
+  itself as the command does, so that ``python NAME.py`` and ``netsim run NAME`` do and print
+  the same::
+
+      if __name__ == "__main__":
+          sys.exit(netsim.cli.main(["run", __file__, *sys.argv[1:]]))
+
 * a Python *script* that defines no ``SCENARIO`` but ``main(argv: list[str]) -> int``: a study that
   is not a simulation (a Monte Carlo of a communication condition, say), run by ``netsim run NAME``
   with the command's options passed on as arguments;
@@ -25,10 +33,13 @@ import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from algorithms.registry import unknown_name_message
-from netsim.config import load_config
-from netsim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from netsim.results import Results
+    from netsim.scenario import Scenario
 
 SUFFIXES = (".py", ".toml")
 
@@ -37,6 +48,10 @@ REPO_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
 Script = Callable[[Sequence[str]], int]
 """A script scenario's ``main``: its command-line arguments in, an exit status out."""
+
+Report = Callable[["Results", bool], object]
+"""A scenario file's ``report``: the run's results and whether it was the quick form in; what it
+prints or draws is its own (what it returns is not used)."""
 
 
 def scenario_folders() -> list[Path]:
@@ -85,6 +100,9 @@ def find_scenario(name_or_path: str) -> Path:
 def load_scenario(name_or_path: str, *, quick: bool = False) -> Scenario:
     """The scenario a scenario file defines: a TOML config, or a Python file's ``SCENARIO`` (its
     ``QUICK`` when ``quick``)."""
+    from netsim.config import load_config
+    from netsim.scenario import Scenario
+
     path = find_scenario(name_or_path)
     if path.suffix == ".toml":
         if quick:
@@ -108,6 +126,8 @@ def load_scenario(name_or_path: str, *, quick: bool = False) -> Scenario:
 def load_script(name_or_path: str) -> Script | None:
     """The ``main`` of a script scenario (a Python file with ``main`` and no ``SCENARIO``), or
     None for a scenario that simulates."""
+    from netsim.scenario import Scenario
+
     path = find_scenario(name_or_path)
     if path.suffix != ".py":
         return None
@@ -115,6 +135,15 @@ def load_script(name_or_path: str) -> Script | None:
     if isinstance(getattr(module, "SCENARIO", None), Scenario):
         return None
     return _main(module)
+
+
+def load_report(name_or_path: str) -> Report | None:
+    """The ``report`` of a Python scenario file that defines one, else None."""
+    path = find_scenario(name_or_path)
+    if path.suffix != ".py":
+        return None
+    report = getattr(_import(path), "report", None)
+    return report if callable(report) else None
 
 
 def _main(module: ModuleType) -> Script | None:

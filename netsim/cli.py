@@ -4,47 +4,121 @@ results, list what is available, run the benchmark.
 Every fault a user can meet ends in one line on stderr, ``netsim: error: ...``, naming the file,
 directory or trial and what to do, and an exit status: 2 for input the command refuses, 1 for a
 fault met while working (a full disk, a directory another run is writing, a worker process
-killed, a damaged run), 130 for Ctrl-C. Warnings (a lock taken over, a damaged part moved aside)
-are one line each, ``netsim: warning: ...``."""
+killed, a damaged run), 130 for Ctrl-C, which during a run says in two lines how many trials are
+stored where and the command that goes on from them. Warnings (a lock taken over, a damaged part
+moved aside) are one line each, ``netsim: warning: ...``."""
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import errno
-import inspect
 import re
+import shlex
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from algorithms import ALGORITHMS
 from netsim.bench import SUITES as BENCH_SUITES
-from netsim.builders import TOPOLOGIES
-from netsim.catalog import find_scenario, load_scenario, load_script, scenario_names
-from netsim.executors import EXECUTORS, WorkerLost
-from netsim.lock import RunLocked
-from netsim.network import MODELS
-from netsim.patterns import PATTERNS
-from netsim.patterns.gossip import COMMUNICATION_GRAPHS, MIXING
-from netsim.results import Results
-from netsim.runner import run
-from netsim.store import DamagedRun, RunStore
+from netsim.executors import EXECUTORS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from netsim.results import Results
+
+# Each command imports what it works with when it runs (PyTorch, pandas, Matplotlib, SciPy take
+# seconds to load), so that ``netsim --help`` and ``netsim list`` answer at once.
+
+Command = Callable[[argparse.Namespace], int]
+Windows = tuple[tuple[float, float], ...]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line ``argv`` (default ``sys.argv[1:]``); the exit status (module
+    docstring)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "compare" and args.rise is None:
+        alone = [flag for flag in ("lag", "flat") if getattr(args, flag) is not None]
+        if alone:
+            parser.error(f"--{' and --'.join(alone)} only apply with --rise")
+    with warnings.catch_warnings():
+        warnings.showwarning = _warn
+        try:
+            return _command(args)
+        except KeyboardInterrupt as interrupt:
+            print(_interrupted(interrupt, args.command, argv), file=sys.stderr)
+            return 130
+        except Exception as error:
+            explained = _explained(error)
+            if explained is None:
+                raise
+            status, message = explained
+            print(f"netsim: error: {message}", file=sys.stderr)
+            return status
+
+
+def _command(args: argparse.Namespace) -> int:
+    """Run the command ``args`` were parsed for (each subparser sets its ``handler``)."""
+    handler: Command = args.handler
+    return handler(args)
+
+
+def _interrupted(interrupt: KeyboardInterrupt, command: str, argv: list[str]) -> str:
+    """What Ctrl-C left, in one or two lines: for a run, what is stored and the command that
+    goes on from there."""
+    if command not in ("run", "sweep"):
+        return "netsim: interrupted"
+    from netsim.runner import Interrupted
+
+    kept = (
+        str(interrupt)
+        if isinstance(interrupt, Interrupted)
+        else "the trials finished so far are stored"
+    )
+    return f"netsim: interrupted; {kept}\nnetsim: to go on, run: netsim {shlex.join(argv)}"
+
+
+def _explained(error: Exception) -> tuple[int, str] | None:
+    """The exit status and one-line message of a fault netsim explains to a user; None for one
+    it does not (a bug, shown with its traceback)."""
+    from netsim.executors import WorkerLost
+    from netsim.lock import RunLocked
+    from netsim.store import DamagedRun
+
+    if isinstance(error, RunLocked | DamagedRun | WorkerLost):
+        return 1, str(error)
+    if isinstance(error, OSError):
+        if error.errno is None:  # raised by netsim with its own message
+            return 2, str(error.args[0])
+        return 1, _os_fault(error)
+    if isinstance(error, ValueError | KeyError):
+        return 2, str(error.args[0])
+    return None
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="netsim", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+    for add in (_add_run, _add_plot, _add_status, _add_verify, _add_compare, _add_list, _add_bench):
+        add(commands)
+    return parser
 
+
+def _add_run(commands: argparse._SubParsersAction) -> None:
     run_parser = commands.add_parser(
         "run",
         aliases=["sweep"],
         help="run a scenario or sweep (a .py or .toml file, or the name of one in scenarios/)",
         description="Run every unfinished trial; rerun the same command to resume an interrupted run.",
     )
+    run_parser.set_defaults(handler=_run)
     run_parser.add_argument("scenario", help="a scenario or sweep file, or a name in scenarios/")
     run_parser.add_argument("--trials", type=_positive, help="trials per variant")
     run_parser.add_argument("--episodes", type=_positive, help="episodes per trial")
@@ -85,7 +159,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "finish and are stored, and the same command resumes",
     )
 
+
+def _add_plot(commands: argparse._SubParsersAction) -> None:
     plot_parser = commands.add_parser("plot", help="draw the plots of a results directory")
+    plot_parser.set_defaults(handler=lambda args: _plot(_results(args.directory), args.estimator))
     plot_parser.add_argument("directory", help="a results directory (finished or not)")
     plot_parser.add_argument(
         "--estimator",
@@ -94,30 +171,47 @@ def main(argv: Sequence[str] | None = None) -> int:
         "percentile) or mean-p10-p90 (the mean and the 10th-90th percentile, as the report)",
     )
 
+
+def _add_status(commands: argparse._SubParsersAction) -> None:
     status_parser = commands.add_parser(
         "status",
         help="how far a run directory has got: trials finished per variant, what a trial took, "
         "the computing left, and the trials an interrupted run left under way",
     )
+    status_parser.set_defaults(handler=lambda args: _status(_results(args.directory)))
     status_parser.add_argument("directory", help="a results directory (finished or not)")
 
+
+def _add_verify(commands: argparse._SubParsersAction) -> None:
     verify_parser = commands.add_parser(
         "verify",
         help="check every part of a run directory against its record; exit 0 if whole, 1 saying "
         "what is wrong",
     )
+    verify_parser.set_defaults(handler=lambda args: _verify(args.directory))
     verify_parser.add_argument("directory", help="a results directory (finished or not)")
 
+
+def _add_compare(commands: argparse._SubParsersAction) -> None:
     compare_parser = commands.add_parser(
         "compare",
-        help="compare the variants of a results directory over windows of episodes, and trial "
-        "by trial against a baseline",
+        help="compare the variants of a results directory over windows of episodes or of "
+        "simulated time, and trial by trial against a baseline",
     )
+    compare_parser.set_defaults(handler=_compare)
     compare_parser.add_argument("directory", help="a results directory (finished or not)")
+    compare_parser.add_argument(
+        "--by",
+        choices=["episode", "time"],
+        default="episode",
+        help="window the run by episode (the default) or by simulated seconds: a round counts "
+        "in the window its learner's round ended in",
+    )
     compare_parser.add_argument(
         "--windows",
         type=_windows,
-        help="episode windows, e.g. 0-9,10-49,50-199 (default: the run's episodes in quarters)",
+        help="episode windows, e.g. 0-9,10-49,50-199 (inclusive), or with --by time seconds, "
+        "e.g. 0-30,30-120 (after FIRST, up to LAST) (default: the run in quarters)",
     )
     compare_parser.add_argument("--baseline", help="the variant to pair every other one against")
     compare_parser.add_argument(
@@ -141,10 +235,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="--rise: a flat round's largest change (default 1)",
     )
 
-    commands.add_parser(
+
+def _add_list(commands: argparse._SubParsersAction) -> None:
+    list_parser = commands.add_parser(
         "list", help="list algorithms, network models, environments, topologies and scenarios"
     )
+    list_parser.set_defaults(handler=lambda args: _list())
 
+
+def _add_bench(commands: argparse._SubParsersAction) -> None:
     bench_parser = commands.add_parser(
         "bench",
         help="the benchmark suite: the simulator against bare and naive loops (learning), each "
@@ -152,6 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "three; "
         "or MuJoCo Ant's rollouts (rollout), or an Ant-v5 step against the raw physics (ant)",
     )
+    bench_parser.set_defaults(handler=_bench)
     bench_parser.add_argument("suite", nargs="?", choices=BENCH_SUITES, default="all")
     bench_parser.add_argument("--repeats", type=_positive, help="timed runs of each contender")
     bench_parser.add_argument(
@@ -170,47 +270,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     bench_parser.add_argument("--rounds", type=_positive, help="scale: rounds (default 10)")
 
-    args = parser.parse_args(argv)
-    if args.command == "compare" and args.rise is None:
-        alone = [flag for flag in ("lag", "flat") if getattr(args, flag) is not None]
-        if alone:
-            parser.error(f"--{' and --'.join(alone)} only apply with --rise")
-    with warnings.catch_warnings():
-        warnings.showwarning = _warn
-        try:
-            return _command(args)
-        except KeyboardInterrupt:
-            stored = " (the trials finished so far are stored)" if args.command != "bench" else ""
-            print(f"netsim: interrupted{stored}", file=sys.stderr)
-            return 130
-        except (RunLocked, DamagedRun, WorkerLost) as error:
-            print(f"netsim: error: {error}", file=sys.stderr)
-            return 1
-        except OSError as error:
-            if error.errno is None:  # raised by netsim with its own message
-                print(f"netsim: error: {error.args[0]}", file=sys.stderr)
-                return 2
-            print(f"netsim: error: {_os_fault(error)}", file=sys.stderr)
-            return 1
-        except (ValueError, KeyError) as error:
-            print(f"netsim: error: {error.args[0]}", file=sys.stderr)
-            return 2
 
+def _results(directory: str) -> Results:
+    from netsim.results import Results
 
-def _command(args: argparse.Namespace) -> int:
-    if args.command in ("run", "sweep"):
-        return _run(args)
-    if args.command == "plot":
-        return _plot(Results(args.directory), args.estimator)
-    if args.command == "compare":
-        return _compare(args)
-    if args.command == "status":
-        return _status(Results(args.directory))
-    if args.command == "verify":
-        return _verify(args.directory)
-    if args.command == "list":
-        return _list()
-    return _bench(args)
+    return Results(directory)
 
 
 def _warn(message: Warning | str, *_: object, **__: object) -> None:
@@ -258,6 +322,9 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from netsim.catalog import load_report, load_scenario, load_script
+    from netsim.runner import run
+
     script = load_script(args.scenario)
     if script is not None:
         return script(_script_arguments(args))
@@ -286,7 +353,11 @@ def _run(args: argparse.Namespace) -> int:
             f"stopped starting trials after {args.stop_starting_after:g} s; "
             "run the same command again to go on"
         )
-    return _plot(results)
+    _plot(results)
+    report = load_report(args.scenario)
+    if report is not None and results.store.finished():
+        report(results, args.quick)
+    return 0
 
 
 def _script_arguments(args: argparse.Namespace) -> list[str]:
@@ -295,7 +366,7 @@ def _script_arguments(args: argparse.Namespace) -> list[str]:
     given = {
         name: value
         for name, value in vars(args).items()
-        if name not in ("command", "scenario") and value not in (None, False)
+        if name not in ("command", "handler", "scenario") and value not in (None, False)
     }
     if given.get("backend") == "processes":
         del given["backend"]  # the default, not asked for
@@ -313,6 +384,9 @@ def _script_arguments(args: argparse.Namespace) -> list[str]:
 
 
 def _plot(results: Results, estimator: str | None = None) -> int:
+    if not results.store.finished():
+        print(f"{results.directory}: no trial has finished yet; nothing to plot")
+        return 0
     _say_if_unfinished(results, "plotting")
     for plot in results.plot(estimator=estimator):
         print(f"plot:    {plot.resolve()}")
@@ -325,6 +399,8 @@ def _say_if_unfinished(results: Results, doing: str) -> None:
 
 
 def _verify(directory: str) -> int:
+    from netsim.store import RunStore
+
     store = RunStore(directory)
     problems = store.verify()
     finished, trials = len(store.finished()), len(store.units())
@@ -351,38 +427,61 @@ def _status(results: Results) -> int:
     finished, trials = progress["finished"].sum(), progress["trials"].sum()
     print(f"{results.directory}: {finished} of {trials} trials finished")
     shown = progress[["variant", "finished", "trials"]].assign(
-        minutes_per_trial=progress["wall_s_per_trial"] / 60,
-        minutes_left=progress["remaining_wall_s"] / 60,
+        per_trial=progress["wall_s_per_trial"].map(_spell_seconds),
+        left=progress["remaining_wall_s"].map(_spell_seconds),
     )
-    print(shown.to_string(index=False, float_format=lambda value: f"{value:.1f}"))
-    hours = progress["remaining_wall_s"].sum(skipna=False) / 3600
-    if finished < trials and np.isnan(hours):
-        print("left: unknown (no finished trial recorded what it took)")
-    elif finished < trials:
-        print(
-            f"left: about {hours:.1f} h of trial time (one core each), from the finished trials' "
-            "wall times less what the journals hold; divide by the workers that run it"
-        )
+    print(shown.to_string(index=False))
+    print(_left(progress["remaining_wall_s"].sum(skipna=False), finished, trials))
     if len(under_way):
         print("under way (batches kept in their rollout journals, replayed when run again):")
         shown = under_way[["variant", "trial", "batches_kept"]].assign(
-            minutes_kept=under_way["wall_s_kept"] / 60
+            computed=under_way["wall_s_kept"].map(_spell_seconds)
         )
-        print(shown.to_string(index=False, float_format=lambda value: f"{value:.1f}"))
+        print(shown.to_string(index=False))
     return 0
 
 
+def _left(remaining_s: float, finished: int, trials: int) -> str:
+    """What is left of a run, in words: the estimate, or why there is none."""
+    if finished == trials:
+        return "left: nothing; every trial has finished"
+    if np.isnan(remaining_s):
+        return (
+            f"left: {trials - finished} trials; no estimate of their time yet, as no finished "
+            "trial recorded what it took (ask again once one has finished)"
+        )
+    return (
+        f"left: about {_spell_seconds(remaining_s)} of trial time (one core each), from the "
+        "finished trials' wall times less what the journals hold; divide by the workers that "
+        "run it"
+    )
+
+
+def _spell_seconds(seconds: float) -> str:
+    """``seconds`` in the unit a reader takes in at once: ``40 s``, ``12 min``, ``3.2 h``; ``-``
+    when not known."""
+    if np.isnan(seconds):
+        return "-"
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
 def _compare(args: argparse.Namespace) -> int:
-    from analysis import frequency_against_rise, paired_comparison, window_means
+    from analysis import frequency_against_rise, paired_comparison
     from analysis.compare import FLAT_CHANGE, RISE_LAG
 
-    results = Results(args.directory)
+    results = _results(args.directory)
     _say_if_unfinished(results, "comparing")
     table = results.to_pandas()
-    edges = np.linspace(0, table["episode"].max() + 1, 5).astype(int)
-    quarters = [(int(a), int(b) - 1) for a, b in zip(edges[:-1], edges[1:], strict=True) if b > a]
-    windows = window_means(table, args.windows or quarters)
-    print(windows.round(4).to_string(index=False))
+    windows = (
+        _time_windows(table, args.windows)
+        if args.by == "time"
+        else _episode_windows(table, args.windows)
+    )
+    print(windows.round(4).to_string(index=False, na_rep="-"))
     if args.baseline is not None:
         print(f"\npaired by trial against {args.baseline!r}, episodes {args.from_episode} on:")
         paired = paired_comparison(table, args.baseline, args.from_episode)
@@ -402,55 +501,53 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def _list() -> int:
-    print("algorithms (sides: central, peers):")
-    for name in ALGORITHMS.names():
-        algorithm = ALGORITHMS[name]
-        print(f"  {name:<20} {algorithm.summary} [{', '.join(algorithm.sides)}]")
-    print("communication patterns (pattern = { name = NAME, ... }):")
-    for name, pattern in PATTERNS.items():
-        fields = ", ".join(
-            f"{field.name}={field.default!r}" for field in dataclasses.fields(pattern.settings_type)
+def _episode_windows(table: pd.DataFrame, given: Windows | None) -> pd.DataFrame:
+    """The window means over ``given`` episode windows, by default the run's in quarters."""
+    from analysis import window_means
+
+    if given is None:
+        edges = np.linspace(0, table["episode"].max() + 1, 5).astype(int)
+        return window_means(table, [(int(a), int(b) - 1) for a, b in pairwise(edges) if b > a])
+    fractional = [f"{a:g}-{b:g}" for a, b in given if not (a.is_integer() and b.is_integer())]
+    if fractional:
+        raise ValueError(
+            f"episode windows are whole numbers, not {', '.join(fractional)} (--by time takes "
+            "seconds)"
         )
-        print(f"  {name:<20} {pattern.side} side; {pattern.settings_type.__name__}({fields})")
-    print(f"  communication graphs (gossip): {', '.join(COMMUNICATION_GRAPHS)}")
-    print(f"  mixing rules (gossip): {', '.join(MIXING)}")
-    print("network models:")
-    for name, model in sorted(MODELS.items()):
-        print(f"  {name:<20} {(model.__doc__ or '').strip().splitlines()[0]}")
-    print("environments:")
-    for env_id in environments():
-        print(f"  {env_id}")
-    print("topologies (config files: topology = { builder = NAME, ... }):")
-    for name, builder in TOPOLOGIES.items():
-        signature = inspect.signature(builder).replace(return_annotation=inspect.Signature.empty)
-        print(f"  {name}{signature}".replace("'", ""))
-    print("  or any networkx graph: nodes with role learner/agent/router; edges with")
-    print("  bandwidth_bps and latency_s, optional loss and outages [(start_s, end_s), ...]")
-    print("scenarios:")
-    for name in scenario_names():
-        print(f"  {name:<20} {find_scenario(name)}")
+    return window_means(table, [(int(a), int(b)) for a, b in given])
+
+
+def _time_windows(table: pd.DataFrame, given: Windows | None) -> pd.DataFrame:
+    """The window means over ``given`` windows of simulated seconds, by default the time the
+    run's last round ended by, in quarters."""
+    from analysis import time_window_means
+    from analysis.aggregate import per_trial
+
+    if given is None:
+        end_s = per_trial(table, by="policy_version")["round_end_s"].max()
+        edges = np.linspace(0.0, end_s, 5)
+        given = tuple((float(a), float(b)) for a, b in pairwise(edges) if b > a)
+    return time_window_means(table, given)
+
+
+def _list() -> int:
+    from netsim.listing import lines
+
+    for line in lines():
+        print(line)
     return 0
 
 
-def environments() -> list[str]:
-    """The Gymnasium ids netsim is built and tested for, and every registered ``netsim/`` one."""
-    import gymnasium as gym
-
-    return [
-        "CartPole-v1",
-        *sorted(env_id for env_id in gym.registry if env_id.startswith("netsim/")),
-    ]
-
-
-def _windows(text: str) -> tuple[tuple[int, int], ...]:
+def _windows(text: str) -> Windows:
     try:
         return tuple(
-            (int(first), int(last)) for first, last in (part.split("-") for part in text.split(","))
+            (float(first), float(last))
+            for first, last in (part.split("-") for part in text.split(","))
         )
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{text!r}: give windows as FIRST-LAST episode pairs, e.g. 0-9,10-49"
+            f"{text!r}: give windows as FIRST-LAST pairs, e.g. 0-9,10-49 (episodes) or "
+            "0-2.5,2.5-10 (seconds, --by time)"
         ) from None
 
 

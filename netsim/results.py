@@ -110,7 +110,7 @@ class Results:
         """Draw the report's panels and reward against simulated time into ``out`` (default
         ``plots/`` in the run directory), the reward panel cumulative if the scenario asks for it,
         and link utilisation over time (``link_load.png``) if the run recorded it, each as PNG
-        with a PDF beside it; returns the PNG files written. ``estimator`` names what lines and
+        with a PDF beside it; returns the PNG files written (none while no trial has finished). ``estimator`` names what lines and
         bands show across trials (:mod:`analysis.estimators`: ``mean-ci``, the default, the mean
         and its 95% bootstrap confidence interval; ``median-iqr``; ``mean-p10-p90``, the
         report's); every variant keeps one look in all of them, by its place in the run."""
@@ -122,6 +122,8 @@ class Results:
 
         estimator = DEFAULT_ESTIMATOR if estimator is None else estimator
         check_estimator(estimator)
+        if not self.store.finished():
+            return []
         out_dir = Path(out) if out else self.directory / "plots"
         written = plot_run(
             self.to_pandas(),

@@ -50,6 +50,15 @@ from netsim.store import DamagedRun, RunStore, Unit, part_name, unit_of
 Item = TypeVar("Item")
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a run: ``stored`` of its ``trials`` trials are stored in ``directory``, and
+    running it again goes on from there."""
+
+    def __init__(self, directory: Path, stored: int, trials: int) -> None:
+        super().__init__(f"{stored} of {trials} trials are stored in {directory}")
+        self.directory, self.stored, self.trials = directory, stored, trials
+
+
 def trial_seed(scenario_seed: int, trial: int) -> np.random.SeedSequence:
     """The seed of trial ``trial``: the same for every variant, executor and completion order."""
     return np.random.SeedSequence(scenario_seed, spawn_key=(trial,))
@@ -119,6 +128,8 @@ def run(
 
     Trials are taken trial by trial across the variants (every variant's trial 0, then every
     variant's trial 1, ...), so a run stopped early compares every variant on the same seeds.
+    Ctrl-C while trials run raises :class:`Interrupted`, saying how many are stored; with
+    ``progress``, a run that goes on says how many it found stored.
 
     Called at import by a worker process that imports the script that started it (the ``spawn``
     start method), it ends that process, and the run in the script raises
@@ -143,6 +154,13 @@ def run(
         "reuse": [str(source.directory) for source in sources],
     }
     with RunStore.open(directory, _request(scenario, units), session, upgrade_request) as store:
+        stored = len(units) - len(store.unfinished())
+        if progress and stored:
+            rest = f"going on with the other {len(units) - stored}" if stored < len(units) else ""
+            print(
+                f"{scenario.name}: {stored} of {len(units)} trials already stored in {directory}"
+                + (f"; {rest}" if rest else "")
+            )
         for source in sources:
             taken = _copy_reusable(source, store)
             if progress:
@@ -175,6 +193,9 @@ def run(
                     f"computing trial(s) {parts} of {directory}; the trials finished before are "
                     "stored: run the same command again to go on",
                 ) from None
+            except KeyboardInterrupt:
+                stored = len(units) - len(store.unfinished())
+                raise Interrupted(directory, stored, len(units)) from None
     results = Results(directory)
     if plots:
         results.plot()

@@ -14,6 +14,7 @@ from typing import Any
 import gymnasium as gym
 import networkx as nx
 
+import netsim.envs  # noqa: F401  (registers the grid worlds, which a variant may name)
 from algorithms import ALGORITHMS
 from algorithms.checks import integer, number
 from algorithms.registry import unknown_name_message

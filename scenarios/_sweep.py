@@ -127,27 +127,17 @@ def figures(directory: str | Path, points: pd.DataFrame, value_label: str) -> li
     ]
 
 
-def main(
-    path: str,
-    argv: Sequence[str],
-    scenarios: dict[bool, tuple[netsim.Scenario, pd.DataFrame]],
+def report(
+    results: netsim.Results,
+    points: pd.DataFrame,
     value_label: str,
-    report: Callable[[Path, pd.DataFrame, str], list[Path]] | None = None,
-) -> int:
-    """``python scenarios/NAME.py [netsim run options]``: run (or resume) the sweep of scenario
-    file ``path``, the quick one of ``scenarios`` (keyed by ``--quick``) if asked, then draw
-    :func:`figures`, and ``report(directory, points, value_label)``'s if given, and print where
-    they went."""
-    from _runner import run_scenario_file
-
-    (full, full_points), (quick, quick_points) = scenarios[False], scenarios[True]
-    status, ran, results = run_scenario_file(path, argv, full, quick)
-    if results is None:
-        return status
-    points = quick_points if ran is quick else full_points
+    extra: Callable[[Path, pd.DataFrame, str], list[Path]] | None = None,
+) -> None:
+    """A sweep file's ``report``: draw :func:`figures` for ``results``, a run of the sweep whose
+    points table is ``points``, and ``extra(directory, points, value_label)``'s if given, and
+    print where they went."""
     drawn = figures(results.directory, points, value_label)
-    if report is not None:
-        drawn += report(results.directory, points, value_label)
+    if extra is not None:
+        drawn += extra(results.directory, points, value_label)
     for figure in drawn:
         print(f"figure:  {figure.resolve()}")
-    return 0

@@ -3,8 +3,8 @@ ESPC on Cart Pole (see _sweep.py) over a star whose every access link runs at on
 bandwidths, log-spaced from 10 kbit/s to 1 Gbit/s (10 ms latency each): 42 variants, 10 trials of
 200 episodes each.
 
-    python scenarios/bandwidth_sweep.py [--quick] [--out DIR] [...]   # run, then draw the figure
-    netsim run bandwidth_sweep [--quick]                              # run only (the usual plots)
+    netsim run bandwidth_sweep [--quick] [--out DIR] [...]   # run (or resume), then draw the figure
+    python scenarios/bandwidth_sweep.py [--quick] [...]      # the same
 
 The figure (``sweep.png`` in the run's ``plots/``) shows, per algorithm against bandwidth, the time
 to reach the target reward, the episodes it takes, and the bytes on the wire until then; the script
@@ -15,9 +15,11 @@ episodes to target do not depend on the bandwidth; the time does.
 import sys
 
 import numpy as np
+from _sweep import report as sweep_report
 from _sweep import si, sweep
 
 import netsim
+import netsim.cli
 
 BANDWIDTHS_BPS = np.logspace(4, 9, 6).tolist()
 """10 kbit/s, 100 kbit/s, ... 1 Gbit/s."""
@@ -43,8 +45,11 @@ QUICK, QUICK_POINTS = _bandwidth_sweep("bandwidth_sweep_quick", [1e4, 1e9], epis
 VALUE_LABEL = "access link bandwidth (bit/s)"
 """The swept setting, as the figure's x axis names it."""
 
-if __name__ == "__main__":
-    from _sweep import main
 
-    SWEEPS = {False: (SCENARIO, POINTS), True: (QUICK, QUICK_POINTS)}
-    sys.exit(main(__file__, sys.argv[1:], SWEEPS, VALUE_LABEL))
+def report(results: netsim.Results, quick: bool) -> None:
+    """After the run (``netsim run``, or this file run as a script): the sweep's figures."""
+    sweep_report(results, QUICK_POINTS if quick else POINTS, VALUE_LABEL)
+
+
+if __name__ == "__main__":
+    sys.exit(netsim.cli.main(["run", __file__, *sys.argv[1:]]))

@@ -15,8 +15,8 @@ step 0.03, see ``ES_CONFIG`` there) and DQL on Simple Grid with n = 10 (gamma = 
 The full form is 18 variants, 8 trials of 200 rounds; ``--quick`` is 1 trial of 12 rounds at two
 bandwidths, gossip on the ring only, against low targets.
 
-    python scenarios/central_vs_decentral.py [--quick] [--out DIR] [...]   # run, then report
-    netsim run central_vs_decentral [--quick]                              # run only
+    netsim run central_vs_decentral [--quick] [--out DIR] [...]   # run (or resume), then report
+    python scenarios/central_vs_decentral.py [--quick] [...]      # the same
 
 The report (``crossover.png`` and ``crossover.csv`` in the run's ``plots/``) sets the measured
 crossover beside a back-of-envelope prediction from the bytes the central form moves per round
@@ -34,6 +34,7 @@ import pandas as pd
 from _decentral import PROBLEMS
 
 import netsim
+import netsim.cli
 
 ACCESS_BPS, ACCESS_LATENCY_S = 1e7, 0.005
 LEARNER_LINKS_BPS = np.logspace(4, 9, 6).tolist()
@@ -99,11 +100,14 @@ QUICK, QUICK_POINTS = central_vs_decentral(
     "central_vs_decentral_quick", [1e4, 1e9], {"ring": {}}, rounds=12, trials=1, quick=True
 )
 
+
+def report(results: netsim.Results, quick: bool) -> None:
+    """After the run (``netsim run``, or this file run as a script): the crossover report."""
+    from analysis.crossover import report as crossover_report
+
+    for written in crossover_report(results.directory, QUICK_POINTS if quick else POINTS):
+        print(f"report:  {written.resolve()}")
+
+
 if __name__ == "__main__":
-    from _runner import run_and_report
-
-    from analysis.crossover import report
-
-    sys.exit(
-        run_and_report(__file__, sys.argv[1:], (SCENARIO, POINTS), (QUICK, QUICK_POINTS), report)
-    )
+    sys.exit(netsim.cli.main(["run", __file__, *sys.argv[1:]]))

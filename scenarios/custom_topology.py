@@ -7,8 +7,8 @@ down from 20 s to 30 s of simulated time. DQL, EBCDQL, DAVIA, ES and ESPC (see _
 Simple Grid over it, timed by the fair model, with every link's load recorded in 1 s bins:
 5 variants, 5 trials of 200 episodes each.
 
-    python scenarios/custom_topology.py [--quick] [--out DIR] [...]   # run, then print who wins
-    netsim run custom_topology [--quick]                              # run only (the usual plots)
+    netsim run custom_topology [--quick] [--out DIR] [...]   # run (or resume), then print who wins
+    python scenarios/custom_topology.py [--quick] [...]      # the same
 """
 
 import sys
@@ -17,6 +17,7 @@ import networkx as nx
 from _sweep import GRID_TARGET, SERIES
 
 import netsim
+import netsim.cli
 
 
 def field_station() -> nx.Graph:
@@ -53,21 +54,31 @@ SCENARIO = netsim.Scenario("custom_topology", VARIANTS, episodes=200, trials=5, 
 QUICK = netsim.Scenario("custom_topology_quick", VARIANTS, episodes=30, trials=1, seed=0)
 
 
-def main(argv: list[str]) -> int:
-    """Run (or resume) the scenario, then print every algorithm's time, episodes and bytes to
-    reach the target reward (medians over trials; inf when fewer than half reach it)."""
-    from _runner import run_scenario_file
+QUICK_TARGET = -8.0
+"""The quick form's target: its 30 episodes are too few for the full form's -5.5 (the optimum is
+-5.217), which at most one algorithm reaches in them; ES and ESPC, which learn from returns
+alone, stay near the floor of -10 that long."""
 
-    from analysis import target_summary, time_to_target
 
-    status, _, results = run_scenario_file(__file__, argv, SCENARIO, QUICK)
-    if results is None:
-        return status
-    summary = target_summary(time_to_target(results.to_pandas(), target=GRID_TARGET))
+def report(results: netsim.Results, quick: bool) -> None:
+    """After the run (``netsim run``, or this file run as a script): print every algorithm's
+    time, episodes and bytes to reach the target reward (medians over trials; inf when fewer than
+    half reach it), fastest first, beside the mean reward of its last 10 episodes: what it
+    reached."""
+    from analysis import final_reward_and_bytes, target_summary, time_to_target
+
+    metrics = results.to_pandas()
+    target = QUICK_TARGET if quick else GRID_TARGET
+    summary = target_summary(time_to_target(metrics, target=target))
+    final = final_reward_and_bytes(metrics).groupby("variant", sort=False)["final_reward"].mean()
     columns = ["variant", "reached", "trials", "time_s_median", "episodes_median"]
-    print(summary[[*columns, "wire_bytes_median"]].sort_values("time_s_median").to_string())
-    return 0
+    table = summary[[*columns, "wire_bytes_median"]].assign(
+        final_reward=summary["variant"].map(final)
+    )
+    why = f" (the quick form's; the full form's is {GRID_TARGET:g})" if quick else ""
+    print(f"to a reward of {target:g}{why}:")
+    print(table.sort_values("time_s_median").to_string(index=False))
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(netsim.cli.main(["run", __file__, *sys.argv[1:]]))

@@ -23,8 +23,8 @@ What a message does when it meets an outage is the network's ``on_outage``:
 DQL on Simple Grid (gamma = 0.9, target -5.5): 15 variants, 10 trials of 150 rounds. ``--quick``
 is 1 trial of 12 rounds at f = 0 and 80%, against a low target.
 
-    python scenarios/disrupted_links.py [--quick] [--out DIR] [...]   # run, then report
-    netsim run disrupted_links [--quick]                              # run only
+    netsim run disrupted_links [--quick] [--out DIR] [...]   # run (or resume), then report
+    python scenarios/disrupted_links.py [--quick] [...]      # the same
 
 The report (``outcomes.csv`` and ``outcomes.png`` in the run's ``plots/``) gives, per form and f,
 the time to target of the mean and the worst agent, the final reward over the last 10 rounds and
@@ -39,6 +39,7 @@ import networkx as nx
 import pandas as pd
 
 import netsim
+import netsim.cli
 
 N_AGENTS, BANDWIDTH_BPS, LATENCY_S = 10, 1e6, 0.01
 FRACTIONS = [0.0, 0.2, 0.4, 0.6, 0.8]
@@ -114,14 +115,15 @@ QUICK, QUICK_POINTS = disrupted_links(
     "disrupted_links_quick", [0.0, 0.8], rounds=12, trials=1, target=QUICK_TARGET
 )
 
+
+def report(results: netsim.Results, quick: bool) -> None:
+    """After the run (``netsim run``, or this file run as a script): the outcomes report."""
+    from analysis.outcomes import report as outcomes_report
+
+    points = QUICK_POINTS if quick else POINTS
+    for written in outcomes_report(results.directory, points, VALUE_LABEL):
+        print(f"report:  {written.resolve()}")
+
+
 if __name__ == "__main__":
-    from _runner import run_and_report
-
-    from analysis.outcomes import report
-
-    def outcomes(directory, points):
-        return report(directory, points, VALUE_LABEL)
-
-    sys.exit(
-        run_and_report(__file__, sys.argv[1:], (SCENARIO, POINTS), (QUICK, QUICK_POINTS), outcomes)
-    )
+    sys.exit(netsim.cli.main(["run", __file__, *sys.argv[1:]]))

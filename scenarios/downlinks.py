@@ -11,15 +11,18 @@ learnt (every agent's copy of the policy is checked against the learner's on eve
 the episodes to target are the same per algorithm and the time to target shows what the bytes
 cost. ``--quick`` is 1 trial of 30 episodes at 10 kbit/s.
 
-    python scenarios/downlinks.py [--quick] [--out DIR] [...]   # run, then draw the figure
+    netsim run downlinks [--quick] [--out DIR] [...]   # run (or resume), then draw the figure
+    python scenarios/downlinks.py [--quick] [...]      # the same
 """
 
 import sys
 
 import numpy as np
 from _sweep import CARTPOLE_TARGET, GRID, GRID_TARGET, Series, si, sweep
+from _sweep import report as sweep_report
 
 import netsim
+import netsim.cli
 
 ES_CONFIG = {"sigma": 0.1, "learning_rate": 0.03}
 BANDWIDTHS_BPS = np.logspace(4, 6, 3).tolist()
@@ -70,10 +73,15 @@ def _downlinks(name: str, bandwidths: list[float], episodes: int, trials: int):
 SCENARIO, POINTS = _downlinks("downlinks", BANDWIDTHS_BPS, episodes=200, trials=5)
 QUICK, QUICK_POINTS = _downlinks("downlinks_quick", [1e4], episodes=30, trials=1)
 
+
+def report(results: netsim.Results, quick: bool) -> None:
+    """After the run (``netsim run``, or this file run as a script): the sweep's figures and
+    what each downlink costs and buys (analysis.payloads)."""
+    from analysis.payloads import report as payloads_report
+
+    points = QUICK_POINTS if quick else POINTS
+    sweep_report(results, points, "access link bandwidth (bit/s)", payloads_report)
+
+
 if __name__ == "__main__":
-    from _sweep import main
-
-    from analysis.payloads import report
-
-    SWEEPS = {False: (SCENARIO, POINTS), True: (QUICK, QUICK_POINTS)}
-    sys.exit(main(__file__, sys.argv[1:], SWEEPS, "access link bandwidth (bit/s)", report))
+    sys.exit(netsim.cli.main(["run", __file__, *sys.argv[1:]]))

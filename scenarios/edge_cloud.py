@@ -6,16 +6,18 @@ backhaul, so the fair model (max-min sharing of concurrent flows) times them, an
 every link is recorded in 1 s bins (``link_load.png`` shows the busiest links over time):
 35 variants, 5 trials of 200 episodes each.
 
-    python scenarios/edge_cloud.py [--quick] [--out DIR] [...]   # run, then draw the figure
-    netsim run edge_cloud [--quick]                              # run only (the usual plots)
+    netsim run edge_cloud [--quick] [--out DIR] [...]   # run (or resume), then draw the figure
+    python scenarios/edge_cloud.py [--quick] [...]      # the same
 """
 
 import sys
 
 import numpy as np
+from _sweep import report as sweep_report
 from _sweep import si, sweep
 
 import netsim
+import netsim.cli
 
 BACKHAULS_BPS = np.logspace(5, 9, 5).tolist()
 """100 kbit/s, 1 Mbit/s, ... 1 Gbit/s."""
@@ -51,8 +53,11 @@ QUICK, QUICK_POINTS = _edge_cloud("edge_cloud_quick", [1e5, 1e9], episodes=30, t
 VALUE_LABEL = "backhaul bandwidth per edge router (bit/s)"
 """The swept setting, as the figure's x axis names it."""
 
-if __name__ == "__main__":
-    from _sweep import main
 
-    SWEEPS = {False: (SCENARIO, POINTS), True: (QUICK, QUICK_POINTS)}
-    sys.exit(main(__file__, sys.argv[1:], SWEEPS, VALUE_LABEL))
+def report(results: netsim.Results, quick: bool) -> None:
+    """After the run (``netsim run``, or this file run as a script): the sweep's figures."""
+    sweep_report(results, QUICK_POINTS if quick else POINTS, VALUE_LABEL)
+
+
+if __name__ == "__main__":
+    sys.exit(netsim.cli.main(["run", __file__, *sys.argv[1:]]))

@@ -13,8 +13,8 @@ ES on Cart Pole with n = 50 (target 195; sigma 0.1, Adam's step 0.03) and DQL on
 n = 10 (gamma = 0.9, target -5.5): 6 variants, 8 trials of 200 rounds, the merge at round 190.
 ``--quick`` is 1 trial of 12 rounds, the merge at round 8, against low targets.
 
-    python scenarios/final_merge.py [--quick] [--out DIR] [...]   # run, then report
-    netsim run final_merge [--quick]                              # run only
+    netsim run final_merge [--quick] [--out DIR] [...]   # run (or resume), then report
+    python scenarios/final_merge.py [--quick] [...]      # the same
 
 The report (``outcomes.csv``, ``outcomes.png`` and ``merge.csv`` in the run's ``plots/``) gives
 each form's final reward over the rounds after the merge, its time to target, and, for the gossip
@@ -30,6 +30,7 @@ import pandas as pd
 from _decentral import PROBLEMS
 
 import netsim
+import netsim.cli
 
 BANDWIDTH_BPS, LATENCY_S = 1e6, 0.01
 
@@ -74,13 +75,14 @@ ROUNDS, MERGE_ROUND = 200, 190
 SCENARIO, POINTS = final_merge("final_merge", ROUNDS, MERGE_ROUND, trials=8)
 QUICK, QUICK_POINTS = final_merge("final_merge_quick", 12, 8, trials=1, quick=True)
 
-if __name__ == "__main__":
-    from _runner import run_and_report
 
+def report(results: netsim.Results, quick: bool) -> None:
+    """After the run (``netsim run``, or this file run as a script): the merge report."""
     from analysis.outcomes import merge_report
 
-    sys.exit(
-        run_and_report(
-            __file__, sys.argv[1:], (SCENARIO, POINTS), (QUICK, QUICK_POINTS), merge_report
-        )
-    )
+    for written in merge_report(results.directory, QUICK_POINTS if quick else POINTS):
+        print(f"report:  {written.resolve()}")
+
+
+if __name__ == "__main__":
+    sys.exit(netsim.cli.main(["run", __file__, *sys.argv[1:]]))

@@ -2,8 +2,8 @@
 link has one of five latencies, log-spaced from 1 ms to 10 s, at 1 Mbit/s: 35 variants, 5 trials
 of 200 episodes each.
 
-    python scenarios/latency_sweep.py [--quick] [--out DIR] [...]   # run, then draw the figure
-    netsim run latency_sweep [--quick]                              # run only (the usual plots)
+    netsim run latency_sweep [--quick] [--out DIR] [...]   # run (or resume), then draw the figure
+    python scenarios/latency_sweep.py [--quick] [...]      # the same
 
 A round pays every latency twice (the policy down, the report up), whatever the message size, so
 latency adds the same to every algorithm's round and favours those that need fewer episodes.
@@ -12,9 +12,11 @@ latency adds the same to every algorithm's round and favours those that need few
 import sys
 
 import numpy as np
+from _sweep import report as sweep_report
 from _sweep import si, sweep
 
 import netsim
+import netsim.cli
 
 LATENCIES_S = np.logspace(-3, 1, 5).tolist()
 """1 ms, 10 ms, 100 ms, 1 s, 10 s."""
@@ -33,8 +35,11 @@ QUICK, QUICK_POINTS = _latency_sweep("latency_sweep_quick", [1e-3, 1.0], episode
 VALUE_LABEL = "access link latency (s)"
 """The swept setting, as the figure's x axis names it."""
 
-if __name__ == "__main__":
-    from _sweep import main
 
-    SWEEPS = {False: (SCENARIO, POINTS), True: (QUICK, QUICK_POINTS)}
-    sys.exit(main(__file__, sys.argv[1:], SWEEPS, VALUE_LABEL))
+def report(results: netsim.Results, quick: bool) -> None:
+    """After the run (``netsim run``, or this file run as a script): the sweep's figures."""
+    sweep_report(results, QUICK_POINTS if quick else POINTS, VALUE_LABEL)
+
+
+if __name__ == "__main__":
+    sys.exit(netsim.cli.main(["run", __file__, *sys.argv[1:]]))

@@ -16,15 +16,18 @@ at 10 kbit/s or 1 Mbit/s (10 ms), barrier rounds or synchronous gossip:
 shows what the codec's loss costs in learning; at 10 kbit/s, what its bytes save. ``--quick`` is
 1 trial of 20 rounds at 10 kbit/s against low targets.
 
-    python scenarios/lossy_codecs.py [--quick] [--out DIR] [...]   # run, then draw the figures
+    netsim run lossy_codecs [--quick] [--out DIR] [...]   # run (or resume), then draw the figures
+    python scenarios/lossy_codecs.py [--quick] [...]      # the same
 """
 
 import sys
 
 from _decentral import ES_CONFIG
 from _sweep import CARTPOLE_TARGET, GRID, GRID_TARGET, Series, si, sweep
+from _sweep import report as sweep_report
 
 import netsim
+import netsim.cli
 
 CODECS = {"none": {}, "float16": {}, "int8": {}, "top-k": {"fraction": 0.1}}
 BANDWIDTHS_BPS = [1e4, 1e6]
@@ -62,10 +65,15 @@ def _codecs(name: str, bandwidths: list[float], episodes: int, trials: int, quic
 SCENARIO, POINTS = _codecs("lossy_codecs", BANDWIDTHS_BPS, episodes=200, trials=5, quick=False)
 QUICK, QUICK_POINTS = _codecs("lossy_codecs_quick", [1e4], episodes=20, trials=1, quick=True)
 
+
+def report(results: netsim.Results, quick: bool) -> None:
+    """After the run (``netsim run``, or this file run as a script): the sweep's figures and
+    what each codec costs and buys (analysis.payloads)."""
+    from analysis.payloads import report as payloads_report
+
+    points = QUICK_POINTS if quick else POINTS
+    sweep_report(results, points, "access link bandwidth (bit/s)", payloads_report)
+
+
 if __name__ == "__main__":
-    from _sweep import main
-
-    from analysis.payloads import report
-
-    SWEEPS = {False: (SCENARIO, POINTS), True: (QUICK, QUICK_POINTS)}
-    sys.exit(main(__file__, sys.argv[1:], SWEEPS, "access link bandwidth (bit/s)", report))
+    sys.exit(netsim.cli.main(["run", __file__, *sys.argv[1:]]))

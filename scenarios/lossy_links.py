@@ -4,15 +4,17 @@ until it arrives, so a message of p packets costs on average p / (1 - loss) pack
 and a large message (DQL's trajectories, the policy download) is hit more often than a
 one-packet report: 42 variants, 5 trials of 200 episodes each.
 
-    python scenarios/lossy_links.py [--quick] [--out DIR] [...]   # run, then draw the figure
-    netsim run lossy_links [--quick]                              # run only (the usual plots)
+    netsim run lossy_links [--quick] [--out DIR] [...]   # run (or resume), then draw the figure
+    python scenarios/lossy_links.py [--quick] [...]      # the same
 """
 
 import sys
 
+from _sweep import report as sweep_report
 from _sweep import sweep
 
 import netsim
+import netsim.cli
 
 LOSSES = [0.001, 0.01, 0.03, 0.1, 0.2, 0.3]
 
@@ -30,8 +32,11 @@ QUICK, QUICK_POINTS = _lossy_links("lossy_links_quick", [0.001, 0.3], episodes=3
 VALUE_LABEL = "packet loss probability on each access link"
 """The swept setting, as the figure's x axis names it."""
 
-if __name__ == "__main__":
-    from _sweep import main
 
-    SWEEPS = {False: (SCENARIO, POINTS), True: (QUICK, QUICK_POINTS)}
-    sys.exit(main(__file__, sys.argv[1:], SWEEPS, VALUE_LABEL))
+def report(results: netsim.Results, quick: bool) -> None:
+    """After the run (``netsim run``, or this file run as a script): the sweep's figures."""
+    sweep_report(results, QUICK_POINTS if quick else POINTS, VALUE_LABEL)
+
+
+if __name__ == "__main__":
+    sys.exit(netsim.cli.main(["run", __file__, *sys.argv[1:]]))

@@ -9,12 +9,13 @@ updates after every n/2 arrivals and the stragglers' reports come in stale. The 
 simulated time plot shows which of them learns fastest; the metrics table's ``late`` and
 ``staleness`` columns show what each policy did with the slow agents' reports.
 
-    python scenarios/stragglers.py [--quick] [--out DIR]  # run, then print the comparison
-    netsim run stragglers [--quick]                       # run only (the usual plots)
+    netsim run stragglers [--quick] [--out DIR]  # run (or resume), then print the comparison
+    python scenarios/stragglers.py [--quick]     # the same
 
-The script prints, per variant, the simulated time and the episodes per agent to a smoothed reward
-of 195 (analysis.targets), and what the policy did with the reports: the share that came late and
-the mean and largest staleness of those used.
+The report prints, per variant, the simulated time and the episodes per agent to a smoothed reward
+of 195 (analysis.targets), the reward it ended at and when its last round ended, and what the
+policy did with the reports: the share that came late and the mean and largest staleness of those
+used.
 """
 
 import sys
@@ -22,7 +23,8 @@ import sys
 import pandas as pd
 
 import netsim
-from analysis import target_summary, time_to_target
+import netsim.cli
+from analysis import final_reward_and_bytes, per_trial, target_summary, time_to_target
 
 FAST_STEP_S, SLOW_STEP_S = 1e-3, 1e-2
 DEADLINE_S = 0.6
@@ -73,15 +75,23 @@ TARGET = 195.0
 
 def comparison(results: netsim.Results) -> pd.DataFrame:
     """Per variant: time and episodes to TARGET (medians over trials, and how many reached it),
-    the share of reports that came late, and the staleness of the reports the learner used."""
+    the mean reward of the last 10 rounds (``final_reward``: where it got) and the simulated
+    seconds its last round ended at (``end_s``, median over trials: what waiting for the slow
+    agents cost), the share of reports that came late, and the staleness of the reports the
+    learner used."""
     metrics = results.to_pandas()
     summary = target_summary(time_to_target(metrics, TARGET)).set_index("variant")
+    rounds = per_trial(metrics, by="policy_version").groupby(["variant", "trial"], sort=False)
+    ends = rounds["round_end_s"].max().groupby("variant", sort=False).median()
+    final = final_reward_and_bytes(metrics).groupby("variant", sort=False)["final_reward"].mean()
     sent = metrics[metrics["sent"] == 1].groupby("variant", sort=False)
     return pd.DataFrame(
         {
             "reached": summary["reached"].astype(str) + "/" + summary["trials"].astype(str),
             "time_s": summary["time_s_median"],
             "episodes": summary["episodes_median"],
+            "final_reward": final,
+            "end_s": ends,
             "late": sent["late"].mean(),
             "staleness_mean": sent["staleness"].mean(),
             "staleness_max": sent["staleness"].max(),
@@ -89,10 +99,16 @@ def comparison(results: netsim.Results) -> pd.DataFrame:
     )
 
 
-if __name__ == "__main__":
-    from _runner import run_scenario_file
+def report(results: netsim.Results, quick: bool) -> None:
+    """After the run (``netsim run``, or this file run as a script): the comparison."""
+    if quick:
+        print(
+            f"the quick form's {QUICK.episodes} episodes are too few to learn Cart Pole (no "
+            f"variant reaches {TARGET:g}); end_s, late and staleness show what each round policy "
+            "did with the slow agents"
+        )
+    print(comparison(results).round(2).to_string())
 
-    status, _, results = run_scenario_file(__file__, sys.argv[1:], SCENARIO, QUICK)
-    if results is not None:
-        print(comparison(results).round(2).to_string())
-    sys.exit(status)
+
+if __name__ == "__main__":
+    sys.exit(netsim.cli.main(["run", __file__, *sys.argv[1:]]))

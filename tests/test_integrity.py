@@ -10,6 +10,7 @@ import errno
 import json
 import os
 import pathlib
+import re
 import shutil
 import signal
 import subprocess
@@ -401,7 +402,9 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path):
     os.killpg(job.pid, signal.SIGINT)  # as a terminal sends it: to the whole group
     _, errors = job.communicate(timeout=60)
     assert job.returncode == 130
-    assert errors.strip().splitlines()[-1].startswith("netsim: interrupted")
+    interrupted, resume = errors.strip().splitlines()[-2:]
+    assert re.fullmatch(rf"netsim: interrupted; \d of 4 trials are stored in {out}", interrupted)
+    assert resume.startswith(f"netsim: to go on, run: netsim run {path} --out {out}")
     assert "Traceback" not in errors and "KeyboardInterrupt" not in errors
     assert not (out / LOCK_FILE).exists()
 

@@ -188,7 +188,7 @@ def test_status_counts_what_a_trial_under_way_has_kept_as_done(tmp_path, monkeyp
     assert nothing_kept.remaining_wall_s.item() == pytest.approx(per_trial)
     assert netsim.cli.main(["status", str(out)]) == 0
     printed = capsys.readouterr().out.splitlines()
-    assert printed[-2].split() == ["variant", "trial", "batches_kept", "minutes_kept"]
+    assert printed[-2].split() == ["variant", "trial", "batches_kept", "computed"]
     assert printed[-1].split()[:3] == ["espc", "1", "4"]
 
     entry = next((out / "journal" / "v0000-t0001").glob("*.npz"))

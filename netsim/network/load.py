@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from netsim.topology import Link
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 COLUMNS = ("src", "dst", "start_s", "end_s", "carried_bytes", "utilisation")
 
@@ -45,6 +48,8 @@ class LinkLoad:
         """One row per (link, bin) for every link of ``links``, in that order, bins from 0 to the
         first edge after ``now_s``: ``src``, ``dst``, ``start_s``, ``end_s``, ``carried_bytes``,
         ``utilisation``."""
+        import pandas as pd  # the network's tables are made once, at a trial's end
+
         bins = math.floor(now_s / self.bin_s) + 1
         edges = np.arange(bins + 1) * self.bin_s
         frames = []

@@ -8,10 +8,9 @@ network under the same model (:meth:`BandwidthModel.alone_s`), outages included.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import simpy
 
 from algorithms.registry import Registry
@@ -24,6 +23,9 @@ from netsim.network.store_and_forward import StoreAndForward
 from netsim.network.tcp import Cm02, Lv08, TcpParameters
 from netsim.network.transfer import Transfer
 from netsim.topology import Link, Topology
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MODELS: Registry[type[BandwidthModel]] = Registry("network model")
 """Bandwidth models by name; ``MODELS.register(name, MyModel)`` adds one."""
@@ -195,6 +197,8 @@ class Network:
     def link_table(self) -> pd.DataFrame:
         """One row per directed link: bytes carried, busy time, utilisation over the run so far
         (carried bits / (bandwidth x elapsed simulated time)), transfers, peak concurrent ones."""
+        import pandas as pd  # the network's tables are made once, at a trial's end
+
         self.model.close()
         elapsed_s = self.env.now
         rows = []
@@ -232,4 +236,6 @@ class Network:
         """One row per ended message, in order of ending; None unless traced."""
         if self._trace is None:
             return None
+        import pandas as pd
+
         return pd.DataFrame(self._trace, columns=list(TRACE_COLUMNS))

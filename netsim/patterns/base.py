@@ -26,16 +26,18 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
-import pandas as pd
-import simpy
 
 from algorithms.base import Algorithm, Problem
 from netsim.compute import ComputeSettings
 from netsim.network import Network
 from netsim.topology import Topology
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import simpy
 
 Side = Literal["central", "peers"]
 """The side of an algorithm a pattern drives (:mod:`algorithms.base`)."""

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from algorithms.base import AgentPool, Learner
 from algorithms.registry import Registry
@@ -16,6 +15,9 @@ from netsim.patterns.central.recorder import Recorder
 from netsim.patterns.central.rounds import CentralParts, Rounds
 from netsim.patterns.central.settings import POLICIES, CentralSettings
 from netsim.topology import Topology
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ROUND_POLICIES: Registry[type[Rounds]] = Registry("central round policy")
 """The learner's process for each round policy a :class:`CentralSettings` names."""

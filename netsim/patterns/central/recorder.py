@@ -16,13 +16,16 @@ environment step is kept.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from algorithms.base import EpisodeBatch
 from netsim.messages import Kind, Message
 from netsim.patterns.rows import EPISODE, FLAG, FLOAT, INT, episode_rows
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Recorder:
@@ -123,4 +126,6 @@ class Recorder:
         self.columns["staleness"][rows] = staleness
 
     def to_frame(self) -> pd.DataFrame:
+        import pandas as pd  # made once, at a trial's end; ``netsim list`` needs none
+
         return pd.DataFrame(self.columns)

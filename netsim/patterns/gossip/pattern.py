@@ -36,10 +36,9 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable, Generator, Hashable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import simpy
 
 from algorithms.base import Peers
@@ -50,6 +49,9 @@ from netsim.patterns.gossip.mixing import MIXING, Weights
 from netsim.patterns.gossip.recorder import GossipRecorder
 from netsim.patterns.gossip.settings import GossipSettings
 from netsim.topology import Topology
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PUSH_WEIGHT = struct.Struct("<d")
 """Push-sum's weight w_j, sent after the parameters it goes with."""

@@ -5,12 +5,16 @@ described in ``docs/tables.md``."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from algorithms.base import EpisodeBatch
 from netsim.messages import Kind, Message
 from netsim.patterns.rows import EPISODE, FLOAT, INT, episode_rows
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 BYTE_COLUMNS = {
     Kind.REPORT: "wire_bytes",
@@ -87,6 +91,8 @@ class GossipRecorder:
             del self._held[round_]
 
     def metrics(self) -> pd.DataFrame:
+        import pandas as pd  # made once, at a trial's end; ``netsim list`` needs none
+
         return pd.DataFrame(self.columns)
 
     def consensus(self) -> pd.DataFrame:
@@ -96,6 +102,8 @@ class GossipRecorder:
             return (
                 np.concatenate([row[i] for row in self._consensus]) if len(rounds) else np.zeros(0)
             )
+
+        import pandas as pd
 
         return pd.DataFrame(
             {
