@@ -110,21 +110,20 @@ def collect_times(times: Path) -> None:
     pd.DataFrame(rows).to_csv(RESULTS / "run_times.csv", index=False)
 
 
-def redraw() -> None:
-    """Draw every figure on the page into ``docs/figures/`` from the stored results."""
+def redraw(names: list[str] | None = None) -> None:
+    """Draw the figures of ``names`` (default: every figure on the page) into ``docs/figures/``
+    from the stored results."""
     from analysis import plot_run
 
-    for name in [*SIMULATED, *common.ANT]:
+    names = names or [*SIMULATED, *common.ANT, *SCRIPTED]
+    for name in [name for name in names if name not in SCRIPTED]:
         prefix = "_".join(name.split("_")[:2])
         with tempfile.TemporaryDirectory() as folder:
             plot_run(common.rounds(name), Path(folder), cumulative=common.cumulative(name))
             for figure in ("panels", "reward_vs_time"):
                 shutil.copyfile(Path(folder) / f"{figure}.png", FIGURES / f"{prefix}_{figure}.png")
-    for name, (table, plot) in {
-        "fig4_1_pcomm": ("pcomm.csv", common.script("fig4_1_pcomm").plot),
-        "fig4_7_first_episode": ("first_episode.csv", common.script("fig4_7_first_episode").plot),
-    }.items():
-        plot(common.csv(name, table), FIGURES / f"{name}.png")
+    for name in [name for name in names if name in SCRIPTED]:
+        common.script(name).plot(common.csv(name, SCRIPTED[name][0]), FIGURES / f"{name}.png")
 
 
 def render() -> str:
