@@ -315,12 +315,20 @@ def fig4_8() -> str:
         "20 to 400": settled["reward"].between(20, 400),
         "above 400": settled["reward"] > 400,
     }
-    split = [
-        f"{(mask.loc[small]).sum()} trials {label}: "
-        f"{settled.loc[small][mask.loc[small]]['frequency'].mean():.3f}"
+    shares = {
+        label: (int(mask.loc[small].sum()), settled.loc[small][mask.loc[small]]["frequency"].mean())
         for label, mask in groups.items()
         if mask.loc[small].any()
-    ]
+    }
+    below_share = [label for label, (_, value) in shares.items() if value < ms[0] / 50]
+    split = "; ".join(
+        f"{value:.3f} in the {count} trials {label}" for label, (count, value) in shares.items()
+    )
+    where = (
+        "the shortfall comes from the trials that have learnt: "
+        if below_share == ["above 400"]
+        else "its frequency differs with where a trial has got to: "
+    )
     pairs = [(a, b) for i, a in enumerate(espc) for b in espc[i + 1 :]]
     between = [mann_whitney(name, a, b, 50, 199) for a, b in pairs]
     rows = [
@@ -379,9 +387,9 @@ def fig4_8() -> str:
                         f"would send {gauss:.3f} in the long run (Monte Carlo, 200,000 windows), "
                         f"above m/n; measured it sends {frequency(small, 10, 49):.3f} over "
                         f"episodes 10-49 and {frequency(small, 150, 199):.3f} over 150-199. "
-                        f"Over 150-199 its frequency differs with where a trial has got to: "
-                        f"{'; '.join(split)} (each trial's mean frequency, averaged). We have not "
-                        "established why.",
+                        f"Over 150-199 {where}m = {ms[0]} sends {split} (by their mean reward "
+                        "over 150-199; each trial's mean frequency, averaged). Why, we have not "
+                        "established.",
                     ],
                     [
                         "A jump in communication at the start of training",
