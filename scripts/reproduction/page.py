@@ -103,18 +103,27 @@ it is run:
 
 **Across machines it is not promised.** Floating-point results can differ in their last bits with
 the processor and the builds of the numerical libraries (NumPy, PyTorch, MuJoCo), and a journal
-kept with other library versions is discarded rather than replayed. For Ant this matters: its
+kept with other library versions is discarded rather than replayed
+(`tests/test_journal.py::test_a_journal_kept_with_other_library_versions_is_discarded_with_a_warning`). For Ant this matters: its
 dynamics are chaotic, so a last-bit difference grows into a different trajectory, and the stored Ant
 runs rerun elsewhere give trials of the same distribution, not the same numbers. For the tabular
 grid figures, `tests/test_reproduction_page.py` recomputes one stored trial of figure 3.4 and checks
 that it is the stored one to the bit, wherever the tests run."""
 
 
+def megabytes(size: int) -> str:
+    return f"{size / 1e6:.2f} MB" if size >= 1e5 else f"{size / 1e3:.0f} kB"
+
+
 def stored() -> str:
     """What ``results/`` holds for the page, and its size."""
     rows = []
     for name in [*SIMULATED, *ANT, *SCRIPTED]:
-        files = [path for path in (RESULTS / name).rglob("*") if path.is_file()]
+        files = [
+            path
+            for path in (RESULTS / name).rglob("*")
+            if path.is_file() and not {"plots", "journal", ".lock"} & set(path.parts)
+        ]  # what git keeps: plots, journals and locks are ignored (.gitignore)
         kind = (
             "run directory"
             if name in ANT
@@ -122,9 +131,7 @@ def stored() -> str:
             if name in SIMULATED
             else "tables"
         )
-        rows.append(
-            [f"`results/{name}`", kind, f"{sum(p.stat().st_size for p in files) / 1e6:.2f} MB"]
-        )
+        rows.append([f"`results/{name}`", kind, megabytes(sum(p.stat().st_size for p in files))])
     times = pd.read_csv(RESULTS / "run_times.csv")
     return "\n".join(
         [
