@@ -55,9 +55,22 @@ def per_trial(df: pd.DataFrame, by: str = "episode") -> pd.DataFrame:
       ``params_wire_bytes`` and a gossip one no ``downlink_wire_bytes``: an absent column counts
       0; under gossip "uplink" is the reports and notices sent to peers),
     - ``cumulative_reward = sum_{j <= k} mu_reward(j)`` (running sum over the trial's rounds).
+
+    A table that is already this function's output (it has ``mu_reward`` and no ``agent`` column,
+    e.g. a stored per-round summary) is returned as it is, with ``cumulative_reward`` added if it
+    was left out, so every function here, and the plots, also take such a summary; its rounds stay
+    as they were grouped (by episode, for a stored summary: the same rounds as by version under
+    barrier rounds).
     """
     if by not in ROUNDS:
         raise ValueError(f"per_trial groups by one of {ROUNDS}, not {by!r}")
+    if "mu_reward" in df and "agent" not in df:
+        rounds = df.copy()
+        if "cumulative_reward" not in rounds:
+            rounds["cumulative_reward"] = rounds.groupby(["variant", "trial"], sort=False)[
+                "mu_reward"
+            ].cumsum()
+        return rounds
     if by not in df:
         by = "episode"
 

@@ -386,3 +386,12 @@ def test_the_worst_agent_reaches_the_target_when_the_last_agent_does():
     assert worst[["reached", "time_s"]].values.tolist() == [[True, 3.5]]  # agent 1, at its 3.5 s
     never = worst_agent_time_to_target(rows, target=5.0, window=3)  # nobody averages 5 over 3
     assert never[["reached", "time_s"]].values.tolist() == [[False, np.inf]]
+
+
+def test_a_stored_per_round_summary_gives_what_the_full_table_gives(table: pd.DataFrame) -> None:
+    rounds = per_trial(table)
+    pd.testing.assert_frame_equal(per_trial(rounds), rounds)
+    stored = rounds.drop(columns="cumulative_reward")  # as results/NAME/rounds.parquet keeps it
+    pd.testing.assert_frame_equal(per_trial(stored), rounds)
+    pd.testing.assert_frame_equal(summarise(rounds, "reward"), summarise(table, "reward"))
+    pd.testing.assert_frame_equal(window_means(rounds, [(0, 1)]), window_means(table, [(0, 1)]))

@@ -1,0 +1,154 @@
+"""Write docs/reproduction.md, and redraw its figures, from the stored results of the report's runs.
+
+Every number on the page is computed here from what ``results/`` holds; the prose around the
+numbers, and the verdict on each of the report's findings, are kept in ``scripts/reproduction/``
+(``page.py``, ``grids.py``, ``cartpole.py``, ``ant.py``) and were written against these stored results. What is stored:
+
+- the Ant runs (figures 4.6, 4.9, 4.11): whole run directories, ``results/fig4_*_ant*``;
+- every other simulated figure (3.4, 3.5, 4.2, 4.3, 4.5, 4.8, 4.10): its per-round summary,
+  ``results/NAME/rounds.parquet`` (``analysis.per_trial`` of the run's metrics table, one row per
+  variant, trial and episode, without ``cumulative_reward``, which is its running sum), with the
+  scenario as run (``scenario.json``) and its trials' times (``trial_times.csv``);
+- the two scripted figures (4.1, 4.7): the tables the scenario scripts write;
+- ``results/run_times.csv``: each run's wall time, CPU time and peak memory as ``/usr/bin/time -v``
+  measured them, with the command.
+
+With ``--runs DIR`` (the run directories, as ``netsim run NAME --out DIR/NAME`` writes them) and
+``--times DIR`` (``DIR/NAME.time``, the ``/usr/bin/time -v`` output of each run) the script first
+stores those; with ``--figures`` it redraws the page's figures into ``docs/figures/`` with today's
+plotting code; it always rewrites the page. ``tests/test_reproduction_page.py`` checks that the page
+is what the stored results give.
+
+    for NAME in fig3_4_simple_grid ...; do /usr/bin/time -v -o times/NAME.time netsim run NAME --out runs/NAME; done
+    python scripts/reproduction_page.py --runs runs --times times --figures
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from reproduction import common, page  # noqa: E402
+from reproduction.common import RESULTS, SCRIPTED, SIMULATED  # noqa: E402
+
+PAGE = ROOT / "docs" / "reproduction.md"
+FIGURES = ROOT / "docs" / "figures"
+
+
+def collect(runs: Path) -> None:
+    """Store each simulated figure's per-round summary, scenario and trial times from its run
+    directory in ``runs``, and each scripted figure's tables; a figure with no directory in
+    ``runs`` keeps what is stored of it."""
+    import netsim
+    from analysis import per_trial
+
+    for name in SIMULATED:
+        if not (runs / name).is_dir():
+            print(f"no {runs / name}: {name} keeps what is stored")
+            continue
+        results = netsim.Results(runs / name)
+        if not results.complete:
+            raise SystemExit(f"{runs / name} is not finished: run it to the end first")
+        target = RESULTS / name
+        target.mkdir(parents=True, exist_ok=True)
+        rounds = per_trial(results.to_pandas()).drop(columns="cumulative_reward")
+        rounds.to_parquet(target / "rounds.parquet", compression="zstd", compression_level=19)
+        (target / "scenario.json").write_text(json.dumps(results.config, indent=1) + "\n")
+        results.trial_times().to_csv(target / "trial_times.csv", index=False)
+    for name, files in SCRIPTED.items():
+        if not (runs / name).is_dir():
+            print(f"no {runs / name}: {name} keeps what is stored")
+            continue
+        (RESULTS / name).mkdir(parents=True, exist_ok=True)
+        for file in files:
+            shutil.copyfile(runs / name / file, RESULTS / name / file)
+
+
+def time_field(text: str, label: str) -> str:
+    """The value of ``label`` in a ``/usr/bin/time -v`` report."""
+    return re.search(rf"{re.escape(label)}: (.*)", text).group(1).strip()
+
+
+def collect_times(times: Path) -> None:
+    """Store ``results/run_times.csv`` from the ``/usr/bin/time -v`` outputs ``times/NAME.time``."""
+    import pandas as pd
+
+    rows = []
+    for path in sorted(times.glob("*.time")):
+        if path.stem not in (*SIMULATED, *SCRIPTED):
+            continue
+        text = path.read_text()
+        if "Elapsed (wall clock)" not in text:
+            print(f"{path} holds no finished measurement: left out")
+            continue
+
+        wall = [
+            float(part)
+            for part in time_field(text, "Elapsed (wall clock) time (h:mm:ss or m:ss)").split(":")
+        ]
+        rows.append(
+            {
+                "name": path.stem,
+                "command": time_field(text, "Command being timed")
+                .strip('"')
+                .replace("/work/main/.venv/bin/python -m netsim.cli", "netsim"),
+                "wall_s": sum(value * 60**power for power, value in enumerate(reversed(wall))),
+                "cpu_s": float(time_field(text, "User time (seconds)"))
+                + float(time_field(text, "System time (seconds)")),
+                "peak_rss_mb": round(
+                    int(time_field(text, "Maximum resident set size (kbytes)")) / 1024
+                ),
+            }
+        )
+    pd.DataFrame(rows).to_csv(RESULTS / "run_times.csv", index=False)
+
+
+def redraw(names: list[str] | None = None) -> None:
+    """Draw the figures of ``names`` (default: every figure on the page) into ``docs/figures/``
+    from the stored results."""
+    from analysis import plot_run
+
+    names = names or [*SIMULATED, *common.ANT, *SCRIPTED]
+    for name in [name for name in names if name not in SCRIPTED]:
+        prefix = "_".join(name.split("_")[:2])
+        with tempfile.TemporaryDirectory() as folder:
+            plot_run(common.rounds(name), Path(folder), cumulative=common.cumulative(name))
+            for figure in ("panels", "reward_vs_time"):
+                shutil.copyfile(Path(folder) / f"{figure}.png", FIGURES / f"{prefix}_{figure}.png")
+    for name in [name for name in names if name in SCRIPTED]:
+        common.script(name).plot(common.csv(name, SCRIPTED[name][0]), FIGURES / f"{name}.png")
+
+
+def render() -> str:
+    """The page's text from the stored results."""
+    return "\n\n".join(page.sections()) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=Path, help="the folder holding the run directories")
+    parser.add_argument("--times", type=Path, help="the folder holding each run's NAME.time")
+    parser.add_argument("--figures", action="store_true", help="redraw the page's figures")
+    options = parser.parse_args(argv)
+    if options.runs is not None:
+        collect(options.runs)
+    if options.times is not None:
+        collect_times(options.times)
+    if options.figures:
+        redraw()
+    PAGE.write_text(render())
+    print(f"wrote {PAGE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
