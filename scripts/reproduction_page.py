@@ -114,16 +114,25 @@ def collect_times(times: Path) -> None:
 
 def redraw(names: list[str] | None = None) -> None:
     """Draw the figures of ``names`` (default: every figure on the page) into ``docs/figures/``
-    from the stored results."""
+    from the stored results, PNG and PDF, with the report's band: the mean and the 10th-90th
+    percentile across trials (the page says so)."""
     from analysis import plot_run
 
     names = names or [*SIMULATED, *common.ANT, *SCRIPTED]
     for name in [name for name in names if name not in SCRIPTED]:
         prefix = "_".join(name.split("_")[:2])
         with tempfile.TemporaryDirectory() as folder:
-            plot_run(common.rounds(name), Path(folder), cumulative=common.cumulative(name))
+            plot_run(
+                common.rounds(name),
+                Path(folder),
+                cumulative=common.cumulative(name),
+                estimator="mean-p10-p90",
+            )
             for figure in ("panels", "reward_vs_time"):
-                shutil.copyfile(Path(folder) / f"{figure}.png", FIGURES / f"{prefix}_{figure}.png")
+                for suffix in (".png", ".pdf"):
+                    shutil.copyfile(
+                        Path(folder) / f"{figure}{suffix}", FIGURES / f"{prefix}_{figure}{suffix}"
+                    )
     for name in [name for name in names if name in SCRIPTED]:
         common.script(name).plot(common.csv(name, SCRIPTED[name][0]), FIGURES / f"{name}.png")
 
