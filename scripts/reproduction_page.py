@@ -26,7 +26,6 @@ is what the stored results give.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import shutil
 import sys
@@ -48,22 +47,13 @@ def collect(runs: Path) -> None:
     """Store each simulated figure's per-round summary, scenario and trial times from its run
     directory in ``runs``, and each scripted figure's tables; a figure with no directory in
     ``runs`` keeps what is stored of it."""
-    import netsim
-    from analysis import per_trial
+    from analysis.summaries import store_summary
 
     for name in SIMULATED:
         if not (runs / name).is_dir():
             print(f"no {runs / name}: {name} keeps what is stored")
             continue
-        results = netsim.Results(runs / name)
-        if not results.complete:
-            raise SystemExit(f"{runs / name} is not finished: run it to the end first")
-        target = RESULTS / name
-        target.mkdir(parents=True, exist_ok=True)
-        rounds = per_trial(results.to_pandas()).drop(columns="cumulative_reward")
-        rounds.to_parquet(target / "rounds.parquet", compression="zstd", compression_level=19)
-        (target / "scenario.json").write_text(json.dumps(results.config, indent=1) + "\n")
-        results.trial_times().to_csv(target / "trial_times.csv", index=False)
+        store_summary(runs / name, RESULTS / name)
     for name, files in SCRIPTED.items():
         if not (runs / name).is_dir():
             print(f"no {runs / name}: {name} keeps what is stored")
