@@ -107,14 +107,22 @@ def payload_figure(summary: pd.DataFrame, value_label: str) -> Figure:
     return figure
 
 
-def report(directory: str | Path, points: pd.DataFrame, value_label: str) -> list[Path]:
+def report(
+    directory: str | Path,
+    points: pd.DataFrame,
+    value_label: str,
+    metrics: pd.DataFrame | None = None,
+) -> list[Path]:
     """Write ``payloads.csv`` (:func:`payload_summary`) and ``payloads.png``
-    (:func:`payload_figure`) into the run's ``plots/``; return their paths."""
+    (:func:`payload_figure`) into the run's ``plots/``; return their paths. ``metrics`` is the
+    run's table, read from ``directory`` if not given."""
     import netsim
 
     out = Path(directory) / "plots"
     out.mkdir(parents=True, exist_ok=True)
-    summary = payload_summary(netsim.Results(directory).to_pandas(), points)
+    if metrics is None:
+        metrics = netsim.Results(directory).to_pandas()
+    summary = payload_summary(metrics, points)
     summary.to_csv(out / "payloads.csv", index=False)
     return [
         style.save(payload_figure(summary, value_label), out / "payloads.png"),

@@ -102,8 +102,11 @@ def si(value: float, unit: str) -> str:
     return f"{value:g} {unit}"
 
 
-def figures(directory: str | Path, points: pd.DataFrame, value_label: str) -> list[Path]:
-    """Draw a finished (or partly finished) sweep's figures into ``directory/plots``: ``sweep.png``
+def figures(
+    directory: str | Path, metrics: pd.DataFrame, points: pd.DataFrame, value_label: str
+) -> list[Path]:
+    """Draw a finished (or partly finished) sweep's figures from its ``metrics`` table into
+    ``directory/plots``: ``sweep.png``
     (time, episodes and bytes to target against the swept value), ``pareto.png`` (final reward
     against bytes), each with a PDF beside it, and ``rankings.csv``
     (:func:`analysis.sweep.rankings`); returns their paths."""
@@ -112,7 +115,6 @@ def figures(directory: str | Path, points: pd.DataFrame, value_label: str) -> li
     from analysis.sweep import rankings, sweep_summary
     from analysis.targets import final_reward_and_bytes
 
-    metrics = netsim.Results(directory).to_pandas()
     out = Path(directory) / "plots"
     out.mkdir(parents=True, exist_ok=True)
     summary = sweep_summary(metrics, points)
@@ -131,13 +133,14 @@ def report(
     results: netsim.Results,
     points: pd.DataFrame,
     value_label: str,
-    extra: Callable[[Path, pd.DataFrame, str], list[Path]] | None = None,
+    extra: Callable[[Path, pd.DataFrame, str, pd.DataFrame], list[Path]] | None = None,
 ) -> None:
     """A sweep file's ``report``: draw :func:`figures` for ``results``, a run of the sweep whose
-    points table is ``points``, and ``extra(directory, points, value_label)``'s if given, and
-    print where they went."""
-    drawn = figures(results.directory, points, value_label)
+    points table is ``points``, and ``extra(directory, points, value_label, metrics)``'s if
+    given (the run's table, read once for both), and print where they went."""
+    metrics = results.to_pandas()
+    drawn = figures(results.directory, metrics, points, value_label)
     if extra is not None:
-        drawn += extra(results.directory, points, value_label)
+        drawn += extra(results.directory, points, value_label, metrics)
     for figure in drawn:
         print(f"figure:  {figure.resolve()}")

@@ -73,6 +73,9 @@ def _downlinks(name: str, bandwidths: list[float], episodes: int, trials: int):
 SCENARIO, POINTS = _downlinks("downlinks", BANDWIDTHS_BPS, episodes=200, trials=5)
 QUICK, QUICK_POINTS = _downlinks("downlinks_quick", [1e4], episodes=30, trials=1)
 
+VALUE_LABEL = "access link bandwidth (bit/s)"
+"""The swept setting, as the figures name it."""
+
 
 def report(results: netsim.Results, quick: bool) -> None:
     """After the run (``netsim run``, or this file run as a script): the sweep's figures and
@@ -80,7 +83,7 @@ def report(results: netsim.Results, quick: bool) -> None:
     from analysis.payloads import report as payloads_report
 
     points = QUICK_POINTS if quick else POINTS
-    sweep_report(results, points, "access link bandwidth (bit/s)", payloads_report)
+    sweep_report(results, points, VALUE_LABEL, payloads_report)
 
 
 if __name__ == "__main__":

@@ -65,6 +65,9 @@ def _codecs(name: str, bandwidths: list[float], episodes: int, trials: int, quic
 SCENARIO, POINTS = _codecs("lossy_codecs", BANDWIDTHS_BPS, episodes=200, trials=5, quick=False)
 QUICK, QUICK_POINTS = _codecs("lossy_codecs_quick", [1e4], episodes=20, trials=1, quick=True)
 
+VALUE_LABEL = "access link bandwidth (bit/s)"
+"""The swept setting, as the figures name it."""
+
 
 def report(results: netsim.Results, quick: bool) -> None:
     """After the run (``netsim run``, or this file run as a script): the sweep's figures and
@@ -72,7 +75,7 @@ def report(results: netsim.Results, quick: bool) -> None:
     from analysis.payloads import report as payloads_report
 
     points = QUICK_POINTS if quick else POINTS
-    sweep_report(results, points, "access link bandwidth (bit/s)", payloads_report)
+    sweep_report(results, points, VALUE_LABEL, payloads_report)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,8 @@
 The page's every number comes from the CSV summaries in ``docs/data/payloads/`` (each study's
 ``payloads.csv``, as ``python scenarios/NAME.py`` writes it into its run's ``plots/``); its figures
 are drawn from the same summaries into ``docs/figures/``. With ``--runs DIR`` (a folder holding the run
-directories ``downlinks`` and ``lossy_codecs``) the script first redraws each run's report and copies the
-summaries in and draws the figures; ``--figures`` redraws the figures from the stored summaries;
+directories ``downlinks`` and ``lossy_codecs``) the script first stores each run's summary and
+draws the figures; ``--figures`` redraws the figures from the stored summaries;
 without either, it rewrites the page from the summaries already stored.
 ``tests/test_payloads.py`` checks that the page is what the stored summaries give.
 
@@ -15,9 +15,9 @@ without either, it rewrites the page from the summaries already stored.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pandas as pd
@@ -29,23 +29,28 @@ DATA = ROOT / "docs" / "data" / "payloads"
 FIGURES = ROOT / "docs" / "figures"
 PAGE = ROOT / "docs" / "payloads.md"
 STUDIES = ("downlinks", "lossy_codecs")
-VALUE_LABEL = "access link bandwidth (bit/s)"
+
+
+def scenario(study: str) -> ModuleType:
+    """The study's scenario file, imported."""
+    sys.path.insert(0, str(ROOT / "scenarios"))
+    from netsim.catalog import _import
+
+    return _import(ROOT / "scenarios" / f"{study}.py")
 
 
 def collect(runs: Path) -> None:
-    """Redraw each study's report from its run in ``runs`` and store its summary and figure, with
-    the run's size and summed trial times in ``runs.csv``."""
-    sys.path.insert(0, str(ROOT / "scenarios"))
-    from analysis.payloads import report
-    from netsim.catalog import _import
+    """Store each study's summary (:func:`analysis.payloads.payload_summary` of its run in
+    ``runs``), with the run's size and summed trial times in ``runs.csv``."""
+    import netsim
+    from analysis.payloads import payload_summary
 
     DATA.mkdir(parents=True, exist_ok=True)
     sizes = []
     for study in STUDIES:
-        module = _import(ROOT / "scenarios" / f"{study}.py")
-        directory = runs / study
-        report(directory, module.POINTS, VALUE_LABEL)
-        shutil.copyfile(directory / "plots" / "payloads.csv", DATA / f"{study}.csv")
+        module, directory = scenario(study), runs / study
+        summary = payload_summary(netsim.Results(directory).to_pandas(), module.POINTS)
+        summary.to_csv(DATA / f"{study}.csv", index=False)
         sizes.append(run_size(study, module.SCENARIO, directory))
     pd.DataFrame(sizes).to_csv(DATA / "runs.csv", index=False)
 
@@ -57,10 +62,8 @@ def draw_figures() -> None:
     from analysis.style import save
 
     for study in STUDIES:
-        summary = pd.read_csv(DATA / f"{study}.csv")
-        print(
-            f"drew {save(payload_figure(summary, VALUE_LABEL), FIGURES / f'payloads_{study}.png')}"
-        )
+        figure = payload_figure(pd.read_csv(DATA / f"{study}.csv"), scenario(study).VALUE_LABEL)
+        print(f"drew {save(figure, FIGURES / f'payloads_{study}.png')}")
 
 
 def bytes_(value: float) -> str:

@@ -11,14 +11,19 @@ from analysis import per_trial
 from analysis.summaries import store_summary
 
 
-def test_a_stored_summary_is_the_runs_per_round_table(tmp_path):
-    scenario = netsim.Scenario(
+def tiny() -> netsim.Scenario:
+    """DQL on Simple Grid: two trials of four episodes."""
+    return netsim.Scenario(
         "tiny",
         [netsim.Variant("DQL", "dql", netsim.star(3, 1e5, 0.01), env="netsim/SimpleGrid-v0")],
         episodes=4,
         trials=2,
         seed=3,
     )
+
+
+def test_a_stored_summary_is_the_runs_per_round_table(tmp_path):
+    scenario = tiny()
     results = netsim.run(scenario, tmp_path / "run", backend="serial", progress=False, plots=False)
     store_summary(tmp_path / "run", tmp_path / "kept")
     kept = pd.read_parquet(tmp_path / "kept" / "rounds.parquet")
@@ -31,13 +36,7 @@ def test_a_stored_summary_is_the_runs_per_round_table(tmp_path):
 
 
 def test_an_unfinished_run_is_refused(tmp_path):
-    scenario = netsim.Scenario(
-        "tiny",
-        [netsim.Variant("DQL", "dql", netsim.star(3, 1e5, 0.01), env="netsim/SimpleGrid-v0")],
-        episodes=4,
-        trials=2,
-        seed=3,
-    )
+    scenario = tiny()
     netsim.run(
         scenario, tmp_path / "run", backend="serial", progress=False, plots=False,
         stop_starting_after_s=1e-6,

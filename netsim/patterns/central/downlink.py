@@ -79,6 +79,8 @@ class Downlinks:
         if self.coded and (kind != "full" or rng is None):
             raise ValueError("a lossy codec codes the full downlink, with a random generator")
         self.kind = kind
+        self.plain = kind == "full" and not self.coded
+        """The policy crosses as it is: nothing to track."""
         self.learner = learner
         self.codec, self.rng = codec, rng
         self.estimate: tuple[int, np.ndarray] | None = None
@@ -125,7 +127,7 @@ class Downlinks:
 
     def message(self, agent: int, version: int, payload: bytes) -> bytes:
         """What carries ``payload``, the learner's ``version``, to ``agent``."""
-        if self.kind == "full" and not self.coded:
+        if self.plain:
             return payload
         base = int(self.newest[agent])
         self._in_flight[agent][base] += 1
@@ -177,7 +179,7 @@ class Downlinks:
     ) -> tuple[bytes | None, int]:
         """``data`` for ``version`` reached ``agent`` or was lost: the agent's copy of the policy
         after it (None if lost), and how many updates it repeated to get it."""
-        if self.kind == "full" and not self.coded:
+        if self.plain:
             return (data if delivered else None), 0
         tag, base_plus_one = HEADER.unpack_from(data)
         base = base_plus_one - 1
