@@ -14,10 +14,11 @@ import sys
 
 import numpy as np
 from _sweep import report as sweep_report
-from _sweep import si, sweep
+from _sweep import sweep
 
 import netsim
 import netsim.cli
+from analysis.markdown import si
 
 BACKHAULS_BPS = np.logspace(5, 9, 5).tolist()
 """100 kbit/s, 1 Mbit/s, ... 1 Gbit/s."""
