@@ -270,14 +270,20 @@ def grid_findings(summary: pd.DataFrame) -> list[str]:
     )
     all_reach = (reaching["reached"] == trials).all()
     never = at_fast[~np.isfinite(at_fast["episodes_median"])]
-    never_text = ", ".join(
-        f"{name(r['series'])} "
-        + (
-            f"{r['reached']} trial{'s' if r['reached'] > 1 else ''} of {trials}"
-            if r["reached"]
-            else "none"
+    never_text = (
+        listing(
+            [
+                f"by {name(r['series'])} in "
+                + (
+                    f"{r['reached']} trial{'s' if r['reached'] > 1 else ''} of {trials}"
+                    if r["reached"]
+                    else "none"
+                )
+                for _, r in never.iterrows()
+            ]
         )
-        for _, r in never.iterrows()
+        if len(never)
+        else ""
     )
     by_episodes = [name(series) for series in reaching["series"]]
     swapped = {}
@@ -294,7 +300,7 @@ def grid_findings(summary: pd.DataFrame) -> list[str]:
     text = (
         f"- **Simple Grid, by episodes**: {episodes} (medians"
         + (f"; all {trials} trials of each reach the target)" if all_reach else ")")
-        + (f", {never_text} reach it" if never_text else "")
+        + (f"; it is reached {never_text}" if never_text else "")
         + ". **By simulated time** "
     )
     if swapped:
@@ -548,11 +554,15 @@ def demo_section() -> str:
         label, speed = variant.split(" @ ")
         if speed == "32 kbit/s":
             pairs.append((label, variant, f"{label} @ 1 Mbit/s"))
-    extra = [
-        sizes.loc[slow, "duration_s"] - sizes.loc[fast, "duration_s"] for _, slow, fast in pairs
-    ]
-    download = sizes["download_bytes"].round()
-    report = sizes.loc[[slow for _, slow, _ in pairs], "report_bytes"]
+    extra = {
+        label: sizes.loc[slow, "duration_s"] - sizes.loc[fast, "duration_s"]
+        for label, slow, fast in pairs
+    }
+    (download,) = set(sizes["download_bytes"].round())
+    report = sizes["report_bytes"].max()
+    slow_bps = 32e3
+    predicted = 8 * (download + report) / slow_bps
+    close = all(abs(x / predicted - 1) < 0.1 for x in extra.values())
     return "\n".join(
         [
             "## The demo",
@@ -570,11 +580,15 @@ def demo_section() -> str:
             "round policy, learning per episode does not depend on the network, so the two "
             "bandwidths' curves coincide against episode (drawn in interleaved dashes, the legend "
             'marking each "= " the one it lies on) and separate against simulated time: at '
-            f"32 kbit/s each round lasts {min(extra):.2g} to {max(extra):.2g} s longer on average "
-            f"({run_line('quickstart')}), the time the "
-            f"{listing(sorted({f'{b:,.0f}' for b in download}))}-byte policy download and the "
-            f"{listing(sorted({f'{b:.3g}' for b in report}))}-byte report per agent take at "
-            "32 kbit/s.",
+            "32 kbit/s each round lasts longer on average by "
+            + ", ".join(f"{seconds(x)} for {label}" for label, x in extra.items())
+            + f" ({run_line('quickstart')})"
+            + (
+                f": about what an agent's {download:,.0f}-byte policy download and "
+                f"{report:.3g}-byte report take at {si(slow_bps)} ({seconds(predicted)})."
+                if close
+                else "."
+            ),
         ]
     )
 
