@@ -899,10 +899,11 @@ if __name__ == "__main__":
 ```"""
 TOPOLOGY_AFTER = """With `load_bin_s` set, a trial also gives the table `link_load` (bytes carried and
 utilisation per directed link and time bin, exact under both bandwidth models), drawn by
-`results.plot()`. The analysis functions, all on the metrics table: `time_to_target`,
-`target_summary`, `reward_against_time` (with `time_s=` a common time grid for every variant),
-`final_reward_and_bytes` and `pareto_front`, and for a sweep `sweep_summary` and `rankings`
-(`analysis.network_plots` draws them)."""
+`results.plot()`. The analysis functions, all on the metrics table or on a per-round summary
+stored with `analysis.summaries.store_summary` (`time_to_target` then needs `agents=`, each
+variant's number of agents): `time_to_target`, `target_summary`, `reward_against_time` (with
+`time_s=` a common time grid for every variant), `final_reward_and_bytes` and `pareto_front`,
+and for a sweep `sweep_summary` and `rankings` (`analysis.network_plots` draws them)."""
 STRAGGLERS_INTRO = """`scenarios/stragglers.py` gives a fifth of 20 agents ten times the compute time per step (10 ms
 against 1 ms) and runs ES and ESPC (m = 10) on Cart Pole under each round policy: `barrier`,
 `deadline` at 0.6 s (late reports dropped, or carried into the next aggregation) and `async` with
