@@ -1,5 +1,6 @@
 """Numbers and tables as the pages generated from stored results print them (the scripts in
-``scripts/`` that write ``docs/*.md``), so that every page words them alike."""
+``scripts/`` that write ``docs/*.md``), so that every page words them alike, and the one ``main``
+those scripts share (:func:`page_main`: store runs, redraw figures, write the page)."""
 
 from __future__ import annotations
 
