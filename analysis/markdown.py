@@ -1,9 +1,12 @@
 """Numbers and tables as the pages generated from stored results print them (the scripts in
-``scripts/`` that write ``docs/*.md``), so that every page words them alike."""
+``scripts/`` that write ``docs/*.md``), so that every page words them alike, and the one ``main``
+those scripts share (:func:`page_main`: store runs, redraw figures, write the page)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import argparse
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,14 +17,16 @@ if TYPE_CHECKING:
     from netsim.scenario import Scenario
 
 
-def si(bps: float) -> str:
-    """A bandwidth with an SI prefix, or a dash where there is none."""
-    if not np.isfinite(bps):
-        return "none in the sweep"
-    for factor, prefix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if bps >= factor:
-            return f"{bps / factor:.3g} {prefix}bit/s"
-    return f"{bps:.3g} bit/s"
+def si(value: float, unit: str = "bit/s") -> str:
+    """``value`` in ``unit`` with an SI prefix, to 3 significant figures: ``si(1e4) == "10
+    kbit/s"``, ``si(0.01, "s") == "10 ms"``. The one form of a bandwidth or a latency in netsim's
+    words: the pages' numbers and the sweeps' variant names (``scenarios/_sweep.py``) alike."""
+    if not np.isfinite(value):
+        raise ValueError(f"si() takes a finite value, not {value}")
+    for factor, prefix in ((1e9, "G"), (1e6, "M"), (1e3, "k"), (1.0, ""), (1e-3, "m")):
+        if abs(value) >= factor:
+            return f"{value / factor:.3g} {prefix}{unit}"
+    return f"{value:.3g} {unit}"
 
 
 def seconds(value: float) -> str:
@@ -85,3 +90,45 @@ def runs_table(runs: pd.DataFrame) -> str:
         "processes is about half the summed wall time):\n\n"
         + table(["study", "variants x trials x rounds", "CPU, summed", "wall, summed"], rows)
     )
+
+
+@dataclass(frozen=True)
+class Store:
+    """A page script's option ``--{name} DIR``: store what ``DIR`` holds with ``store(DIR)``."""
+
+    name: str
+    help: str
+    store: Callable[[Path], None]
+    redraws: bool = True
+    """Whether the figures are redrawn after storing (they are drawn from what was stored)."""
+
+
+def page_main(
+    argv: Sequence[str],
+    description: str,
+    page: Path,
+    render: Callable[[], str],
+    stores: Sequence[Store] = (),
+    draw: Callable[[], None] | None = None,
+) -> int:
+    """The ``main`` of a script that writes a page from stored results (``scripts/*_page.py``):
+    each ``--NAME DIR`` of ``stores`` given stores what ``DIR`` holds, in the order of
+    ``stores``; then, if ``draw`` is given and ``--figures`` was, or a store that ``redraws`` ran,
+    ``draw()`` redraws the page's figures from the stored results; last, the page is written with
+    ``render()``. Returns the exit status."""
+    parser = argparse.ArgumentParser(description=description)
+    for store in stores:
+        parser.add_argument(f"--{store.name}", type=Path, metavar="DIR", help=store.help)
+    if draw is not None:
+        parser.add_argument(
+            "--figures", action="store_true", help="redraw the figures from the stored results"
+        )
+    options = vars(parser.parse_args(argv))
+    given = [store for store in stores if options[store.name] is not None]
+    for store in given:
+        store.store(options[store.name])
+    if draw is not None and (options["figures"] or any(store.redraws for store in given)):
+        draw()
+    page.write_text(render())
+    print(f"wrote {page}")
+    return 0

@@ -79,11 +79,16 @@ def reward_vs_time_figure(
 ) -> Figure:
     """Reward against simulated time (:func:`analysis.aggregate.reward_against_time`), one column
     wide, each variant in its ``palette`` look."""
+    return reward_curves_figure(reward_against_time(df, estimator=estimator), palette, estimator)
+
+
+def reward_curves_figure(
+    curves: pd.DataFrame, palette: style.Palette, estimator: str = DEFAULT_ESTIMATOR
+) -> Figure:
+    """:func:`reward_vs_time_figure` from its curves, a :func:`analysis.aggregate.reward_against_time`
+    table taken by ``estimator`` (as stored, say)."""
     panel = Panel(
-        "reward_vs_time.png",
-        "Reward against simulated time",
-        "mean discounted return",
-        reward_against_time(df, estimator=estimator),
+        "reward_vs_time.png", "Reward against simulated time", "mean discounted return", curves
     )
     return curves_figure([panel], palette, estimator, style.COLUMN_IN, x="time_s")
 

@@ -9,6 +9,8 @@ reward its series must reach). The scenario that builds the sweep writes it (see
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from analysis.targets import target_summary, time_to_target
@@ -16,15 +18,22 @@ from analysis.targets import target_summary, time_to_target
 POINT_COLUMNS = ("variant", "series", "env", "value", "target")
 
 
-def sweep_summary(df: pd.DataFrame, points: pd.DataFrame, window: int = 5) -> pd.DataFrame:
+def sweep_summary(
+    df: pd.DataFrame,
+    points: pd.DataFrame,
+    window: int = 5,
+    agents: Mapping[str, int] | None = None,
+) -> pd.DataFrame:
     """:func:`analysis.targets.target_summary` of every variant of ``points`` (each against its own
     target, smoothed over ``window`` rounds), with its ``series``, ``env`` and ``value``; in the
-    order of ``points``. Variants of ``points`` missing from ``df`` are left out."""
+    order of ``points``. Variants of ``points`` missing from ``df`` are left out. ``df`` is a
+    metrics table or a per-round summary, which needs ``agents``
+    (:func:`analysis.targets.time_to_target`)."""
     missing = set(POINT_COLUMNS) - set(points.columns)
     if missing:
         raise ValueError(f"the points table lacks columns {sorted(missing)}")
     reached = [
-        time_to_target(df[df["variant"].isin(group["variant"])], target, window)
+        time_to_target(df[df["variant"].isin(group["variant"])], target, window, agents)
         for target, group in points.groupby("target", sort=False)
     ]
     summary = target_summary(pd.concat(reached, ignore_index=True))

@@ -30,6 +30,8 @@ an ``inf``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -38,15 +40,25 @@ from analysis.aggregate import per_trial
 _MEASURES = ("time_s", "episodes", "wire_bytes")
 
 
-def time_to_target(df: pd.DataFrame, target: float, window: int = 5) -> pd.DataFrame:
+def time_to_target(
+    df: pd.DataFrame, target: float, window: int = 5, agents: Mapping[str, int] | None = None
+) -> pd.DataFrame:
     """One row per (variant, trial): ``reached``, ``time_s``, ``episodes``, ``wire_bytes`` to reach
-    ``target`` (see the module docstring), variants in order of first appearance."""
+    ``target`` (see the module docstring), variants in order of first appearance.
+
+    ``df`` is a metrics table or a per-round summary (:func:`analysis.aggregate.per_trial`'s
+    output, as :mod:`analysis.summaries` stores it). A summary has no ``agent`` column, so it needs
+    ``agents``: each variant's number of agents (its scenario's ``n_agents``), the divisor of the
+    episodes per agent; a metrics table's own agents are counted and ``agents`` is ignored."""
     if window < 1:
         raise ValueError(f"window is {window}; it must be >= 1")
     rounds = per_trial(df, by="policy_version")
-    agents = df.groupby(["variant", "trial"], sort=False)["agent"].nunique()
+    if "agent" in df:
+        agents_of = df.groupby(["variant", "trial"], sort=False)["agent"].nunique()
+    else:
+        agents_of = _summary_agents(rounds, agents)
     by_trial = rounds.groupby(["variant", "trial"], sort=False)
-    per_agent = agents.reindex(pd.MultiIndex.from_frame(rounds[["variant", "trial"]])).to_numpy()
+    per_agent = agents_of.reindex(pd.MultiIndex.from_frame(rounds[["variant", "trial"]])).to_numpy()
     smoothed = by_trial["mu_reward"].transform(lambda r: r.rolling(window).mean())
     rounds = rounds.assign(
         smoothed=smoothed,
@@ -61,6 +73,22 @@ def time_to_target(df: pd.DataFrame, target: float, window: int = 5) -> pd.DataF
     return table.fillna({measure: np.inf for measure in _MEASURES}).astype(
         {measure: float for measure in _MEASURES}
     )
+
+
+def _summary_agents(rounds: pd.DataFrame, agents: Mapping[str, int] | None) -> pd.Series:
+    """``agents`` of each (variant, trial) of the per-round summary ``rounds``."""
+    variants = pd.unique(rounds["variant"])
+    if agents is None:
+        raise ValueError(
+            "a per-round summary has no agent column: give time_to_target agents= (each "
+            "variant's n_agents)"
+        )
+    missing = [variant for variant in variants if variant not in agents]
+    if missing:
+        raise ValueError(f"agents= has no number of agents for variant {missing[0]!r}")
+    trials = rounds[["variant", "trial"]].drop_duplicates()
+    index = pd.MultiIndex.from_frame(trials)
+    return pd.Series([agents[variant] for variant in trials["variant"]], index=index)
 
 
 def worst_agent_time_to_target(df: pd.DataFrame, target: float, window: int = 5) -> pd.DataFrame:

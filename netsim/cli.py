@@ -240,7 +240,17 @@ def _add_list(commands: argparse._SubParsersAction) -> None:
     list_parser = commands.add_parser(
         "list", help="list algorithms, network models, environments, topologies and scenarios"
     )
-    list_parser.set_defaults(handler=lambda args: _list())
+    list_parser.set_defaults(handler=lambda args: _list(args.imported))
+    list_parser.add_argument(
+        "--from",
+        dest="imported",
+        nargs="+",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="import these Python files first, and list the algorithms, network models and "
+        "patterns they register too",
+    )
 
 
 def _add_bench(commands: argparse._SubParsersAction) -> None:
@@ -530,10 +540,10 @@ def _time_windows(table: pd.DataFrame, given: Windows | None) -> pd.DataFrame:
     return time_window_means(table, given)
 
 
-def _list() -> int:
+def _list(imported: list[Path]) -> int:
     from netsim.listing import lines
 
-    for line in lines():
+    for line in lines(imported):
         print(line)
     return 0
 

@@ -17,7 +17,7 @@ import dataclasses
 import importlib.util
 import inspect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -50,6 +50,43 @@ class AlgorithmEntry:
 def algorithm_entries() -> list[AlgorithmEntry]:
     """The shipped algorithms (:data:`algorithms.BUILT_IN`), sorted by name."""
     return sorted((_algorithm(module, name) for module, name in BUILT_IN), key=lambda a: a.name)
+
+
+def registered_entries() -> list[AlgorithmEntry]:
+    """The algorithms registered beside the shipped ones (by a file ``netsim list --from``
+    imported), in the order they were registered; their settings read from their config
+    dataclass's source where it has one, else from its fields (no meanings). This one imports
+    :data:`algorithms.ALGORITHMS`, and so PyTorch."""
+    from algorithms import ALGORITHMS
+
+    shipped = {entry.name for entry in algorithm_entries()}
+    entries = []
+    for name, algorithm in ALGORITHMS.items():
+        if name in shipped:
+            continue
+        config = algorithm.config_type
+        try:
+            settings = settings_of(config.__module__, config.__name__)
+        except (LookupError, OSError, SyntaxError):
+            settings = tuple(_field_setting(field) for field in dataclasses.fields(config))
+        sides = tuple(
+            side
+            for side, kind in (("central", algorithm.learner_type), ("peers", algorithm.peers_type))
+            if kind is not None
+        )
+        entries.append(AlgorithmEntry(name, algorithm.summary, sides, config.__name__, settings))
+    return entries
+
+
+def _field_setting(field: dataclasses.Field) -> Setting:
+    """A setting from a dataclass field alone: its default's repr, no meaning."""
+    if field.default is not dataclasses.MISSING:
+        default: str | None = repr(field.default)
+    elif field.default_factory is not dataclasses.MISSING:
+        default = repr(field.default_factory())
+    else:
+        default = None
+    return Setting(field.name, default, "")
 
 
 def environments() -> list[str]:
@@ -109,16 +146,23 @@ def settings_of(module: str, class_name: str) -> tuple[Setting, ...]:
     return tuple(fields.values())
 
 
-def lines() -> Iterator[str]:
-    """The listing, line by line."""
+def lines(imported: Sequence[Path] = ()) -> Iterator[str]:
+    """The listing, line by line; with ``imported``, those Python files are imported first, so
+    that the algorithms, models and patterns they register are listed too (their algorithms
+    after the shipped ones)."""
     from netsim.builders import TOPOLOGIES
-    from netsim.catalog import find_scenario, scenario_names
+    from netsim.catalog import _import, find_scenario, scenario_names
     from netsim.network import MODELS
     from netsim.patterns import PATTERNS
     from netsim.patterns.gossip import COMMUNICATION_GRAPHS, MIXING
 
+    for path in imported:
+        if not path.is_file():
+            raise FileNotFoundError(f"list --from {path}: no such file")
+        _import(path.resolve())
+    registered = registered_entries() if imported else []
     yield "algorithms [sides] (settings: a variant's config = { NAME = VALUE, ... }):"
-    for entry in algorithm_entries():
+    for entry in [*algorithm_entries(), *registered]:
         yield f"  {entry.name:<20} {entry.summary} [{', '.join(entry.sides)}]"
         yield from _settings_lines(entry.settings)
     yield "communication patterns (a variant's pattern = { name = NAME, SETTING = VALUE, ... }):"

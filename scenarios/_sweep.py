@@ -94,14 +94,6 @@ def sweep(
     return scenario, pd.DataFrame(points, columns=["variant", "series", "env", "value", "target"])
 
 
-def si(value: float, unit: str) -> str:
-    """``value`` with an SI prefix: ``si(1e4, "bit/s") == "10 kbit/s"``."""
-    for factor, prefix in ((1e9, "G"), (1e6, "M"), (1e3, "k"), (1.0, ""), (1e-3, "m")):
-        if abs(value) >= factor:
-            return f"{value / factor:g} {prefix}{unit}"
-    return f"{value:g} {unit}"
-
-
 def figures(
     directory: str | Path, metrics: pd.DataFrame, points: pd.DataFrame, value_label: str
 ) -> list[Path]:

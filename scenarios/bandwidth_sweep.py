@@ -16,10 +16,11 @@ import sys
 
 import numpy as np
 from _sweep import report as sweep_report
-from _sweep import si, sweep
+from _sweep import sweep
 
 import netsim
 import netsim.cli
+from analysis.markdown import si
 
 BANDWIDTHS_BPS = np.logspace(4, 9, 6).tolist()
 """10 kbit/s, 100 kbit/s, ... 1 Gbit/s."""

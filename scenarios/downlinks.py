@@ -18,11 +18,12 @@ cost. ``--quick`` is 1 trial of 30 episodes at 10 kbit/s.
 import sys
 
 import numpy as np
-from _sweep import CARTPOLE_TARGET, GRID, GRID_TARGET, Series, si, sweep
+from _sweep import CARTPOLE_TARGET, GRID, GRID_TARGET, Series, sweep
 from _sweep import report as sweep_report
 
 import netsim
 import netsim.cli
+from analysis.markdown import si
 
 ES_CONFIG = {"sigma": 0.1, "learning_rate": 0.03}
 BANDWIDTHS_BPS = np.logspace(4, 6, 3).tolist()

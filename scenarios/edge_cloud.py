@@ -14,14 +14,17 @@ import sys
 
 import numpy as np
 from _sweep import report as sweep_report
-from _sweep import si, sweep
+from _sweep import sweep
 
 import netsim
 import netsim.cli
+from analysis.markdown import si
 
 BACKHAULS_BPS = np.logspace(5, 9, 5).tolist()
 """100 kbit/s, 1 Mbit/s, ... 1 Gbit/s."""
 AGENTS_PER_EDGE = 10
+ACCESS_BANDWIDTH_BPS, ACCESS_LATENCY_S = 10e6, 0.005
+BACKHAUL_LATENCY_S = 0.02
 SETTINGS = netsim.NetworkSettings(model="fair", load_bin_s=1.0)
 
 
@@ -29,10 +32,10 @@ def network(n_agents: int, backhaul_bps: float):
     return netsim.two_tier(
         n_agents,
         n_edges=max(1, n_agents // AGENTS_PER_EDGE),
-        access_bandwidth_bps=10e6,
-        access_latency_s=0.005,
+        access_bandwidth_bps=ACCESS_BANDWIDTH_BPS,
+        access_latency_s=ACCESS_LATENCY_S,
         backhaul_bandwidth_bps=backhaul_bps,
-        backhaul_latency_s=0.02,
+        backhaul_latency_s=BACKHAUL_LATENCY_S,
     )
 
 

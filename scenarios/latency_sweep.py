@@ -13,10 +13,11 @@ import sys
 
 import numpy as np
 from _sweep import report as sweep_report
-from _sweep import si, sweep
+from _sweep import sweep
 
 import netsim
 import netsim.cli
+from analysis.markdown import si
 
 LATENCIES_S = np.logspace(-3, 1, 5).tolist()
 """1 ms, 10 ms, 100 ms, 1 s, 10 s."""

@@ -23,11 +23,12 @@ shows what the codec's loss costs in learning; at 10 kbit/s, what its bytes save
 import sys
 
 from _decentral import ES_CONFIG
-from _sweep import CARTPOLE_TARGET, GRID, GRID_TARGET, Series, si, sweep
+from _sweep import CARTPOLE_TARGET, GRID, GRID_TARGET, Series, sweep
 from _sweep import report as sweep_report
 
 import netsim
 import netsim.cli
+from analysis.markdown import si
 
 CODECS = {"none": {}, "float16": {}, "int8": {}, "top-k": {"fraction": 0.1}}
 BANDWIDTHS_BPS = [1e4, 1e6]

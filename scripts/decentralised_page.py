@@ -1,12 +1,12 @@
 """Write docs/decentralised.md from the stored results of the decentralised-learning studies.
 
 The page's every number comes from the CSV summaries in ``docs/data/decentralised/`` (each study's
-report, as ``python scenarios/NAME.py`` writes it into its run's ``plots/``); its figures are the
-studies' own, copied to ``docs/figures/``. With ``--runs DIR`` (a folder holding the three run
-directories, ``central_vs_decentral``, ``disrupted_links`` and ``final_merge``) the script first
-redraws each run's report and copies the summaries and figures in; without it, it rewrites the
-page from the summaries already stored, and with ``--figures`` first redraws the figures from
-them. ``tests/test_decentralised_page.py`` checks that the page is what the stored summaries give.
+report, as ``python scenarios/NAME.py`` writes it into its run's ``plots/``); its figures are
+drawn from them into ``docs/figures/``, as each study's report draws them. With ``--runs DIR`` (a
+folder holding the three run directories, ``central_vs_decentral``, ``disrupted_links`` and
+``final_merge``) the script first redraws each run's report, stores its summaries and draws the
+figures from them; with ``--figures`` it redraws the figures from the summaries already stored;
+it always rewrites the page from them. ``tests/test_decentralised_page.py`` checks that the page is what the stored summaries give.
 
     python scenarios/central_vs_decentral.py --out runs/central_vs_decentral   # and the other two
     python scripts/decentralised_page.py --runs runs
@@ -15,7 +15,6 @@ them. ``tests/test_decentralised_page.py`` checks that the page is what the stor
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import sys
 from pathlib import Path
@@ -23,22 +22,39 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.markdown import band, number, run_size, runs_table, seconds, si, table
+from analysis.markdown import (
+    Store,
+    band,
+    number,
+    page_main,
+    run_size,
+    runs_table,
+    seconds,
+    si,
+    table,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "docs" / "data" / "decentralised"
 FIGURES = ROOT / "docs" / "figures"
 PAGE = ROOT / "docs" / "decentralised.md"
 STUDIES = {
-    "central_vs_decentral": ("crossover.csv", "central.csv", "crossover.png"),
-    "disrupted_links": ("outcomes.csv", "outcomes.png"),
-    "final_merge": ("outcomes.csv", "merge.csv", "outcomes.png"),
+    "central_vs_decentral": ("crossover.csv", "central.csv"),
+    "disrupted_links": ("outcomes.csv",),
+    "final_merge": ("outcomes.csv", "merge.csv"),
 }
+"""Each study's summaries, as its report writes them into its run's ``plots/``."""
+FIGURE_NAMES = {
+    "central_vs_decentral": "crossover",
+    "disrupted_links": "outcomes",
+    "final_merge": "outcomes",
+}
+"""Each study's figure: ``docs/figures/{study}_{name}.png``, as its report names it."""
 
 
 def collect(runs: Path) -> None:
-    """Redraw each study's report from its run in ``runs`` and store its summaries and figures,
-    with the run's size and summed trial times in ``runs.csv``."""
+    """Redraw each study's report from its run in ``runs`` and store its summaries, with the run's
+    size and summed trial times in ``runs.csv``."""
     sys.path.insert(0, str(ROOT / "scenarios"))
     from analysis.crossover import report as crossover_report
     from analysis.outcomes import merge_report
@@ -57,9 +73,7 @@ def collect(runs: Path) -> None:
             merge_report(directory, module.POINTS)
         (DATA / study).mkdir(parents=True, exist_ok=True)
         for name in files:
-            source = directory / "plots" / name
-            target = FIGURES / f"{study}_{name}" if name.endswith(".png") else DATA / study / name
-            shutil.copyfile(source, target)
+            shutil.copyfile(directory / "plots" / name, DATA / study / name)
         sizes.append(run_size(study, module.SCENARIO, directory))
     pd.DataFrame(sizes).to_csv(DATA / "runs.csv", index=False)
 
@@ -87,8 +101,12 @@ def draw_figures() -> None:
         "final_merge": merge_figure(stored("final_merge", "outcomes.csv")),
     }
     for study, figure in figures.items():
-        (name,) = (name for name in STUDIES[study] if name.endswith(".png"))
-        print(f"drew {save(figure, FIGURES / f'{study}_{name}')}")
+        print(f"drew {save(figure, FIGURES / f'{study}_{FIGURE_NAMES[study]}.png')}")
+
+
+def crossing(bps: float) -> str:
+    """A crossover bandwidth, or "none in the sweep" where gossip is never first."""
+    return si(bps) if np.isfinite(bps) else "none in the sweep"
 
 
 def crossover_section(data: Path) -> str:
@@ -152,8 +170,8 @@ def crossover_section(data: Path) -> str:
                     seconds(row["gossip_worst_agent_time_s_median"]),
                     f"{number(row['gossip_episodes_median'])} / "
                     f"{number(row['central_episodes_median'])}",
-                    si(row["crossover_measured_bps"]),
-                    si(row["crossover_predicted_bps"]),
+                    crossing(row["crossover_measured_bps"]),
+                    crossing(row["crossover_predicted_bps"]),
                 ]
                 for _, row in crossover.iterrows()
             ],
@@ -185,8 +203,8 @@ def crossover_findings(crossover: pd.DataFrame, central: pd.DataFrame) -> list[s
                 f"{number(row['gossip_episodes_median'])} on the {row['gossip']} graph"
                 for _, row in rows.iterrows()
             )
-            + f". Gossip is first below {si(np.nanmin(measured))} to {si(np.nanmax(measured))} "
-            f"of learner link (predicted {si(np.nanmin(predicted))} to {si(np.nanmax(predicted))}"
+            + f". Gossip is first below {crossing(np.nanmin(measured))} to {crossing(np.nanmax(measured))} "
+            f"of learner link (predicted {crossing(np.nanmin(predicted))} to {crossing(np.nanmax(predicted))}"
             + (
                 f", within a factor {np.max(np.maximum(ratios, 1 / ratios)[finite]):.2g})."
                 if finite.any()
@@ -418,19 +436,8 @@ def render(data: Path = DATA) -> str:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=Path, help="the folder holding the three run directories")
-    parser.add_argument(
-        "--figures", action="store_true", help="redraw the figures from the stored summaries"
-    )
-    options = parser.parse_args(argv)
-    if options.runs is not None:
-        collect(options.runs)
-    elif options.figures:
-        draw_figures()
-    PAGE.write_text(render())
-    print(f"wrote {PAGE}")
-    return 0
+    runs = Store("runs", "the folder holding the three run directories", collect)
+    return page_main(argv, __doc__.splitlines()[0], PAGE, render, [runs], draw_figures)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ without either, it rewrites the page from the summaries already stored.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -22,7 +21,7 @@ from types import ModuleType
 import numpy as np
 import pandas as pd
 
-from analysis.markdown import band, run_size, runs_table, seconds, si, table
+from analysis.markdown import Store, band, page_main, run_size, runs_table, seconds, si, table
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "docs" / "data" / "payloads"
@@ -211,19 +210,8 @@ def render(data: Path = DATA) -> str:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=Path, help="the folder holding the two run directories")
-    parser.add_argument(
-        "--figures", action="store_true", help="redraw the figures from the stored summaries"
-    )
-    options = parser.parse_args(argv)
-    if options.runs is not None:
-        collect(options.runs)
-    if options.runs is not None or options.figures:
-        draw_figures()
-    PAGE.write_text(render())
-    print(f"wrote {PAGE}")
-    return 0
+    runs = Store("runs", "the folder holding the two run directories", collect)
+    return page_main(argv, __doc__.splitlines()[0], PAGE, render, [runs], draw_figures)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ is what the stored results give.
 
 from __future__ import annotations
 
-import argparse
 import re
 import shutil
 import sys
@@ -38,6 +37,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from reproduction import common, page  # noqa: E402
 from reproduction.common import RESULTS, SCRIPTED, SIMULATED  # noqa: E402
+
+from analysis.markdown import Store, page_main  # noqa: E402
 
 PAGE = ROOT / "docs" / "reproduction.md"
 FIGURES = ROOT / "docs" / "figures"
@@ -133,20 +134,11 @@ def render() -> str:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=Path, help="the folder holding the run directories")
-    parser.add_argument("--times", type=Path, help="the folder holding each run's NAME.time")
-    parser.add_argument("--figures", action="store_true", help="redraw the page's figures")
-    options = parser.parse_args(argv)
-    if options.runs is not None:
-        collect(options.runs)
-    if options.times is not None:
-        collect_times(options.times)
-    if options.figures:
-        redraw()
-    PAGE.write_text(render())
-    print(f"wrote {PAGE}")
-    return 0
+    stores = [
+        Store("runs", "the folder holding the run directories", collect, redraws=False),
+        Store("times", "the folder holding each run's NAME.time", collect_times, redraws=False),
+    ]
+    return page_main(argv, __doc__.splitlines()[0], PAGE, render, stores, redraw)
 
 
 if __name__ == "__main__":

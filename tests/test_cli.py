@@ -260,3 +260,24 @@ def test_custom_topologys_quick_form_reports_a_target_it_reaches(tmp_path, capsy
     assert len(table) == 5 and "final_reward" in printed
     reached = [row for row in table if "inf" not in row]
     assert reached, table
+
+
+def test_list_from_a_file_shows_the_algorithm_it_registers(tmp_path):
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "extending.md").read_text()
+    coin = re.search(r"```python\n(# my_algorithm\.py.*?)```", guide, re.S).group(1)
+    (tmp_path / "my_algorithm.py").write_text(coin)
+    done = subprocess.run(
+        [sys.executable, "-m", "netsim.cli", "list", "--from", str(tmp_path / "my_algorithm.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    algorithms = done.stdout[: done.stdout.index("communication patterns")]
+    assert "  coin                 coin flips [central]" in algorithms
+    assert "p_report = 0.5  Each agent's chance of reporting after an episode." in algorithms
+    assert algorithms.index("  espc ") < algorithms.index("  coin ")  # after the shipped ones
+
+
+def test_list_from_a_missing_file_says_which(capsys, tmp_path):
+    assert netsim.cli.main(["list", "--from", str(tmp_path / "nowhere.py")]) == 2
+    assert f"list --from {tmp_path / 'nowhere.py'}: no such file" in capsys.readouterr().err
