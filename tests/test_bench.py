@@ -102,3 +102,16 @@ def test_network_bench_prints_every_model_side_by_side_and_compares_each_with_fa
         f"network: {model} / fair per event n=20" for model in set(MODELS) - {"fair"}
     }
     assert all(ratio > 0 for ratio in ratios.values())
+
+
+def test_filling_bench_checks_both_fillings_agree_and_prints_their_ratios(capsys):
+    from netsim.bench import filling
+
+    ratios = filling.main(sizes=(70, 90), repeats=1)  # it raises unless the values agree
+    assert list(ratios) == [
+        "filling: vectorised / exact n=70",
+        "filling: vectorised / exact n=90",
+        "broadcast: fair-vectorised / fair n=70",
+    ]
+    assert all(ratio > 0 for ratio in ratios.values())
+    assert "whole broadcast to 70 agents" in capsys.readouterr().out
