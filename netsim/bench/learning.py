@@ -6,7 +6,8 @@ most. From that same state (deep copies, the same seed) three contenders then ru
 more episodes, timed side by side, interleaved, best of ``repeats``:
 
 * **simulator**: :func:`netsim.simulation.simulate_from` over a star network (SimPy processes,
-  messages, the recorder);
+  messages, the recorder), its variant built before the clock starts, as a run builds a variant
+  (its topology checked, its routes found) once for all its trials;
 * **bare batched loop**: the same learner and agent pool called in a plain loop: broadcast,
   batched episodes, update; no SimPy, no network, no records. It must do the same arithmetic: the
   bench checks that both end with the same policy after the same agent-steps;
@@ -79,10 +80,20 @@ def trained(n_agents: int, warmup: int, seed: int, env: str = ENV) -> State:
     return learner, agents
 
 
-def simulator(state: State, episodes: int, seed: int) -> tuple[int, bytes]:
-    """Agent-steps simulated by the full simulator from ``state``, and the policy it ends with."""
+def bench_variant(n_agents: int, env: str = ENV) -> Variant:
+    """The simulator contender's variant: ES on ``env`` over a star of ``n_agents``."""
+    return Variant("bench", "es", star(n_agents, 1e6, 0.001), env=env)
+
+
+def simulator(
+    state: State, episodes: int, seed: int, variant: Variant | None = None
+) -> tuple[int, bytes]:
+    """Agent-steps simulated by the full simulator from ``state`` over ``variant`` (built here,
+    :func:`bench_variant`, if None), and the policy it ends with. A run builds each variant, its
+    topology checked and its routes found, once for all its trials: the timed contenders are
+    given theirs."""
     learner, agents = state
-    variant = Variant("bench", "es", star(agents.n_agents, 1e6, 0.001), env=agents.env_id)
+    variant = variant or bench_variant(agents.n_agents, agents.env_id)
     tables = simulate_from(variant, episodes, np.random.SeedSequence(seed), (learner, agents))
     return int(tables["metrics"]["steps"].sum()), learner.policy_payload()
 
@@ -174,13 +185,14 @@ def short_episodes(
 def _short_case(n_agents: int, episodes: int, repeats: int, seed: int) -> float:
     """Print and return the simulator / bare loop ratio of the short-episode case at n."""
     start = trained(n_agents, 0, seed, SHORT_ENV)
-    simulator(copy.deepcopy(start), 1, seed)  # warm up this size's vector environment and caches
+    variant = bench_variant(n_agents, SHORT_ENV)
+    simulator(copy.deepcopy(start), 1, seed, variant)  # warm up its vector environment and caches
     # each run starts from its own copy, made before the clock starts: copying the state costs
     # about as much as ten short episodes of learning, and would dilute the ratio
     copies = {name: [copy.deepcopy(start) for _ in range(repeats)] for name in ("sim", "bare")}
     best = best_of(
         {
-            "simulator": lambda: simulator(copies["sim"].pop(), episodes, seed),
+            "simulator": lambda: simulator(copies["sim"].pop(), episodes, seed, variant),
             "bare batched loop": lambda: bare_batched_loop(copies["bare"].pop(), episodes),
         },
         repeats,
@@ -209,10 +221,11 @@ def main(
     torch.set_num_threads(1)
     start = trained(n_agents, warmup, seed)
     fresh = partial(copy.deepcopy, start)
-    simulator(fresh(), 1, seed)  # warm up imports and caches
+    variant = bench_variant(n_agents)
+    simulator(fresh(), 1, seed, variant)  # warm up imports and caches
     best = best_of(
         {
-            "simulator": lambda: simulator(fresh(), episodes, seed),
+            "simulator": lambda: simulator(fresh(), episodes, seed, variant),
             "bare batched loop": lambda: bare_batched_loop(fresh(), episodes),
             NAIVE_TORCH: lambda: naive_per_agent_loop(fresh(), episodes, seed, torch_actor),
             NAIVE_NUMPY: lambda: naive_per_agent_loop(fresh(), episodes, seed, numpy_actor),
