@@ -44,9 +44,11 @@ class FairSharing(MaxMinSharing):
 
 
 class VectorisedFairSharing(FairSharing):
-    """``fair`` with the progressive filling of a component of :data:`VECTORISED_FROM` flows or
-    more done in numpy (:mod:`netsim.network.filling`): the same values to rounding, not bit for
-    bit, so a named model of its own; ``fair`` keeps the exact order of operations."""
+    """Max-min fair sharing with large components filled in numpy (equal to rounding, not bit for bit).
+
+    The progressive filling of a component of :data:`VECTORISED_FROM` flows or more is
+    :mod:`netsim.network.filling`'s: the same values as ``fair``'s to rounding, not bit for bit, so
+    it is a named model of its own, and ``fair`` keeps the exact order of operations."""
 
     name = "fair-vectorised"
     vectorised_from = VECTORISED_FROM
