@@ -58,9 +58,12 @@ def test_a_scale_measurement_runs_in_a_fresh_process():
 def test_scale_bench_prints_cost_and_memory_per_size(capsys, monkeypatch):
     monkeypatch.setattr(scale, "_measure", scale.child)  # in this process: quicker
     ratios = scale.main(sizes=(5, 10), rounds=1, repeats=1)
-    assert list(ratios) == ["scale: per agent-episode n=10 / n=5"]
+    assert list(ratios) == [
+        "scale: per agent-episode n=10 / n=5",
+        "scale: CPU per agent-step n=10 / n=5",
+    ]
     out = capsys.readouterr().out
-    assert "peak RSS" in out and "    10 " in out
+    assert "peak RSS" in out and "CPU us/agent-step" in out and "    10 " in out
 
 
 def test_cli_refuses_a_single_scale_size(capsys):
