@@ -259,6 +259,7 @@ def _add_bench(commands: argparse._SubParsersAction) -> None:
         help="the benchmark suite: the simulator against bare and naive loops (learning), each "
         "network model's cost per event (network), a trial at 100 to 10,000 agents (scale), or all "
         "three; "
+        "or the fair model's filling, exact against vectorised (filling), "
         "or MuJoCo Ant's rollouts (rollout), or an Ant-v5 step against the raw physics (ant)",
     )
     bench_parser.set_defaults(handler=_bench)
@@ -276,7 +277,10 @@ def _add_bench(commands: argparse._SubParsersAction) -> None:
         "--warmup", type=_non_negative, help="learning: untimed training episodes (default 100)"
     )
     bench_parser.add_argument(
-        "--sizes", type=_sizes, help="scale: agent counts, e.g. 100,1000,10000 (the default)"
+        "--sizes",
+        type=_sizes,
+        help="scale: agent counts, e.g. 100,1000,10000 (the default); filling: concurrent "
+        "transfers (default 1000,10000)",
     )
     bench_parser.add_argument("--rounds", type=_positive, help="scale: rounds (default 10)")
 
@@ -317,6 +321,7 @@ def _bench(args: argparse.Namespace) -> int:
         "learning": {"n_agents": args.agents, "episodes": args.episodes, "warmup": args.warmup},
         "network": {},
         "scale": {"sizes": args.sizes, "rounds": args.rounds},
+        "filling": {"sizes": args.sizes},
         "rollout": {"n_agents": args.agents},
         "ant": {"n_agents": args.agents},
     }

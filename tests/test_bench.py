@@ -58,9 +58,12 @@ def test_a_scale_measurement_runs_in_a_fresh_process():
 def test_scale_bench_prints_cost_and_memory_per_size(capsys, monkeypatch):
     monkeypatch.setattr(scale, "_measure", scale.child)  # in this process: quicker
     ratios = scale.main(sizes=(5, 10), rounds=1, repeats=1)
-    assert list(ratios) == ["scale: per agent-episode n=10 / n=5"]
+    assert list(ratios) == [
+        "scale: per agent-episode n=10 / n=5",
+        "scale: CPU per agent-step n=10 / n=5",
+    ]
     out = capsys.readouterr().out
-    assert "peak RSS" in out and "    10 " in out
+    assert "peak RSS" in out and "CPU us/agent-step" in out and "    10 " in out
 
 
 def test_cli_refuses_a_single_scale_size(capsys):
@@ -102,3 +105,16 @@ def test_network_bench_prints_every_model_side_by_side_and_compares_each_with_fa
         f"network: {model} / fair per event n=20" for model in set(MODELS) - {"fair"}
     }
     assert all(ratio > 0 for ratio in ratios.values())
+
+
+def test_filling_bench_checks_both_fillings_agree_and_prints_their_ratios(capsys):
+    from netsim.bench import filling
+
+    ratios = filling.main(sizes=(70, 90), repeats=1)  # it raises unless the values agree
+    assert list(ratios) == [
+        "filling: vectorised / exact n=70",
+        "filling: vectorised / exact n=90",
+        "broadcast: fair-vectorised / fair n=70",
+    ]
+    assert all(ratio > 0 for ratio in ratios.values())
+    assert "whole broadcast to 70 agents" in capsys.readouterr().out

@@ -184,3 +184,17 @@ def test_cli_names_an_unknown_scenario():
     assert done.returncode == 2
     assert "unknown scenario file or name 'no-such-scenario'; known:" in done.stderr
     assert "quickstart" in done.stderr
+
+
+def test_a_trial_collects_garbage_less_often_and_restores_the_thresholds_after():
+    import gc
+
+    from netsim.simulation import GC_FULL_THRESHOLD, GC_YOUNG_THRESHOLD, fewer_collections
+
+    before = gc.get_threshold()
+    with fewer_collections():
+        young, middle, full = gc.get_threshold()
+        assert young >= GC_YOUNG_THRESHOLD > before[0]
+        assert (middle, full) == (before[1], max(GC_FULL_THRESHOLD, before[2]))
+        assert full > before[2]
+    assert gc.get_threshold() == before

@@ -12,6 +12,9 @@ and noisy).
 * ``scale`` (:mod:`netsim.bench.scale`): cost per agent-episode and peak memory of a whole trial
   at n = 100, 1,000 and 10,000 agents, each in a fresh process;
 * ``all``: the three, then their ratios against the goals;
+* ``filling`` (:mod:`netsim.bench.filling`, not in ``all``): the fair model's progressive filling
+  of one component of 1,000 and 10,000 concurrent transfers, exact (``fair``) against vectorised
+  (``fair-vectorised``), and a whole broadcast under each;
 * ``rollout`` (:mod:`netsim.bench.rollout`, not in ``all``: it needs the ``mujoco`` extra): MuJoCo
   Ant's batched episodes, stepping only the running agents' environments against Gymnasium's
   whole vector step;
@@ -28,7 +31,7 @@ from typing import Any
 ALL = ("learning", "network", "scale")
 """The suites ``all`` runs."""
 
-SUITES = (*ALL, "all", "rollout", "ant")
+SUITES = (*ALL, "all", "filling", "rollout", "ant")
 
 GOALS: dict[str, tuple[str, float]] = {
     "simulator / bare batched loop": ("<=", 1.1),
@@ -47,12 +50,13 @@ floor, issue 39)."""
 def main(suite: str = "all", options: dict[str, dict[str, Any]] | None = None) -> int:
     """Run ``suite`` (one of :data:`SUITES`) and print its measurements and ratios; ``options``
     maps a suite's name to keyword arguments of its ``main``."""
-    from netsim.bench import learning, network, rollout, scale
+    from netsim.bench import filling, learning, network, rollout, scale
 
     suites: dict[str, Callable[..., dict[str, float]]] = {
         "learning": learning.main,
         "network": network.main,
         "scale": scale.main,
+        "filling": filling.main,
         "rollout": rollout.main,
         "ant": _ant,
     }

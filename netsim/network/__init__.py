@@ -1,7 +1,7 @@
 """The network: bandwidth models behind one interface, and the facade that sends messages."""
 
 from netsim.network.base import OUTAGE_POLICIES, BandwidthModel
-from netsim.network.fair import FairSharing
+from netsim.network.fair import FairSharing, VectorisedFairSharing
 from netsim.network.maxmin import MaxMinSharing
 from netsim.network.network import MODELS, Network, make_model, model_type
 from netsim.network.store_and_forward import StoreAndForward
@@ -22,6 +22,7 @@ __all__ = [
     "StoreAndForward",
     "TcpParameters",
     "Transfer",
+    "VectorisedFairSharing",
     "make_model",
     "model_type",
 ]

@@ -16,7 +16,7 @@ import simpy
 from algorithms.registry import Registry
 from netsim.messages import Framing, Kind, Message
 from netsim.network.base import BandwidthModel
-from netsim.network.fair import FairSharing
+from netsim.network.fair import FairSharing, VectorisedFairSharing
 from netsim.network.load import LinkLoad
 from netsim.network.loss import retransmitted_bytes
 from netsim.network.store_and_forward import StoreAndForward
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 MODELS: Registry[type[BandwidthModel]] = Registry("network model")
 """Bandwidth models by name; ``MODELS.register(name, MyModel)`` adds one."""
-for _model in (StoreAndForward, FairSharing, Cm02, Lv08):
+for _model in (StoreAndForward, FairSharing, VectorisedFairSharing, Cm02, Lv08):
     MODELS.register(_model.name, _model)
 
 TRACE_COLUMNS = (
