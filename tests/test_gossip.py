@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import netsim
+import netsim.config
 from netsim import ComputeSettings, Framing, GossipSettings, NetworkSettings, Variant
 from netsim.patterns.gossip import COMMUNICATION_GRAPHS
 from netsim.patterns.gossip.mixing import MIXING, matrix

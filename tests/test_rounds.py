@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import netsim
+import netsim.config
 from algorithms.base import AgentPool, EpisodeBatch, Learner
 from analysis.aggregate import per_trial
 from netsim import CentralSettings, ComputeSettings, Variant, star
