@@ -13,7 +13,7 @@ import sys
 
 from _sensitivity import quick, stay_lake
 
-SCENARIO = stay_lake("sensitivity_stay_lake", n_agents=5, trials=30, espc=False)
+SCENARIO = stay_lake("sensitivity_stay_lake", trials=30)
 QUICK = quick(SCENARIO)
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ numbers, and the verdict on each of the report's findings, are kept in ``scripts
   variant, trial and episode, without ``cumulative_reward``, which is its running sum), with the
   scenario as run (``scenario.json``) and its trials' times (``trial_times.csv``);
 - the two scripted figures (4.1, 4.7): the tables the scenario scripts write;
+- the sensitivity studies of issue 37 (``scripts/reproduction/sensitivity.py``): each scenario's
+  per-round summary, ``results/sensitivity_*``, as the figures';
 - ``results/run_times.csv``: each run's wall time, CPU time and peak memory as ``/usr/bin/time -v``
   measured them, with the command.
 
@@ -36,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from reproduction import common, page  # noqa: E402
+from reproduction import common, page, sensitivity  # noqa: E402
 from reproduction.common import RESULTS, SCRIPTED, SIMULATED  # noqa: E402
 
 PAGE = ROOT / "docs" / "reproduction.md"
@@ -49,7 +51,7 @@ def collect(runs: Path) -> None:
     ``runs`` keeps what is stored of it."""
     from analysis.summaries import store_summary
 
-    for name in SIMULATED:
+    for name in (*SIMULATED, *sensitivity.STUDIES):
         if not (runs / name).is_dir():
             print(f"no {runs / name}: {name} keeps what is stored")
             continue
@@ -69,12 +71,13 @@ def time_field(text: str, label: str) -> str:
 
 
 def collect_times(times: Path) -> None:
-    """Store ``results/run_times.csv`` from the ``/usr/bin/time -v`` outputs ``times/NAME.time``."""
+    """Store in ``results/run_times.csv`` the measures of the ``/usr/bin/time -v`` outputs
+    ``times/NAME.time``; a run with no finished measurement there keeps its stored row."""
     import pandas as pd
 
     rows = []
     for path in sorted(times.glob("*.time")):
-        if path.stem not in (*SIMULATED, *SCRIPTED):
+        if path.stem not in (*SIMULATED, *SCRIPTED, *sensitivity.STUDIES):
             continue
         text = path.read_text()
         if "Elapsed (wall clock)" not in text:
@@ -99,7 +102,10 @@ def collect_times(times: Path) -> None:
                 ),
             }
         )
-    pd.DataFrame(rows).to_csv(RESULTS / "run_times.csv", index=False)
+    stored = pd.read_csv(RESULTS / "run_times.csv")
+    measured = pd.DataFrame(rows, columns=stored.columns)
+    kept = stored[~stored["name"].isin(measured["name"])]
+    pd.concat([kept, measured], ignore_index=True).to_csv(RESULTS / "run_times.csv", index=False)
 
 
 def redraw(names: list[str] | None = None) -> None:
@@ -144,6 +150,7 @@ def main(argv: list[str]) -> int:
         collect_times(options.times)
     if options.figures:
         redraw()
+        sensitivity.draw(FIGURES)
     PAGE.write_text(render())
     print(f"wrote {PAGE}")
     return 0
