@@ -47,9 +47,11 @@ class BarrierRounds(Rounds):
             if gathering.waiting:
                 yield gathering.done
             if last > env.now:
+                # At ``last``, or where no float delay adds up to it exactly from now (a sum that
+                # falls halfway between two floats rounds to the even one), at the first instant
+                # after it: the round then ends one unit in the last place later than the
+                # event-driven trips would end it, where it used to stop the run.
                 yield env.timeout(delay_until(env.now, last))
-                if env.now != last:
-                    raise RuntimeError(f"no delay brings {env.now!r} to {last!r} exactly")
             yield from self.update(gathering.arrivals)
 
 
