@@ -686,6 +686,12 @@ def stay_section() -> str:
     trials = int(rounds(STAY)["trial"].nunique())
     four, five = order(""), order(" stay")
     frequency = paired_lakes().groupby("variant")["frequency"].mean()
+    finals = lake_finals()
+    shifts = {
+        v: stats.mannwhitneyu(finals[f"{v} stay"], finals[v], alternative="less").pvalue
+        for v in pd.unique(rounds(FOUR)["variant"])
+    }
+    lower = {v: q for v, q in shifts.items() if q <= 0.05}
     return "\n".join(
         [
             '### Frozen Lake with a fifth action, "stay"',
@@ -712,6 +718,15 @@ def stay_section() -> str:
                         "Figure 3.5: the order of the algorithms by cumulative reward",
                         ("**Unchanged by stay**" if four == five else "**Changed by stay**")
                         + f": {', '.join(four)} with four actions, {', '.join(five)} with stay.",
+                    ],
+                    [
+                        "(ours) What stay changes",
+                        "**Little.** With stay the cumulative reward is lower for "
+                        + listing([f"{v} (p = {p_value(q)})" for v, q in lower.items()] or ["none"])
+                        + ", and not told apart at the 5% level for "
+                        + listing([v for v in shifts if v not in lower] or ["none"])
+                        + " (staying is never better than the best move on the lake, so it can only "
+                        "spend steps); no finding of figure 3.5 changes.",
                     ],
                     [
                         "Figure 3.5: EBCDQL and DAVIA communicate very little",
