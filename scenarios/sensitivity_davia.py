@@ -7,7 +7,7 @@ the falling reading? DAVIA rising, falling, and falling from lambda = 0.05
 settings (n = 5, 1000 episodes), 20 trials each: DAVIA's trials differ by about 0.01 in mean
 reward on Simple Grid and 0.0005 on Frozen Lake (figures 3.4, 3.5), so 20 give each mean to a few
 thousandths (95%), and the 10th-90th percentiles rest on 2 trials at each end.
-Full run: about 200 s of CPU (2 workers).
+Full run: 240 s of CPU (2 workers, measured).
 
     netsim run sensitivity_davia [--quick]
 """

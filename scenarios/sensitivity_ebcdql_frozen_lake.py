@@ -4,7 +4,7 @@ communication", i.e. DQL's reward or more while sending in few agent-episodes? D
 settings (``_sensitivity.ebcdql_points``), 20 trials each: a trial's mean reward varies by about
 0.008 between trials (DQL in figure 3.5), so 20 give each point's mean to about +-0.004 (95%),
 a third of the gap between DQL and EBCDQL at its defaults (30 would give +-0.003 for half as much
-again of CPU). The reward panel is cumulative. Full run: about 450 s of CPU (2 workers).
+again of CPU). The reward panel is cumulative. Full run: 440 s of CPU (2 workers, measured).
 
     netsim run sensitivity_ebcdql_frozen_lake [--quick]
 """

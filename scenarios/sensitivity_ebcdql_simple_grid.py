@@ -3,7 +3,7 @@ for which (rho, beta, floor) does EBCDQL stall short of the optimum with little 
 the report's figure 3.4 shows, and which reach DQL's reward with the fewest messages? DQL and 14
 trigger settings (``_sensitivity.ebcdql_points``), 10 trials each: the trials' final rewards differ
 by a few hundredths (figure 3.4), so 10 give each point's mean to about +-0.01 (95%).
-Full run: about 170 s of CPU (2 workers).
+Full run: 300 s of CPU (2 workers, measured on a loaded machine).
 
     netsim run sensitivity_ebcdql_simple_grid [--quick]
 """

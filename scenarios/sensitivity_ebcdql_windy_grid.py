@@ -5,7 +5,7 @@ settings (``_sensitivity.ebcdql_points``), 3 trials each (figure 4.2 has 5): wit
 trial's mean reward varies by about 0.02 between trials and its frequency by 0.0005 (EBCDQL in
 figure 4.2), so 3 give each point's mean reward to about +-0.05 and its frequency to +-0.002
 (95%), enough to see whether a setting saves communication; a 10th-90th band over 3 trials is
-nearly their range. Full run: about 300 s of CPU (2 workers).
+nearly their range. Full run: 230 s of CPU (2 workers, measured).
 
     netsim run sensitivity_ebcdql_windy_grid [--quick]
 """
