@@ -23,13 +23,19 @@ Where the report is ambiguous (docs/design.md, "Reading the report"), our choice
   improve the fit by at least the threshold, and with rho > 1 the threshold rises from about
   lambda / rho^(N-1) towards lambda at the last episode N - 1, so communication thins out as
   learning settles (the report's figure 3.4 finding).
+
+The report's formula and its text disagree on the threshold's direction: with rho > 1 the
+formula's lambda / rho^(N-1-k) rises over the episodes, while the text says the threshold
+"decreases over time". ``threshold_direction = "rising"`` (the default) is the formula's and ours;
+``"falling"`` is the text's, the same thresholds taken in the reverse order, lambda / rho^k
+(scenarios/sensitivity_davia.py compares the two).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 import gymnasium as gym
 import numpy as np
@@ -53,13 +59,22 @@ class DAVIAConfig(TabularConfig):
     one-hot features and the 1/T average, a state visited c times moves c/T <= 1 of the way to its
     mean target, so alpha = 1 never overshoots."""
     threshold: float = 1.0
-    """lambda: the smallest decrease of J_i that is sent at the last episode N - 1."""
+    """lambda: the smallest decrease of J_i that is sent at the last episode N - 1 (at the first,
+    when ``threshold_direction`` is "falling")."""
     threshold_growth: float = 1.005
-    """rho (> 1): the threshold grows by this factor every episode. With lambda = 1 and N = 1000 it
+    """rho (> 1): the threshold grows by this factor every episode (shrinks, when
+    ``threshold_direction`` is "falling"). Rising, with lambda = 1 and N = 1000 it
     is 0.007 at the start, 0.009 at episode 50, 0.018 at 200 and 0.08 at 500; on Simple Grid the
     agents' decreases fall from 0.03-0.4 in the first 30 episodes to 0.01-0.03 by episode 100."""
     horizon: int = 1000
     """N: the episode at which the threshold reaches lambda (the report's 1000 episodes)."""
+    threshold_direction: Literal["rising", "falling"] = "rising"
+    """Which way the threshold moves over the agent's episodes k = 0, ..., N - 1, between
+    lambda / rho^(N-1) and lambda: "rising" (ours, the report's formula with rho > 1),
+    lambda_k = lambda / rho^(N-1-k), so communication thins out as learning settles; "falling"
+    (the report's text, "the threshold for which decreases over time"), lambda_k = lambda / rho^k,
+    the same thresholds in the reverse order. We keep the formula's because it is the one that
+    gives the report's figure 3.4 (DAVIA cuts communication once it has converged)."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -68,11 +83,15 @@ class DAVIAConfig(TabularConfig):
             "threshold": self.threshold >= 0,
             "threshold_growth": self.threshold_growth >= 1,
             "horizon": self.horizon >= 1,
+            "threshold_direction": self.threshold_direction in ("rising", "falling"),
         }
         require_valid(self, checks)
 
     def communication_threshold(self, episodes: np.ndarray) -> np.ndarray:
-        """lambda / rho^(N - 1 - k) for each agent's episode index k."""
+        """lambda_k for each agent's episode index k: lambda / rho^(N - 1 - k) rising, lambda /
+        rho^k falling."""
+        if self.threshold_direction == "falling":
+            return self.threshold * self.threshold_growth ** (-episodes.astype(np.float64))
         return self.threshold * self.threshold_growth ** (episodes - (self.horizon - 1.0))
 
 

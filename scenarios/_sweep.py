@@ -8,7 +8,7 @@ bandwidth, latency, loss, ...). Every variant is named ``"{series} @ {value labe
 ``variant``, ``series``, ``env``, ``value`` and ``target``: the figure code (:mod:`analysis.sweep`) reads
 the swept value from there, never from the name.
 
-The algorithms of issue 6: DQL, EBCDQL, DAVIA, ES and ESPC on Simple Grid (the report's section
+The algorithms the sweeps compare: DQL, EBCDQL, DAVIA, ES and ESPC on Simple Grid (the report's section
 3.3.2 settings: n = 5, gamma = 0.9) and ES and ESPC on Cart Pole (section 4.7: n = 50, m = 25,
 k = 5). Choices of ours, where the report gives none: ESPC on Simple Grid takes m = 2 of n = 5
 (about the report's m / n = 1/2 of Cart Pole) and k = 5; the target rewards are -5.5 on Simple Grid
@@ -56,7 +56,7 @@ SERIES = (
     Series("ES, Cart Pole", "es", "CartPole-v1", 50, CARTPOLE_TARGET),
     Series("ESPC, Cart Pole", "espc", "CartPole-v1", 50, CARTPOLE_TARGET, {"m": 25, "k": 5}),
 )
-"""The algorithms every sweep of issue 6 compares."""
+"""The algorithms every sweep compares."""
 
 
 def sweep(

@@ -10,6 +10,8 @@ numbers, and the verdict on each of the report's findings, are kept in ``scripts
   variant, trial and episode, without ``cumulative_reward``, which is its running sum), with the
   scenario as run (``scenario.json``) and its trials' times (``trial_times.csv``);
 - the two scripted figures (4.1, 4.7): the tables the scenario scripts write;
+- the sensitivity studies (``scripts/reproduction/sensitivity.py``): each scenario's
+  per-round summary, ``results/sensitivity_*``, as the figures';
 - ``results/run_times.csv``: each run's wall time, CPU time and peak memory as ``/usr/bin/time -v``
   measured them, with the command.
 
@@ -35,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from reproduction import common, page  # noqa: E402
+from reproduction import common, page, sensitivity  # noqa: E402
 from reproduction.common import RESULTS, SCRIPTED, SIMULATED  # noqa: E402
 
 from analysis.markdown import Store, page_main  # noqa: E402
@@ -50,7 +52,7 @@ def collect(runs: Path) -> None:
     ``runs`` keeps what is stored of it."""
     from analysis.summaries import store_summary
 
-    for name in SIMULATED:
+    for name in (*SIMULATED, *sensitivity.STUDIES):
         if not (runs / name).is_dir():
             print(f"no {runs / name}: {name} keeps what is stored")
             continue
@@ -70,12 +72,13 @@ def time_field(text: str, label: str) -> str:
 
 
 def collect_times(times: Path) -> None:
-    """Store ``results/run_times.csv`` from the ``/usr/bin/time -v`` outputs ``times/NAME.time``."""
+    """Store in ``results/run_times.csv`` the measures of the ``/usr/bin/time -v`` outputs
+    ``times/NAME.time``; a run with no finished measurement there keeps its stored row."""
     import pandas as pd
 
     rows = []
     for path in sorted(times.glob("*.time")):
-        if path.stem not in (*SIMULATED, *SCRIPTED):
+        if path.stem not in (*SIMULATED, *SCRIPTED, *sensitivity.STUDIES):
             continue
         text = path.read_text()
         if "Elapsed (wall clock)" not in text:
@@ -100,7 +103,10 @@ def collect_times(times: Path) -> None:
                 ),
             }
         )
-    pd.DataFrame(rows).to_csv(RESULTS / "run_times.csv", index=False)
+    stored = pd.read_csv(RESULTS / "run_times.csv")
+    measured = pd.DataFrame(rows, columns=stored.columns)
+    kept = stored[~stored["name"].isin(measured["name"])]
+    pd.concat([kept, measured], ignore_index=True).to_csv(RESULTS / "run_times.csv", index=False)
 
 
 def redraw(names: list[str] | None = None) -> None:
@@ -109,7 +115,9 @@ def redraw(names: list[str] | None = None) -> None:
     percentile across trials (the page says so)."""
     from analysis import plot_run
 
-    names = names or [*SIMULATED, *common.ANT, *SCRIPTED]
+    if names is None:
+        names = [*SIMULATED, *common.ANT, *SCRIPTED]
+        sensitivity.draw(FIGURES)
     for name in [name for name in names if name not in SCRIPTED]:
         prefix = "_".join(name.split("_")[:2])
         with tempfile.TemporaryDirectory() as folder:

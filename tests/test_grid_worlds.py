@@ -7,7 +7,8 @@ import pytest
 from gymnasium.envs.toy_text.frozen_lake import FrozenLakeEnv
 from gymnasium.utils.env_checker import check_env
 
-import netsim  # noqa: F401  (registers the grid worlds)
+import netsim  # registers the grid worlds
+from algorithms import ALGORITHMS, Problem
 from netsim.envs import GRID_WORLDS, STEP_LIMIT
 from netsim.envs.worlds import FROZEN_LAKE_5X5, frozen_lake, simple_grid, windy_grid
 
@@ -104,6 +105,67 @@ def test_frozen_lake_pays_one_at_the_goal_and_ends_in_holes():
     env = gym.make("netsim/FrozenLake5x5-v0", is_slippery=False)
     steps = _walk(env, [2] * 4 + [1] * 4)  # right along the top, down the right edge
     assert [reward for _, reward, *_ in steps] == [0.0] * 7 + [1.0]
+
+
+def test_frozen_lake_with_stay_adds_a_fifth_action_that_stays_put_and_keeps_the_four_moves():
+    four, five = frozen_lake(), frozen_lake(stay=True)
+    assert (four.n_actions, five.n_actions) == (4, 5) and five.action_names[4] == "stay"
+    np.testing.assert_array_equal(five.transitions[:, :4], four.transitions)
+    np.testing.assert_array_equal(five.transitions[:, 4], np.eye(25))  # never slips
+    assert gym.make("netsim/FrozenLake5x5-v0").action_space == gym.spaces.Discrete(4)
+    assert gym.make("netsim/FrozenLake5x5Stay-v0").action_space == gym.spaces.Discrete(5)
+    envs = gym.make_vec("netsim/FrozenLake5x5Stay-v0", num_envs=2)
+    assert envs.single_action_space == gym.spaces.Discrete(5)
+    envs.reset(seed=0)
+    for _ in range(10):
+        states, *_ = envs.step(np.array([4, 4]))
+    assert states.tolist() == [0, 0]
+
+
+def test_davia_plans_a_stay_on_the_lake_as_its_arrival_reward_plus_the_discounted_value():
+    from algorithms.davia import environment_model
+
+    model = environment_model("netsim/FrozenLake5x5Stay-v0")
+    values = np.random.default_rng(0).random(25)
+    lookahead = model.expected_values(values, 0.9)
+    assert lookahead.shape == (25, 5)
+    lake = frozen_lake(stay=True)
+    staying = lake.arrival_reward + 0.9 * np.where(lake.terminal, 0.0, values)
+    np.testing.assert_allclose(lookahead[:, 4], staying)
+
+
+@pytest.mark.parametrize("algorithm", ["dql", "ebcdql", "davia", "es"])
+def test_every_grid_algorithm_learns_on_the_lake_with_stay_and_uses_the_fifth_action(
+    algorithm, tmp_path
+):
+    config = {"hidden": (4, 4), "optimizer": "momentum"} if algorithm == "es" else {}
+    scenario = netsim.Scenario(
+        "stay",
+        [
+            netsim.Variant(
+                algorithm,
+                algorithm,
+                netsim.star(3, 1e6),
+                env="netsim/FrozenLake5x5Stay-v0",
+                config={"gamma": 0.9, **config},
+            )
+        ],
+        episodes=3,
+        trials=1,
+    )
+    results = netsim.run(scenario, tmp_path / "run", backend="serial", progress=False, plots=False)
+    assert len(results.to_pandas()) == 3 * 3  # every agent's every episode
+    if algorithm == "dql":  # its reports are every sample, so the actions played show
+        from algorithms.tabular import decode_samples, sample_dtype
+
+        agents = ALGORITHMS["dql"].agents_type(
+            ALGORITHMS["dql"].make_config(),
+            Problem("netsim/FrozenLake5x5Stay-v0", 5, np.random.SeedSequence(0)),
+        )
+        payload = np.zeros((25, 5), dtype=np.float32).tobytes()
+        batch = agents.run_episodes(payload, np.arange(5))
+        samples = decode_samples(sample_dtype(25, 5), batch.reports)
+        assert set(samples["a"].tolist()) == {0, 1, 2, 3, 4}
 
 
 @pytest.mark.parametrize("seed", [3, [7, 2, 5]])

@@ -4,10 +4,12 @@ a tabular figure are what today's code computes, to the bit."""
 
 import dataclasses
 import importlib.util
+import json
 import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 import netsim
 from analysis import per_trial
@@ -34,7 +36,8 @@ def test_the_page_is_what_the_stored_results_give():
 def test_every_figure_on_the_page_is_stored_and_every_stored_result_is_read():
     page = (ROOT / "docs" / "reproduction.md").read_text()
     figures = re.findall(r"\]\((figures/[^)]+)\)", page)
-    assert len(figures) == 22  # panels and against-time for 10 simulated figures, 4.1 and 4.7
+    assert len(figures) == 25  # panels and against-time for 10 simulated figures, 4.1 and 4.7,
+    # and the 3 sensitivity studies' figures
     for figure in figures:
         assert (ROOT / "docs" / figure).stat().st_size > 0
     stored = {path.name for path in (ROOT / "results").iterdir() if path.is_dir()}
@@ -50,6 +53,51 @@ def test_a_stored_grid_trial_is_what_this_code_computes(tmp_path):
     again = per_trial(results.to_pandas()).drop(columns="cumulative_reward")
     stored = pd.read_parquet(ROOT / "results" / "fig3_4_simple_grid" / "rounds.parquet")
     stored = stored[(stored["variant"] == "DQL") & (stored["trial"] == 0)]
+    pd.testing.assert_frame_equal(
+        again.reset_index(drop=True), stored.reset_index(drop=True), check_exact=True
+    )
+
+
+SENSITIVITY = [
+    "sensitivity_ebcdql_simple_grid",
+    "sensitivity_ebcdql_windy_grid",
+    "sensitivity_ebcdql_frozen_lake",
+    "sensitivity_davia",
+    "sensitivity_stay_lake",
+]
+
+
+@pytest.mark.parametrize("name", SENSITIVITY)
+def test_a_stored_sensitivity_study_is_its_scenario_as_it_stands(name):
+    """Each stored study ran the scenario file's variants, their settings (the stored config
+    holds every setting, the scenario only those it changes), trials and episodes."""
+    stored = json.loads((ROOT / "results" / name / "scenario.json").read_text())
+    scenario = _import(ROOT / "scenarios" / f"{name}.py").SCENARIO
+    assert (stored["name"], stored["trials"], stored["episodes"], stored["seed"]) == (
+        scenario.name,
+        scenario.trials,
+        scenario.episodes,
+        scenario.seed,
+    )
+    assert [(v["name"], v["algorithm"], v["env"]) for v in stored["variants"]] == [
+        (v.name, v.algorithm, v.env) for v in scenario.variants
+    ]
+    for ran, variant in zip(stored["variants"], scenario.variants, strict=True):
+        settings = json.loads(json.dumps(dict(variant.config)))  # tuples as JSON keeps them
+        assert settings.items() <= ran["config"].items(), variant.name
+
+
+def test_a_stored_sensitivity_trial_is_what_this_code_computes(tmp_path):
+    """Trial 0 of the EBCDQL grid's floor 0.5, rho 0.5 point on Simple Grid, run again, is the
+    stored one to the bit."""
+    scenario = _import(ROOT / "scenarios" / "sensitivity_ebcdql_simple_grid.py").SCENARIO
+    label = "EBCDQL floor=0.5 rho=0.5 beta=0.1"
+    point = [variant for variant in scenario.variants if variant.name == label]
+    one = dataclasses.replace(scenario, variants=point, trials=1)
+    results = netsim.run(one, tmp_path / "run", backend="serial", progress=False, plots=False)
+    again = per_trial(results.to_pandas()).drop(columns="cumulative_reward")
+    stored = pd.read_parquet(ROOT / "results" / "sensitivity_ebcdql_simple_grid" / "rounds.parquet")
+    stored = stored[(stored["variant"] == label) & (stored["trial"] == 0)]
     pd.testing.assert_frame_equal(
         again.reset_index(drop=True), stored.reset_index(drop=True), check_exact=True
     )

@@ -273,3 +273,15 @@ def test_a_config_file_chooses_the_pattern_by_name_with_its_settings_and_per_age
         "report_codec": "none",
         "report_codec_options": {},
     }
+
+
+def test_a_barrier_round_ends_where_floats_cannot_add_up_to_its_last_arrival_exactly(tmp_path):
+    """DQL with 30 agents on the lake with stay: a round's last quiet arrival is at
+    0.19284000000000004 s while the learner waits from 0.0626 s, from where no float delay adds up
+    to it (0.0626 + d rounds to the even neighbour); the round ends at the next float instead of
+    stopping the run."""
+    variant = Variant("dql", "dql", star(30, 1e6, 0.01), env="netsim/FrozenLake5x5Stay-v0")
+    scenario = netsim.Scenario("floats", [variant], episodes=2, trials=1, seed=0)
+    results = netsim.run(scenario, tmp_path / "run", backend="serial", progress=False, plots=False)
+    rounds = per_trial(results.to_pandas())
+    assert rounds["round_end_s"].is_monotonic_increasing and len(rounds) == 2

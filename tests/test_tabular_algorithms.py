@@ -117,6 +117,32 @@ def test_davias_threshold_rises_to_lambda_at_the_horizon():
     np.testing.assert_allclose(thresholds, [2.0 / 1.1**10, 2.0 / 1.1**5, 2.0])
 
 
+def test_davias_falling_threshold_takes_the_rising_ones_in_reverse_and_rising_is_the_default():
+    assert DAVIAConfig().threshold_direction == "rising"
+    falling = DAVIAConfig(
+        threshold=2.0, threshold_growth=1.1, horizon=11, threshold_direction="falling"
+    )
+    thresholds = falling.communication_threshold(np.array([0, 5, 10]))
+    np.testing.assert_allclose(thresholds, [2.0, 2.0 / 1.1**5, 2.0 / 1.1**10])
+    with pytest.raises(ValueError, match="threshold_direction = 'down'"):
+        DAVIAConfig(threshold_direction="down")
+
+
+@pytest.mark.parametrize("direction, sends", [("rising", True), ("falling", False)])
+def test_a_falling_threshold_silences_davias_first_episodes(direction, sends):
+    """At episode 0 the default threshold is lambda / rho^999 = 0.007 rising and lambda = 1
+    falling; a first step on Simple Grid lowers J_i by at most J_i(0) = 1/2 (every residual 1 but
+    the goal's)."""
+    algorithm = ALGORITHMS["davia"]
+    problem = Problem(SIMPLE_GRID, 3, np.random.SeedSequence(2))
+    config = algorithm.make_config({"threshold_direction": direction})
+    learner = algorithm.learner_type(config, problem)
+    batch = algorithm.agents_type(config, problem).run_episodes(
+        learner.policy_payload(), np.arange(3)
+    )
+    assert [report is not None for report in batch.reports] == [sends] * 3
+
+
 def test_a_davia_agent_reports_only_when_its_step_improves_the_fit_enough():
     algorithm = ALGORITHMS["davia"]
     problem = Problem(SIMPLE_GRID, 2, np.random.SeedSequence(2))

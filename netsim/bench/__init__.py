@@ -6,7 +6,7 @@ and noisy).
   simulator against a bare batched loop doing the same arithmetic, and naive per-agent loops (the
   goal is set against the report's own first framework, a PyTorch policy per agent per step);
   and, from the start of training on 10-step Cart Pole episodes, n = 50 and 1,000, the simulator
-  against the bare loop (issue 39);
+  against the bare loop;
 * ``network`` (:mod:`netsim.bench.network`): each network model's cost per transfer event, a
   broadcast to 10,000 agents against one to 100, and the other models' against fair's;
 * ``scale`` (:mod:`netsim.bench.scale`): cost per agent-episode and peak memory of a whole trial
@@ -43,8 +43,7 @@ GOALS: dict[str, tuple[str, float]] = {
     "network: lv08 / fair per event n=10000": ("<=", 2.0),
     "ant: ours / raw physics floor": ("<=", 1.1),
 }
-"""What each ratio should be (issue 7; the TCP models' cost, issue 34; Ant at the physics
-floor, issue 39)."""
+"""What each ratio should be: the project's speed goals, each ratio printed beside its goal."""
 
 
 def main(suite: str = "all", options: dict[str, dict[str, Any]] | None = None) -> int:

@@ -51,7 +51,7 @@ MAX_STEPS = 500
 
 SHORT_ENV = "netsim-bench/CartPoleShort-v1"
 SHORT_STEPS = 10
-"""The short-episode case's episode limit (early training's episodes, issue 39)."""
+"""The short-episode case's episode limit (early training's episodes)."""
 
 State = tuple[ESLearner, ESAgents]
 NAIVE_TORCH = "naive loop, PyTorch policy"

@@ -224,7 +224,8 @@ class FrozenLake5x5Env(GridWorldEnv):
     with probability 1/3 (Gymnasium's rule).
 
     ## Action Space
-    ``Discrete(4)``: 0 left, 1 down, 2 right, 3 up (Gymnasium's FrozenLake numbering).
+    ``Discrete(4)``: 0 left, 1 down, 2 right, 3 up (Gymnasium's FrozenLake numbering); with
+    ``stay``, ``Discrete(5)``, and 4 stays in place (it never slips).
 
     ## Observation Space
     ``Discrete(25)``: the square, row * 5 + column, from the top left.
@@ -239,11 +240,16 @@ class FrozenLake5x5Env(GridWorldEnv):
     Terminated on a hole or the goal; truncated after 100 steps (FrozenLake-v1's limit on 4x4).
 
     ## Arguments
-    ``is_slippery`` (default True) and ``success_rate`` (default 1/3), as Gymnasium's FrozenLake.
+    ``is_slippery`` (default True) and ``success_rate`` (default 1/3), as Gymnasium's FrozenLake;
+    ``stay`` (default False): a fifth action that stays in place, as the report's grids have
+    (:func:`netsim.envs.worlds.frozen_lake`). ``gymnasium.make("netsim/FrozenLake5x5Stay-v0")``
+    is this world with ``stay=True``.
     """
 
-    def __init__(self, is_slippery: bool = True, success_rate: float = 1.0 / 3.0) -> None:
-        super().__init__(frozen_lake(is_slippery, success_rate))
+    def __init__(
+        self, is_slippery: bool = True, success_rate: float = 1.0 / 3.0, stay: bool = False
+    ) -> None:
+        super().__init__(frozen_lake(is_slippery, success_rate, stay))
 
 
 class FrozenLake5x5VectorEnv(GridWorldVectorEnv):
@@ -255,5 +261,6 @@ class FrozenLake5x5VectorEnv(GridWorldVectorEnv):
         max_episode_steps: int = STEP_LIMIT,
         is_slippery: bool = True,
         success_rate: float = 1.0 / 3.0,
+        stay: bool = False,
     ) -> None:
-        super().__init__(frozen_lake(is_slippery, success_rate), num_envs, max_episode_steps)
+        super().__init__(frozen_lake(is_slippery, success_rate, stay), num_envs, max_episode_steps)

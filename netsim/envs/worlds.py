@@ -22,6 +22,9 @@ MOVES = {"left": (0, -1), "right": (0, 1), "up": (-1, 0), "down": (1, 0), "stay"
 FROZEN_LAKE_ACTIONS = ("left", "down", "right", "up")
 """Gymnasium's FrozenLake actions, in its order."""
 
+FROZEN_LAKE_STAY_ACTIONS = (*FROZEN_LAKE_ACTIONS, "stay")
+"""Gymnasium's FrozenLake actions and a fifth, "stay", as the report gives its grids (3.3.2)."""
+
 FROZEN_LAKE_5X5 = ("SFFFF", "FFFHF", "FHFFF", "FFFHF", "HFFFG")
 """Our fixed 5x5 lake: S start, F frozen, H hole, G goal (Gymnasium's letters). Four holes, as on
 Gymnasium's 4x4 map; dry paths run along the top and right edges or down the left and along the
@@ -79,22 +82,33 @@ def windy_grid(push_probability: float = 0.3) -> TabularModel:
     return _corner_to_corner(transitions)
 
 
-def frozen_lake(is_slippery: bool = True, success_rate: float = 1.0 / 3.0) -> TabularModel:
+def frozen_lake(
+    is_slippery: bool = True, success_rate: float = 1.0 / 3.0, stay: bool = False
+) -> TabularModel:
     """Frozen Lake on :data:`FROZEN_LAKE_5X5` with Gymnasium's FrozenLake rules: on slippery ice the
     intended move happens with ``success_rate`` and each perpendicular move with half the rest;
-    reward 1 on reaching the goal, 0 otherwise; a hole or the goal ends the episode."""
+    reward 1 on reaching the goal, 0 otherwise; a hole or the goal ends the episode.
+
+    With ``stay`` the world has a fifth action, 4 "stay" (:data:`FROZEN_LAKE_STAY_ACTIONS`), as the
+    report gives its grids ("move left, right, up, down, or stay in the same place", 3.3.2; it
+    lists the same actions for Frozen Lake, where Gymnasium has four). Staying leaves the agent
+    where it is with probability 1, slippery or not: our reading, since "stay" has no direction
+    whose perpendiculars the ice could slip it into. The four moves are unchanged."""
     if not 0.0 <= success_rate <= 1.0:
         raise ValueError(f"success_rate = {success_rate} must be in [0, 1]")
     letters = "".join(FROZEN_LAKE_5X5)
-    n_actions = len(FROZEN_LAKE_ACTIONS)
-    transitions = np.zeros((SIZE * SIZE, n_actions, SIZE * SIZE))
+    n_moves = len(FROZEN_LAKE_ACTIONS)
+    actions = FROZEN_LAKE_STAY_ACTIONS if stay else FROZEN_LAKE_ACTIONS
+    transitions = np.zeros((SIZE * SIZE, len(actions), SIZE * SIZE))
     for row in range(SIZE):
         for column in range(SIZE):
-            for action in range(n_actions):
+            if stay:
+                transitions[_state(row, column), n_moves, _state(row, column)] = 1.0
+            for action in range(n_moves):
                 outcomes = (
                     {
-                        (action - 1) % 4: (1 - success_rate) / 2,
-                        (action + 1) % 4: (1 - success_rate) / 2,
+                        (action - 1) % n_moves: (1 - success_rate) / 2,
+                        (action + 1) % n_moves: (1 - success_rate) / 2,
                     }
                     if is_slippery
                     else {}
@@ -105,6 +119,4 @@ def frozen_lake(is_slippery: bool = True, success_rate: float = 1.0 / 3.0) -> Ta
                     transitions[_state(row, column), action, _state(*square)] += probability
     reward = np.array([1.0 if letter == "G" else 0.0 for letter in letters])
     terminal = np.array([letter in "HG" for letter in letters])
-    return TabularModel(
-        transitions, reward, terminal, letters.index("S"), (SIZE, SIZE), FROZEN_LAKE_ACTIONS
-    )
+    return TabularModel(transitions, reward, terminal, letters.index("S"), (SIZE, SIZE), actions)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from reproduction import ant, cartpole, deviations, grids
+from reproduction import ant, cartpole, deviations, grids, sensitivity
 from reproduction.common import ANT, RESULTS, SCRIPTED, SIMULATED, table
 
 
@@ -118,7 +118,7 @@ def megabytes(size: int) -> str:
 def stored() -> str:
     """What ``results/`` holds for the page, and its size."""
     rows = []
-    for name in [*SIMULATED, *ANT, *SCRIPTED]:
+    for name in [*SIMULATED, *ANT, *SCRIPTED, *sensitivity.STUDIES]:
         files = [
             path
             for path in (RESULTS / name).rglob("*")
@@ -127,9 +127,9 @@ def stored() -> str:
         kind = (
             "run directory"
             if name in ANT
-            else "per-round summary"
-            if name in SIMULATED
             else "tables"
+            if name in SCRIPTED
+            else "per-round summary"
         )
         rows.append([f"`results/{name}`", kind, megabytes(sum(p.stat().st_size for p in files))])
     times = pd.read_csv(RESULTS / "run_times.csv")
@@ -162,6 +162,7 @@ def sections() -> list[str]:
         grids.fig4_2(),
         grids.fig4_3(),
         *ant.sections(),
+        *sensitivity.sections(),
         deviations.section(),
         REPRODUCIBILITY,
         stored(),
