@@ -47,10 +47,21 @@ class BarrierRounds(Rounds):
             if gathering.waiting:
                 yield gathering.done
             if last > env.now:
-                yield env.timeout(delay_until(env.now, last))
+                yield from wait_until(env, last)
                 if env.now != last:
                     raise RuntimeError(f"no delay brings {env.now!r} to {last!r} exactly")
             yield from self.update(gathering.arrivals)
+
+
+def wait_until(env: simpy.Environment, at: float) -> Generator[simpy.Event, Any, None]:
+    """Bring ``env.now`` to ``at`` exactly (``at`` > now >= 0): in one timeout where floats allow
+    (:func:`delay_until`), else in two. ``now + d`` may land on no float equal to ``at`` when now <
+    at / 2 (the sum rounds past it); from any t in [at / 2, at], t + (at - t) is ``at`` exactly
+    (Sterbenz: at - t is exact), so a first step to about 3/4 of ``at`` lets the second land on it.
+    The round then ends at ``at``, as the event-driven round trips that ``at`` stands for would."""
+    if env.now + delay_until(env.now, at) != at:
+        yield env.timeout(delay_until(env.now, 0.75 * at))
+    yield env.timeout(delay_until(env.now, at))
 
 
 class Gathering:
