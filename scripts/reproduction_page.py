@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from reproduction import common, page  # noqa: E402
+from reproduction import common, fitness, page  # noqa: E402
 from reproduction.common import RESULTS, SCRIPTED, SIMULATED  # noqa: E402
 
 PAGE = ROOT / "docs" / "reproduction.md"
@@ -144,6 +144,7 @@ def main(argv: list[str]) -> int:
         collect_times(options.times)
     if options.figures:
         redraw()
+        fitness.redraw()
     PAGE.write_text(render())
     print(f"wrote {PAGE}")
     return 0
