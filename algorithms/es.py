@@ -6,13 +6,16 @@ Per episode k, agent i:
     report (i, k, F_i) if c_i^k = 1                       (ES: always; ESPC: see espc.py)
 Learner, over the set R of reports received:
     regenerate eps_i from (i, k)                           (or read it, kept as the agent drew it)
-    g = 1 / (|R| sigma) * sum_{i in R} F_i eps_i          (|R| = n when every agent reports)
+    g = 1 / (|R| sigma) * sum_{i in R} s(F)_i eps_i       (|R| = n when every agent reports)
+with s the fitness shaping of :attr:`ESConfig.fitness` applied to the returns of R together
+(:func:`shape_fitness`): by default ``"raw"``, s(F)_i = F_i, the report's equation 2.1.
     theta <- optimiser step along +g                       (no step when R is empty)
 
 Decentralised (:class:`ESPeers`; D-PSGD, Lian et al. 2017, with ES's estimate), round k of agent i:
     play theta_i + sigma * eps_i; report (i, k, F_i) to its neighbours if c_i^k = 1
-    g_i = 1 / (|R_i| sigma) * sum_{j in R_i} F_j eps_j   R_i: its own sample and the reports
-                                                         its neighbours sent it this round
+    g_i = 1 / (|R_i| sigma) * sum_{j in R_i} s(F)_j eps_j   R_i: its own sample and the reports
+                                                         its neighbours sent it this round; s
+                                                         shapes each peer's own R_i
     theta_i <- its own optimiser's step along +g_i
     every tau rounds: theta_i <- sum_j W_ij theta_j      (the pattern sends and weighs them)
 
@@ -20,7 +23,9 @@ Choices where the report is silent, stated here once:
 
 * the report is 12 bytes, ``<IIf``: agent id, the agent's episode index, F as float32; the learner uses
   the float32 value it received;
-* returns are used raw, without Salimans' rank-based fitness shaping, as the report's equation 2.1;
+* returns are used raw by default, without Salimans' rank-based fitness shaping, as the report's
+  equation 2.1; ``fitness = "centred"`` or ``"ranks"`` shapes them (:func:`shape_fitness`), an option
+  the report does not have;
 * the optimiser ascends g: Adam with L2 (``torch.optim.Adam(weight_decay=l2)``, report 4.7) or SGD with
   momentum 0.9 (report 4.6);
 * the learner sums the reports in agent order, so its update does not depend on arrival order;
@@ -51,6 +56,7 @@ from typing import Literal
 
 import numpy as np
 import torch
+from scipy import stats
 
 from algorithms.base import (
     AgentPool,
@@ -78,6 +84,10 @@ from algorithms.rollout import (
 REPORT = struct.Struct("<IIf")
 """An ES report on the wire: agent id (uint32), the agent's episode index (uint32), F (float32)."""
 
+Fitness = Literal["raw", "centred", "ranks"]
+FITNESS: tuple[Fitness, ...] = ("raw", "centred", "ranks")
+"""The fitness shapings :func:`shape_fitness` knows."""
+
 
 @dataclass(frozen=True)
 class ESConfig:
@@ -97,8 +107,16 @@ class ESConfig:
     """``adam`` (report 4.7) or SGD with ``momentum`` (report 4.6)."""
     momentum: float = 0.9
     """Momentum coefficient when ``optimizer = "momentum"``."""
+    fitness: Fitness = "raw"
+    """How the learner shapes the returns it combines (:func:`shape_fitness`): ``"raw"`` (the
+    report's equation 2.1), ``"centred"`` or ``"ranks"`` (Salimans et al. 2017's centred ranks)."""
 
     def __post_init__(self) -> None:
+        if self.fitness not in FITNESS:
+            raise ValueError(
+                f"{type(self).__name__}.fitness = {self.fitness!r} must be one of "
+                + ", ".join(repr(name) for name in FITNESS)
+            )
         check_fields(self)  # finite numbers and integers, by name, before their bounds
         checks = {
             "sigma": self.sigma > 0,
@@ -188,6 +206,29 @@ class DrawnNoise:
         return noise
 
 
+def shape_fitness(returns: np.ndarray, fitness: Fitness) -> np.ndarray:
+    """The b returns F the learner combines in one estimate, shaped together, as float64:
+
+    * ``"raw"``: s_i = F_i, unchanged (the report's equation 2.1);
+    * ``"centred"``: s_i = F_i - mean_j F_j, so that adding a constant to every return changes
+      nothing (the mean acts as a baseline);
+    * ``"ranks"``: Salimans et al. 2017's centred ranks, s_i = r_i / (b - 1) - 1/2 with r_i the
+      rank of F_i from 0 (lowest) to b - 1 (highest), so s runs evenly from -1/2 to 1/2 and any
+      increasing transform of the returns changes nothing. Our choice where Salimans breaks ties
+      by sort order: tied returns share their mean rank (``scipy.stats.rankdata(method="average")``),
+      so equal returns get equal weight.
+
+    With a single return (b = 1) both shapings give s = 0: one sample carries no comparison."""
+    values = np.asarray(returns, dtype=np.float64)
+    if fitness == "raw":
+        return values
+    if len(values) < 2:
+        return np.zeros_like(values)
+    if fitness == "centred":
+        return values - values.mean()
+    return (stats.rankdata(values, method="average") - 1) / (len(values) - 1) - 0.5
+
+
 def es_gradient(returns: np.ndarray, noise: np.ndarray, sigma: float) -> np.ndarray:
     """The ES estimate g = 1 / (b sigma) * sum_i F_i eps_i over the b samples given (equation 2.1)."""
     return (noise.T @ returns.astype(np.float64)) / (len(returns) * sigma)
@@ -199,15 +240,17 @@ def es_step(
     noise: NoiseKey | DrawnNoise,
     reports: Sequence[bytes],
     sigma: float,
+    fitness: Fitness = "raw",
 ) -> None:
     """One optimiser step of ``theta`` along the ES estimate over ``reports`` (in agent, then
-    episode order, whatever order they came in); nothing when there are none."""
+    episode order, whatever order they came in), their returns shaped together by ``fitness``
+    (:func:`shape_fitness`); nothing when there are none."""
     if not reports:
         return
     decoded = sorted(REPORT.unpack(report) for report in reports)
     agents, episodes, returns = (np.array(column) for column in zip(*decoded, strict=True))
     perturbations = noise.perturbations(agents, episodes, theta.numel())
-    gradient = es_gradient(returns, perturbations, sigma)
+    gradient = es_gradient(shape_fitness(returns, fitness), perturbations, sigma)
     optimizer.zero_grad()
     theta.grad = torch.from_numpy(-gradient.astype(np.float32))  # ascend g
     optimizer.step()
@@ -250,7 +293,9 @@ class ESLearner(Learner):
         return self.theta.detach().numpy().tobytes()
 
     def update(self, reports: Sequence[bytes]) -> None:
-        es_step(self.optimizer, self.theta, self.noise, reports, self.config.sigma)
+        es_step(
+            self.optimizer, self.theta, self.noise, reports, self.config.sigma, self.config.fitness
+        )
 
     def state_payload(self) -> bytes:
         """theta and the optimiser's state (Adam's two moment estimates and its step count, or
@@ -365,7 +410,8 @@ class ESPeers(Peers):
 
     def learn(self, agent: int, reports: Mapping[int, bytes]) -> None:
         samples = [self.own[agent], *reports.values()]
-        es_step(self.optimizers[agent], self.theta[agent], self.noise, samples, self.config.sigma)
+        optimizer, theta, config = self.optimizers[agent], self.theta[agent], self.config
+        es_step(optimizer, theta, self.noise, samples, config.sigma, config.fitness)
 
     def share(self, agent: int) -> bytes:
         return self.theta[agent].detach().numpy().tobytes()
@@ -396,6 +442,9 @@ __all__ = [
     "DrawnNoise",
     "NoiseKey",
     "REPORT",
+    "FITNESS",
+    "Fitness",
     "es_gradient",
     "es_step",
+    "shape_fitness",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from reproduction import ant, cartpole, deviations, grids, sensitivity
+from reproduction import ant, cartpole, deviations, fitness, grids, sensitivity
 from reproduction.common import ANT, RESULTS, SCRIPTED, SIMULATED, table
 
 
@@ -163,6 +163,7 @@ def sections() -> list[str]:
         grids.fig4_3(),
         *ant.sections(),
         *sensitivity.sections(),
+        *fitness.sections(),
         deviations.section(),
         REPRODUCIBILITY,
         stored(),

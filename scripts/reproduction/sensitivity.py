@@ -722,7 +722,7 @@ def stay_section() -> str:
                     [
                         "(ours) What stay changes",
                         "**Little.** With stay the cumulative reward is lower for "
-                        + listing([f"{v} (p = {p_value(q)})" for v, q in lower.items()] or ["none"])
+                        + listing([f"{v} (one-sided p = {p_value(q)})" for v, q in lower.items()] or ["none"])
                         + ", and not told apart at the 5% level for "
                         + listing([v for v in shifts if v not in lower] or ["none"])
                         + " (staying is never better than the best move on the lake, so it can only "
