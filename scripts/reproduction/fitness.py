@@ -309,12 +309,12 @@ def ant() -> str:
             f"{listing([str(t) for t in raw_trials])}). Within a round of figure 4.6's ES n = 50 "
             f"(episodes 0-{last}), the returns' standard deviation is {spread:.0%} of their mean "
             "(median over rounds): raw, the estimate is mostly mean(F) times the sum of the "
-            "noise, as the issue says. Ranking removes that term: ES ranked gains "
+            "noise, as supposed above. Ranking removes that term: ES ranked gains "
             f"{ranked_gain:+.1f} over ES raw (median, {late_trials}), more than ESPC's lead with "
             f"raw returns ({raw_lead:+.1f}), and ranked ES is then ahead of ranked ESPC in "
             f"{int(versus[fitnesses[-1]]['worse'])} of {trials} trials. So over these episodes "
-            "ESPC does not still beat ES: giving ES a baseline matches its lead on Ant, as the "
-            f"issue supposed. Cut to {last + 1} of 200 episodes and "
+            "ESPC does not still beat ES: giving ES a baseline matches its lead on Ant, as "
+            f"supposed. Cut to {last + 1} of 200 episodes and "
             f"{trials} trials (see `scenarios/fitness_shaping_ant.py`), this says nothing "
             "about the later episodes, where figure 4.6's curves keep apart.",
         ]
