@@ -24,6 +24,7 @@ Three things make a long study fit the time a researcher has:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import platform
 import time
@@ -244,9 +245,13 @@ def upgrade_request(request: dict[str, Any]) -> dict[str, Any]:
     (its round policy) is its ``central`` pattern's settings; a config's ``rollout_workers``, an
     execution setting since, is no part of it; and settings added since take the value that
     behaved as before: network ``tcp`` None, central ``downlink`` ``full`` and codecs ``none``,
-    gossip ``codec`` ``none``. A request already in today's form is returned as it is."""
+    gossip ``codec`` ``none``, and an algorithm's setting its config did not have its default (a
+    new setting's default is the behaviour it had before: ES's ``fitness`` ``raw``, DAVIA's
+    ``threshold_direction`` ``rising``). A request already in today's form is returned as it is."""
     upgraded = json.loads(json.dumps(request))
     for variant in upgraded.get("scenario", {}).get("variants", []):
+        for name, default in _config_defaults(variant.get("algorithm")).items():
+            variant.get("config", {}).setdefault(name, default)
         if "rounds" in variant:
             rounds = variant.pop("rounds")
             variant["pattern"] = {"name": "central", **rounds}
@@ -261,6 +266,22 @@ def upgrade_request(request: dict[str, Any]) -> dict[str, Any]:
             pattern.setdefault("codec", "none")
             pattern.setdefault("codec_options", {})
     return upgraded
+
+
+def _config_defaults(algorithm: object) -> dict[str, Any]:
+    """Each setting of ``algorithm``'s config that has a default, with that default as a request
+    records it (none for an algorithm not registered here)."""
+    from algorithms import ALGORITHMS
+
+    if not isinstance(algorithm, str) or algorithm not in ALGORITHMS:
+        return {}
+    defaults = {}
+    for field in dataclasses.fields(ALGORITHMS[algorithm].config_type):
+        if field.default is not dataclasses.MISSING:
+            defaults[field.name] = field.default
+        elif field.default_factory is not dataclasses.MISSING:
+            defaults[field.name] = field.default_factory()
+    return json.loads(json.dumps(defaults))
 
 
 def _computation(request: dict[str, Any], entry: dict[str, Any]) -> str:
