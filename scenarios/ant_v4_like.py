@@ -16,6 +16,11 @@ CPU (a round of the three variants took 28 s of one core here, about 220 µs per
 CPU: on Ant-v5 ESPC was above both ES from episode 3 and every trial's ESPC above every trial's ES
 from episode 50, so 50 episodes show the ordering if it is there, while one trial cannot give its
 spread.
+
+What is stored in ``results/`` is shorter still: on the 2-core machine shared with other jobs the
+run got a fraction of a core, and was stored at the episodes it had finished (``--episodes``; see
+docs/reproduction.md, "Ant as the report had it"). Without ``--episodes`` the command above runs
+this scenario's full length.
 """
 
 import sys

@@ -16,6 +16,11 @@ of ``ant_v4_like``). Kept: m = 5 alone, for 150 episodes (about 26 minutes of CP
 goes 30 episodes past the report's collapse; its benchmark, ES n = 50, is ``ant_v4_like``'s, which
 has the same trial seed (the same starting policy and noise) and 50 episodes. One trial can show
 a collapse, not rule one out.
+
+What is stored in ``results/`` is shorter still: on the 2-core machine shared with other jobs the
+run got a fraction of a core, and was stored at the episodes it had finished (``--episodes``; see
+docs/reproduction.md, "Ant as the report had it"). Without ``--episodes`` the command above runs
+this scenario's full length.
 """
 
 import sys

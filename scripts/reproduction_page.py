@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from reproduction import common, page  # noqa: E402
+from reproduction import ant_v4, common, page  # noqa: E402
 from reproduction.common import RESULTS, SCRIPTED, SIMULATED  # noqa: E402
 
 PAGE = ROOT / "docs" / "reproduction.md"
@@ -125,6 +125,7 @@ def redraw(names: list[str] | None = None) -> None:
                     )
     for name in [name for name in names if name in SCRIPTED]:
         common.script(name).plot(common.csv(name, SCRIPTED[name][0]), FIGURES / f"{name}.png")
+    ant_v4.draw(FIGURES)
 
 
 def render() -> str:
