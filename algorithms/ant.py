@@ -52,8 +52,6 @@ from gymnasium.envs.mujoco.ant_v5 import AntEnv
 from gymnasium.utils import seeding
 
 ENV_ID = "Ant-v5"
-ENTRY_POINT = "gymnasium.envs.mujoco.ant_v5:AntEnv"
-"""Gymnasium's ``Ant-v5`` class: an id registered with it has this batched form."""
 SETTINGS = (
     "forward_reward_weight",
     "ctrl_cost_weight",
