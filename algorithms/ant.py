@@ -13,7 +13,14 @@ defaults (every setting is read from a Gymnasium ``Ant-v5``, none typed again he
              (the control cost in a's dtype, as numpy gives Gymnasium's; the contact forces
              cfrc_ext of every body, the world's zeros included, summed in the same order)
     observation = (qpos[2:], qvel, clip(cfrc_ext[1:], -1, 1))      13 + 14 + 78 = 105 values
+                  (qpos[2:], qvel) if include_cfrc_ext_in_observation is False: 27 values
     terminated = not healthy;  truncated = its 1000th step (Gymnasium's ``TimeLimit``)
+
+An Ant registered with other settings (``gymnasium.register`` with Ant-v5's entry point and
+``kwargs``, as ``netsim/Ant-v4-like`` is) is batched with them: ``env_id`` names it, and every
+setting above is read from a ``gym.make(env_id)``. The batch refuses the two settings whose
+other value it does not implement (``exclude_current_positions_from_observation=False``,
+``terminate_when_unhealthy=False``).
 
 Reset of ant i with seed s, as ``MujocoEnv.reset``: its generator becomes ``np_random(s)``, then
 mj_resetData, qpos = init_qpos + U(-0.1, 0.1)^15, qvel = init_qvel + 0.1 N(0, 1)^14, mj_forward.
@@ -54,24 +61,37 @@ SETTINGS = (
     "contact_force_range",
     "reset_noise_scale",
     "main_body",
+    "include_cfrc_ext_in_observation",
 )
 """The settings of Gymnasium's ``AntEnv`` the batch reads, by their names in its ``__init__``."""
 
 
+FIXED = {
+    "exclude_current_positions_from_observation": True,
+    "terminate_when_unhealthy": True,
+}
+"""Settings of ``AntEnv`` the batch implements at one value only: its default."""
+
+
 class AntBatch:
-    """``num_envs`` ants of Gymnasium's ``Ant-v5`` with its default settings, stepped together.
+    """``num_envs`` ants of Gymnasium's ``Ant-v5`` (or of ``env_id``, an id registered with its
+    class, with that id's settings), stepped together.
 
     The interface :func:`algorithms.rollout.rollout` uses: ``reset`` as a sync vector
     environment's, and ``step_running``, which steps only the running ants."""
 
-    def __init__(self, num_envs: int, threads: int = 1) -> None:
+    def __init__(self, num_envs: int, threads: int = 1, env_id: str = ENV_ID) -> None:
         if num_envs < 1:
             raise ValueError(f"an Ant batch needs at least one ant, not num_envs = {num_envs}")
         if threads < 1:
             raise ValueError(f"an Ant batch steps on at least one thread, not threads = {threads}")
-        template = gym.make(ENV_ID)
+        template = gym.make(env_id)
         ant = template.unwrapped
-        assert isinstance(ant, AntEnv)
+        if not isinstance(ant, AntEnv):
+            raise ValueError(f"{env_id} is not Gymnasium's Ant-v5 class, so it has no Ant batch")
+        for name, value in FIXED.items():
+            if getattr(ant, f"_{name}") != value:
+                raise ValueError(f"{env_id}: the Ant batch steps only {name}={value}")
         self.num_envs = num_envs
         self.threads = threads
         self.single_observation_space = template.observation_space
@@ -172,8 +192,10 @@ class AntBatch:
         self.xy[i] = data.xpos[self.main_body, :2]
 
     def _observations(self, rows: np.ndarray) -> np.ndarray:
-        """Ants ``rows``' observations: qpos without x, y; qvel; clipped contact forces of every
-        body but the world."""
+        """Ants ``rows``' observations: qpos without x, y; qvel; unless the settings leave them
+        out, clipped contact forces of every body but the world."""
+        if not self.settings["include_cfrc_ext_in_observation"]:
+            return np.concatenate((self.qpos[rows, 2:], self.qvel[rows]), axis=1)
         low, high = self.settings["contact_force_range"]
         forces = np.clip(self.cfrc_ext[rows, 1:], low, high).reshape(len(rows), -1)
         return np.concatenate((self.qpos[rows, 2:], self.qvel[rows], forces), axis=1)

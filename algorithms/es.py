@@ -73,10 +73,10 @@ from algorithms.base import (
 from algorithms.checks import check_fields
 from algorithms.policies import MLPPolicy
 from algorithms.rollout import (
-    BATCHED,
     Rollout,
     RolloutPool,
     VectorEnvs,
+    has_batched_form,
     make_vector_env,
     rollout,
 )
@@ -323,7 +323,7 @@ class ESAgents(AgentPool):
         """Each agent's count of finished episodes: with its id, the key of its next eps."""
         self.env_id = problem.env_id
         self.journal = problem.journal
-        workers, threaded = problem.rollout_workers, problem.env_id in BATCHED
+        workers, threaded = problem.rollout_workers, has_batched_form(problem.env_id)
         self._envs = VectorEnvs(problem.env_id, threads=workers if threaded else 1)
         self._pool = RolloutPool(problem.env_id, workers) if workers > 1 and not threaded else None
         self._reset_seeds = np.random.default_rng(derive_seed(problem.seed, 3))

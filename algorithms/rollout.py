@@ -85,22 +85,28 @@ class BatchedEnv(Protocol):
 Envs = gym.vector.VectorEnv | BatchedEnv
 """What :func:`rollout` steps."""
 
-BATCHED = ("Ant-v5",)
-"""Environments with their own batched form (:class:`algorithms.ant.AntBatch`)."""
+BATCHED_ENTRY_POINTS = ("gymnasium.envs.mujoco.ant_v5:AntEnv",)
+"""Environment classes with a batched form of ours (:class:`algorithms.ant.AntBatch`): every id
+registered with one (``Ant-v5``, ``netsim/Ant-v4-like``) has it, with that id's settings."""
+
+
+def has_batched_form(env_id: str) -> bool:
+    """Whether ``env_id`` is registered with a class of :data:`BATCHED_ENTRY_POINTS`."""
+    return gym.spec(env_id).entry_point in BATCHED_ENTRY_POINTS
 
 
 def make_vector_env(
     env_id: str, num_envs: int, native: bool = True, batched: bool = True, threads: int = 1
 ) -> Envs:
-    """``num_envs`` copies of ``env_id``: its own batched form when it has one (:data:`BATCHED`)
-    and ``batched``, stepping on ``threads`` threads; else vectorised natively when the
-    environment supports it and ``native``; else a sync vector environment, whose
-    sub-environments each have their own generator (reset with a seed each, an agent's episode
-    does not depend on its batch)."""
-    if batched and env_id in BATCHED:
+    """``num_envs`` copies of ``env_id``: its own batched form when it has one
+    (:func:`has_batched_form`) and ``batched``, stepping on ``threads`` threads; else vectorised
+    natively when the environment supports it and ``native``; else a sync vector environment,
+    whose sub-environments each have their own generator (reset with a seed each, an agent's
+    episode does not depend on its batch)."""
+    if batched and has_batched_form(env_id):
         from algorithms.ant import AntBatch  # needs the mujoco extra
 
-        return AntBatch(num_envs, threads)
+        return AntBatch(num_envs, threads, env_id)
     spec = gym.spec(env_id)
     mode = "vector_entry_point" if native and spec.vector_entry_point is not None else "sync"
     return gym.make_vec(env_id, num_envs=num_envs, vectorization_mode=mode)
@@ -111,7 +117,7 @@ class VectorEnvs:
     with one seed runs the native form where the environment has one; a batch whose agents bring
     a seed each runs a sync one, the form that resets every sub-environment from its own seed
     (so an agent's episode does not depend on the agents it is batched with). A batched form of
-    ours (:data:`BATCHED`) serves both, stepping on ``threads`` threads."""
+    ours (:func:`has_batched_form`) serves both, stepping on ``threads`` threads."""
 
     def __init__(self, env_id: str, threads: int = 1) -> None:
         self.env_id = env_id

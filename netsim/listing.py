@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from algorithms import BUILT_IN
 
@@ -89,15 +90,29 @@ def _field_setting(field: dataclasses.Field) -> Setting:
     return Setting(field.name, default, "")
 
 
-def environments() -> list[str]:
-    """The Gymnasium ids netsim is built and tested for: Cart Pole and the grid worlds that
-    :mod:`netsim.envs` registers (read from its source: registering them imports Gymnasium)."""
-    worlds = next(
-        node.value
-        for node in _tree("netsim.envs").body
-        if isinstance(node, ast.Assign) and [_name(t) for t in node.targets] == ["GRID_WORLDS"]
+def environments() -> dict[str, str]:
+    """The Gymnasium ids netsim is built and tested for, each with what it needs beyond netsim's
+    own dependencies: Cart Pole, the grid worlds that :mod:`netsim.envs` registers, and MuJoCo
+    Ant, Gymnasium's and the forms of it :mod:`netsim.envs` registers (read from its source:
+    registering them imports Gymnasium)."""
+    worlds, ants = (_literal("netsim.envs", name) for name in ("GRID_WORLDS", "ANT_FORMS"))
+    mujoco = "needs the mujoco extra"
+    return {
+        "CartPole-v1": "",
+        **dict.fromkeys(sorted(worlds), ""),
+        **dict.fromkeys(["Ant-v5", *ants], mujoco),
+    }
+
+
+def _literal(module: str, name: str) -> Any:
+    """The value of the literal ``module`` assigns to ``name``, read from its source."""
+    return ast.literal_eval(
+        next(
+            node.value
+            for node in _tree(module).body
+            if isinstance(node, ast.Assign) and [_name(t) for t in node.targets] == [name]
+        )
     )
-    return ["CartPole-v1", *sorted(ast.literal_eval(worlds))]
 
 
 def scenario_summary(path: Path, width: int = 100) -> tuple[str, bool]:
@@ -176,8 +191,8 @@ def lines(imported: Sequence[Path] = ()) -> Iterator[str]:
     for name, model in sorted(MODELS.items()):
         yield f"  {name:<20} {(model.__doc__ or '').strip().splitlines()[0]}"
     yield "environments:"
-    for env_id in environments():
-        yield f"  {env_id}"
+    for env_id, needs in environments().items():
+        yield f"  {env_id:<20} {needs}".rstrip()
     yield "topologies (config files: topology = { builder = NAME, ... }):"
     for name, builder in TOPOLOGIES.items():
         signature = inspect.signature(builder).replace(return_annotation=inspect.Signature.empty)

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from reproduction import common, fitness, page, sensitivity  # noqa: E402
+from reproduction import ant_v4, common, fitness, page, sensitivity  # noqa: E402
 from reproduction.common import RESULTS, SCRIPTED, SIMULATED  # noqa: E402
 
 from analysis.markdown import Store, page_main  # noqa: E402
@@ -119,6 +119,7 @@ def redraw(names: list[str] | None = None) -> None:
         names = [*SIMULATED, *common.ANT, *SCRIPTED]
         sensitivity.draw(FIGURES)
         fitness.redraw()
+        ant_v4.draw(FIGURES)
     for name in [name for name in names if name not in SCRIPTED]:
         prefix = "_".join(name.split("_")[:2])
         with tempfile.TemporaryDirectory() as folder:

@@ -20,7 +20,7 @@ import netsim
 import netsim.cli
 from algorithms import ALGORITHMS, BUILT_IN
 from analysis import per_trial, time_window_means, window_means
-from netsim.listing import algorithm_entries, settings_of
+from netsim.listing import algorithm_entries, environments, settings_of
 from netsim.patterns import PATTERNS
 from netsim.store import RunStore
 
@@ -54,6 +54,17 @@ def test_help_and_list_load_no_heavy_library():
     for moment in ("after_help", "after_list"):
         heavy = {name.split(".")[0] for name in loaded[moment]} & set(HEAVY)
         assert heavy == set(), f"{moment}: {sorted(heavy)}"
+
+
+def test_the_listed_environments_are_registered_with_gymnasium_once_netsim_is_imported():
+    import gymnasium as gym
+
+    import netsim.envs  # noqa: F401  (registers them)
+
+    listed = environments()
+    assert {"CartPole-v1", "Ant-v5", "netsim/Ant-v4-like"} <= set(listed)
+    assert all(env_id in gym.registry for env_id in listed)
+    assert listed["netsim/Ant-v4-like"] == "needs the mujoco extra" and listed["CartPole-v1"] == ""
 
 
 def test_every_public_name_of_netsim_is_there_when_asked_for():

@@ -1,6 +1,7 @@
 """The report's ES / ESPC study (chapter 4): the p_comm scripts (figures 4.1, 4.7), the scenarios'
 settings (figures 4.2-4.11), and rollouts spread over worker processes."""
 
+import dataclasses
 import sys
 
 import numpy as np
@@ -87,6 +88,24 @@ def test_grid_studies_add_espc_to_the_value_methods_with_30_agents():
         assert {(v.env, v.n_agents) for v in scenario.variants} == {(env, 30)}
         espc = scenario.variants[-1].resolved_config()
         assert (espc.hidden, espc.optimizer) == ((4, 4), "momentum")
+
+
+def test_the_v4_like_ant_studies_are_figure_4_6_and_4_9s_m_5_on_that_ant():
+    """Every variant as its figure's, only the environment, episodes and trials cut."""
+    figures = {
+        v.name: v for name in ("fig4_6_ant", "fig4_9_ant_m") for v in load_scenario(name).variants
+    }
+    for name, expected in [
+        ("ant_v4_like", ["ES n=25", "ES n=50", "ESPC n=50 m=25"]),
+        ("ant_v4_like_m5", ["ESPC m=5"]),
+    ]:
+        scenario = load_scenario(name)
+        assert [v.name for v in scenario.variants] == expected and scenario.seed == 0
+        for variant in scenario.variants:
+            assert variant.env == "netsim/Ant-v4-like"
+            same = dataclasses.replace(variant, env="Ant-v5").to_dict()
+            assert same == figures[variant.name].to_dict()
+    assert load_scenario("ant_v4_like_m5").episodes > 120 > load_scenario("ant_v4_like").episodes
 
 
 def test_quick_forms_keep_every_variant_under_their_own_name():

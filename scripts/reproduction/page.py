@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from reproduction import ant, cartpole, deviations, fitness, grids, sensitivity
+from reproduction import ant, ant_v4, cartpole, deviations, fitness, grids, sensitivity
 from reproduction.common import ANT, RESULTS, SCRIPTED, SIMULATED, table
 
 
@@ -162,6 +162,7 @@ def sections() -> list[str]:
         grids.fig4_2(),
         grids.fig4_3(),
         *ant.sections(),
+        *ant_v4.sections(),
         *sensitivity.sections(),
         *fitness.sections(),
         deviations.section(),
