@@ -200,11 +200,13 @@ def lines(imported: Sequence[Path] = ()) -> Iterator[str]:
     yield "  or any networkx graph: nodes with role learner/agent/router; edges with"
     yield "  bandwidth_bps and latency_s, optional loss and outages [(start_s, end_s), ...]"
     yield "scenarios (netsim run NAME; [quick]: it has a smoke form, netsim run NAME --quick):"
-    for name in scenario_names():
+    names = scenario_names()
+    width = max([20, *map(len, names)])
+    for name in names:
         path = find_scenario(name)
         summary, quick = scenario_summary(path)
-        yield f"  {name:<20} {'[quick] ' if quick else ''}{summary}".rstrip()
-        yield f"  {'':<20} {path}"
+        yield f"  {name:<{width}} {'[quick] ' if quick else ''}{summary}".rstrip()
+        yield f"  {'':<{width}} {path}"
 
 
 def _settings_lines(settings: tuple[Setting, ...]) -> Iterator[str]:

@@ -115,9 +115,13 @@ def test_list_shows_each_algorithms_settings_with_defaults_and_meanings(capsys):
     assert "m = 25" in espc and "Expected number of agents that report each episode" in espc
     assert "sigma = 0.05" in espc  # ES's settings, inherited
     assert "tau = 1" in listing and "Averaging period" in listing  # gossip's
-    assert "  quickstart           [quick] Quickstart: ES n=25" in listing
-    assert "  bandwidth_sweep      [quick] Which algorithm wins on my network?\n" in listing
-    assert "  fig3_4_simple_grid   Figure 3.4: DQL" in listing  # no quick form
+    assert re.search(r"\n  quickstart +\[quick\] Quickstart: ES n=25", listing)
+    scenarios = listing[listing.index("scenarios (") :].splitlines()[1:]
+    for name_line, path_line in zip(scenarios[0::2], scenarios[1::2], strict=True):
+        column = len(path_line) - len(path_line.lstrip())
+        assert name_line[column - 1] == " " != name_line[column], "summary and path align"
+    assert re.search(r"\n  bandwidth_sweep +\[quick\] Which algorithm wins on my network\?\n", listing)
+    assert re.search(r"\n  fig3_4_simple_grid +Figure 3\.4: DQL", listing)  # no quick form
 
 
 def tiny_scenario(trials: int = 2) -> netsim.Scenario:
