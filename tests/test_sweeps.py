@@ -384,6 +384,19 @@ def test_a_run_directory_recorded_before_the_role_free_core_is_the_same_request_
     assert runner.upgrade_request(stored) == wanted
 
 
+def test_a_setting_an_algorithm_gained_since_a_run_was_recorded_takes_its_default():
+    """A stored request without ES's ``fitness`` is today's request with the default ``raw``, so
+    the run resumes; one recorded with another value keeps it, so a different run is refused."""
+    scenario = Scenario("gained", [Variant("ES", "es", star(2, 1e6))], episodes=2, trials=1)
+    today = json.loads(json.dumps(runner._request(scenario, [(0, 0)]), default=str))
+    older = json.loads(json.dumps(today))
+    del older["scenario"]["variants"][0]["config"]["fitness"]
+    assert runner.upgrade_request(older) == today
+    ranked = json.loads(json.dumps(today))
+    ranked["scenario"]["variants"][0]["config"]["fitness"] = "ranks"
+    assert runner.upgrade_request(ranked) != today
+
+
 def test_rollout_workers_change_neither_a_runs_identity_nor_its_results(tmp_path):
     variant = Variant("ES", "es", star(2, 1e6), env="Pendulum-v1", config={"hidden": (4,)})
     scenario = Scenario("pooled", [variant], episodes=2, trials=2, seed=3)
