@@ -1,4 +1,4 @@
-"""The fitness-shaping scenarios (issue 37): every shaping's ES and ESPC, trials paired by seed, and
+"""The fitness-shaping scenarios: every shaping's ES and ESPC, trials paired by seed, and
 raw-return variants that are the same computation as figure 4.5's (so its stored trials are
 theirs) and Ant trials seeded as figure 4.6's stored run (so its raw trials pair with them)."""
 

@@ -307,7 +307,7 @@ def ant() -> str:
             "**Verdict, Ant:** "
             + "; ".join(f"{SHAPING_NAMES[f]}: {verdict(versus[f])}" for f in fitnesses)
             + f". With {trials} paired trials the smallest two-sided Wilcoxon p is "
-            f"{2 / 2**trials:.3f} (all {trials} one way); with the {len(raw_trials)} raw-return "
+            f"{p_value(2 / 2**trials)} (all {trials} one way); with the {len(raw_trials)} raw-return "
             f"trials, {2 / 2 ** len(raw_trials):.2f}, so the raw-return rows can show a "
             "direction, not a significant difference. "
             f"Over episodes {ANT_FROM}-{last}, ES's mean reward is {mean_of('ES raw')} with raw "
