@@ -14,6 +14,7 @@ from reproduction.common import (
     agents,
     curve,
     listing,
+    numbers,
     rounds,
     scenario,
     script,
@@ -40,9 +41,15 @@ def windows(last: int) -> list[tuple[int, int]]:
     return [(0, 0), (1, 9), *[(a, min(a + 19, last)) for a in starts if a <= last]]
 
 
-def means(name: str, variant: str, spans: list[tuple[int, int]]) -> list[float]:
-    """The variant's mean over trials of its trials' window means of reward, per window."""
-    return [float(window(name, a, b).loc[variant, "reward"].mean()) for a, b in spans]
+def means(
+    name: str, variant: str, spans: list[tuple[int, int]], trials: list[int] | None = None
+) -> list[float]:
+    """The variant's mean over trials (``trials``, default all) of its trials' window means of
+    reward, per window."""
+    return [
+        float(window(name, a, b).loc[variant, "reward"].loc[trials or slice(None)].mean())
+        for a, b in spans
+    ]
 
 
 def draw(figures: Path) -> None:
@@ -115,6 +122,19 @@ def largest_fall(name: str, variant: str, first: int, last: int) -> list[float]:
     return falls
 
 
+def trial_best_gains(name: str, variant: str) -> list[float]:
+    """Per trial: the most its 10-episode mean reward rose above its episode 0's."""
+    table = rounds(name)
+    table = table[table["variant"] == variant]
+    return [
+        float(
+            trial.sort_values("episode")["mu_reward"].rolling(10).mean().max()
+            - trial.sort_values("episode")["mu_reward"].iloc[0]
+        )
+        for _, trial in table.groupby("trial")
+    ]
+
+
 def command(name: str) -> str:
     """The command that made the stored run: the scenario, cut further by ``--episodes`` when the
     stored run is shorter than the scenario file's."""
@@ -155,16 +175,23 @@ def section() -> str:
     last46 = spans46[-1]
     late = {v: values[-1] for v, values in v4.items()}
     ordered = late[ESPC25] > max(late[ES25], late[ES50])
-    fall = largest_fall(M5, ESPC5, 10, n5 - 1)[0]
+    falls = largest_fall(M5, ESPC5, 10, n5 - 1)
     falls_v5 = largest_fall(V5_M5, ESPC5, 10, n5 - 1)
     rolling = curve(M5, ESPC5).rolling(10).mean()
     gain = rolling.iloc[-1] - curve(M5, ESPC5).iloc[0]
-    late_fall = largest_fall(M5, ESPC5, 100, n5 - 1)[0] if n5 > 110 else np.nan
-    best_gain = rolling.max() - curve(M5, ESPC5).iloc[0]
-    collapsed = late_fall >= best_gain / 2
-    versus = means(M5, ESPC5, [(1, n46 - 1)])[0] - means(FIG4_6, ES50, [(1, n46 - 1)])[0]
+    late_falls = largest_fall(M5, ESPC5, 100, n5 - 1) if n5 > 110 else []
+    best_gains = trial_best_gains(M5, ESPC5)
+    collapsed = (
+        sum(fall >= best / 2 for fall, best in zip(late_falls, best_gains, strict=True))
+        if late_falls
+        else 0
+    )
+    count5 = int(scenario(M5)["trials"])
+    shared_trials = list(range(int(scenario(FIG4_6)["trials"])))  # seeded alike in both runs
+    early = [(1, n46 - 1)]
+    versus = means(M5, ESPC5, early, shared_trials)[0] - means(FIG4_6, ES50, early)[0]
     versus_v5 = means(V5_M5, ESPC5, [(1, n46 - 1)])[0] - means(V5_M5, ES50, [(1, n46 - 1)])[0]
-    versus25 = means(M5, ESPC5, [(1, n46 - 1)])[0] - means(FIG4_6, ESPC25, [(1, n46 - 1)])[0]
+    versus25 = means(M5, ESPC5, early, shared_trials)[0] - means(FIG4_6, ESPC25, early)[0]
     return "\n".join(
         [
             "### Ant as the report had it: figure 4.6 and figure 4.9's m = 5 on Ant-v4-like",
@@ -181,10 +208,10 @@ def section() -> str:
             "with Ant-v5's (no contact cost, another starting policy for 27 inputs), only in "
             "shape and in the order of the variants.",
             "",
-            f"The scenarios are cut to about 50 minutes of CPU (their docstrings give the "
-            f"arithmetic): `ant_v4_like`, figure 4.6's three variants for {planned46} episodes, "
-            f"and `ant_v4_like_m5`, ESPC m = 5, k = 10 alone for {planned5} episodes, one trial "
-            "each; m = 5's benchmark is the first run's ES n = 50 (the same trial seed: the same "
+            f"The scenarios are cut to what a shared 2-core machine runs in a session (their "
+            f"docstrings give the arithmetic): `ant_v4_like`, figure 4.6's three variants for {planned46} episodes, "
+            f"and `ant_v4_like_m5`, ESPC m = 5, k = 10 alone for {planned5} episodes, "
+            f"{trials(FIG4_6)} and {trials(M5)}; m = 5's benchmark is the first run's ES n = 50 (the same trial seed: the same "
             "starting policy and noise). They ran on the 2-core machine shared with four other "
             f"jobs, stored whole in `results/{FIG4_6}` and `results/{M5}`: {command(FIG4_6)} "
             f"({stored(FIG4_6)}) and {command(M5)} ({stored(M5)}). The trials took "
@@ -205,34 +232,41 @@ def section() -> str:
             + f"; over episodes {last46[0]}-{last46[1]} ESPC's mean is {late[ESPC25]:.1f} against "
             f"{late[ES25]:.1f} and {late[ES50]:.1f} for ES n = 25 and 50: **figure 4.6's order "
             + ("holds** over the episodes run" if ordered else "does not hold** over them")
-            + ", on one trial.",
+            + f", on {trials(FIG4_6)}.",
             "",
-            "ESPC m = 5 on Ant-v4-like (one trial) and on Ant-v5 (mean of 6 trials), and the first "
-            "run's ES n = 50 and ESPC m = 25 on Ant-v4-like over their episodes:",
+            f"ESPC m = 5 on Ant-v4-like (mean of {trials(M5)}) and on Ant-v5 (mean of "
+            f"{trials(V5_M5)}), and the first run's ES n = 50 and ESPC m = 25 on Ant-v4-like over "
+            f"their episodes ({trials(FIG4_6)}):",
             "",
             window_rows(spans5, m5_rows).replace("| nan", "| -"),
             "",
-            f"Over episodes 1-{n46 - 1} m = 5's mean reward is {versus:+.1f} against ES n = 50's "
-            f"(on Ant-v5 {versus_v5:+.1f}, mean of 6 trials each) and {versus25:+.1f} against "
-            "ESPC m = 25's. From "
-            f"episode 10 to {n5 - 1} its 10-episode mean falls at most {fall:.1f} below its best "
-            f"so far (on Ant-v5 over the same episodes {min(falls_v5):.1f}-{max(falls_v5):.1f} "
-            f"across 6 trials); at episode {n5 - 1} it stands {gain:+.1f} above episode 0's "
-            "reward. "
+            f"Over episodes 1-{n46 - 1}, on the {trials(FIG4_6)} both runs share (the same seeds), "
+            f"m = 5's mean reward is {versus:+.1f} against ES n = 50's "
+            f"(on Ant-v5 {versus_v5:+.1f}, mean of {trials(V5_M5)} each) and {versus25:+.1f} "
+            "against ESPC m = 25's. From "
+            f"episode 10 to {n5 - 1} a trial's 10-episode mean falls at most "
+            f"{numbers(falls, 1)} below its best so far (on Ant-v5 over the same episodes "
+            f"{min(falls_v5):.1f}-{max(falls_v5):.1f} across {trials(V5_M5)}); at episode "
+            f"{n5 - 1} their mean stands {gain:+.1f} above episode 0's reward. "
             + (
                 "**The run stops before the report's collapse (around episode 120), so whether "
                 "m = 5 collapses with 27 inputs stays open**: the stored episodes show only "
                 "how it starts."
                 if n5 <= 120
                 else (
-                    f"After episode 100 the largest fall is {late_fall:.1f}, against the "
-                    f"{best_gain:.1f} its 10-episode mean had gained over episode 0 at its best. "
+                    f"After episode 100 a trial's largest fall is {numbers(late_falls, 1)}, against "
+                    f"the {numbers(best_gains, 1)} its 10-episode mean had gained over episode 0 "
+                    "at its best (a collapse: a fall of half that gain or more). "
                     + (
-                        "**m = 5 collapses on Ant-v4-like, as in the report**, in this trial."
+                        f"**m = 5 collapses on Ant-v4-like, as in the report**, in {collapsed} of "
+                        f"{count5} trials."
                         if collapsed
                         else "**No collapse: m = 5 with 27 inputs keeps what it learnt past "
-                        "episode 120 in this trial**, as with 105 inputs in 6. One trial cannot "
-                        "rule out a collapse in others; it does not show the report's."
+                        f"episode 120 in all {count5} trials**, as with 105 inputs in "
+                        f"{trials(V5_M5)}. {count5} trials cannot rule out a collapse in others "
+                        f"(were one trial in {count5} to collapse, all {count5} would stay up "
+                        f"with probability {(1 - 1 / count5) ** count5:.2f}); they do not show "
+                        "the report's."
                     )
                 )
             ),
