@@ -267,71 +267,68 @@ def readings(world: str) -> pd.DataFrame:
     return mine
 
 
-def davia_figure():
-    """Per world (columns), DAVIA's reward (top; cumulative on Frozen Lake) and frequency
-    (bottom) under each reading of its threshold: mean and 10th-90th percentile across trials."""
+def reward_and_frequency(
+    columns: list[tuple[str, pd.DataFrame, str]], palette, reward_label: str, sharey: bool
+):
+    """A figure of one column per (title, per-round table, reward column): the reward (top) and
+    the messages per agent (bottom) of each variant, mean and 10th-90th percentile across
+    trials."""
     from analysis import style
     from analysis.aggregate import summarise
     from analysis.estimators import note
     from analysis.plots import add_legend, draw_curves
 
-    worlds = list(EBCDQL)
-
     @style.styled
     def build():
         fig = style.figure(style.PAGE_IN, rows=2)
-        axes = fig.subplots(2, len(worlds), squeeze=False)
-        palette = style.Palette(pd.unique(readings(worlds[0])["variant"]))
+        axes = fig.subplots(2, len(columns), squeeze=False, sharey="row" if sharey else False)
         drawn, trials = [], []
-        for column, world in enumerate(worlds):
-            table_ = readings(world)
-            reward = "cumulative_reward" if world == "Frozen Lake" else "reward"
+        for column, (title, table_, reward) in enumerate(columns):
             for row, metric in enumerate((reward, "frequency")):
                 summary = summarise(table_, metric, "mean-p10-p90")
                 drawn.append(draw_curves(axes[row, column], summary, "episode", palette))
                 trials.append(summary["trials"])
-            axes[0, column].set(title=world)
+            axes[0, column].set(title=title)
             axes[1, column].set(xlabel="episode")
-        axes[0, 0].set_ylabel("reward (Frozen Lake: cumulative)")
+        axes[0, 0].set_ylabel(reward_label)
         axes[1, 0].set_ylabel("messages per agent")
         add_legend(fig, palette, drawn, note("mean-p10-p90", pd.concat(trials)))
         return fig
 
     return build()
+
+
+def davia_figure():
+    """Per world (columns), DAVIA's reward (top; cumulative on Frozen Lake) and frequency
+    (bottom) under each reading of its threshold: mean and 10th-90th percentile across trials."""
+    from analysis import style
+
+    worlds = list(EBCDQL)
+    columns = [
+        (world, readings(world), "cumulative_reward" if world == "Frozen Lake" else "reward")
+        for world in worlds
+    ]
+    palette = style.Palette(pd.unique(readings(worlds[0])["variant"]))
+    return reward_and_frequency(columns, palette, "reward (Frozen Lake: cumulative)", False)
 
 
 def stay_figure():
     """Frozen Lake's cumulative reward (top) and frequency (bottom) per algorithm, with four
     actions (left, figure 3.5's stored trials) and with "stay" (right)."""
     from analysis import style
-    from analysis.aggregate import summarise
-    from analysis.estimators import note
-    from analysis.plots import add_legend, draw_curves
 
-    @style.styled
-    def build():
-        fig = style.figure(style.PAGE_IN, rows=2)
-        axes = fig.subplots(2, 2, sharey="row")
-        both = paired_lakes()
-        stay = both["variant"].str.endswith(" stay")
-        palette = style.Palette(pd.unique(both[~stay]["variant"]))
-        drawn, trials = [], []
-        for column, (title, table_) in enumerate(
-            [("four actions", both[~stay]), ("with stay", both[stay])]
-        ):
-            table_ = table_.assign(variant=table_["variant"].str.removesuffix(" stay"))
-            for row, metric in enumerate(("cumulative_reward", "frequency")):
-                summary = summarise(table_, metric, "mean-p10-p90")
-                drawn.append(draw_curves(axes[row, column], summary, "episode", palette))
-                trials.append(summary["trials"])
-            axes[0, column].set(title=f"Frozen Lake, {title}")
-            axes[1, column].set(xlabel="episode")
-        axes[0, 0].set_ylabel("cumulative mean discounted return")
-        axes[1, 0].set_ylabel("messages per agent")
-        add_legend(fig, palette, drawn, note("mean-p10-p90", pd.concat(trials)))
-        return fig
-
-    return build()
+    both = paired_lakes()
+    stay = both["variant"].str.endswith(" stay")
+    palette = style.Palette(pd.unique(both[~stay]["variant"]))
+    columns = [
+        (
+            f"Frozen Lake, {title}",
+            table_.assign(variant=table_["variant"].str.removesuffix(" stay")),
+            "cumulative_reward",
+        )
+        for title, table_ in [("four actions", both[~stay]), ("with stay", both[stay])]
+    ]
+    return reward_and_frequency(columns, palette, "cumulative mean discounted return", True)
 
 
 def paired_lakes() -> pd.DataFrame:
@@ -722,7 +719,10 @@ def stay_section() -> str:
                     [
                         "(ours) What stay changes",
                         "**Little.** With stay the cumulative reward is lower for "
-                        + listing([f"{v} (one-sided p = {p_value(q)})" for v, q in lower.items()] or ["none"])
+                        + listing(
+                            [f"{v} (one-sided p = {p_value(q)})" for v, q in lower.items()]
+                            or ["none"]
+                        )
                         + ", and not told apart at the 5% level for "
                         + listing([v for v in shifts if v not in lower] or ["none"])
                         + " (staying is never better than the best move on the lake, so it can only "
