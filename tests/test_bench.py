@@ -89,6 +89,8 @@ def test_ant_bench_replays_one_batch_through_every_contender_and_prints_their_ra
         "ant: ours / raw physics floor",
         "ant: Gymnasium / raw physics floor",
         "ant: ours 2 threads / 1 thread (wall)",
+        "ant: floor 2 threads / ours 1 thread (wall)",
+        "ant: ours 2 threads / floor 2 threads (wall)",
     ]
     assert all(ratio > 0 for ratio in ratios.values())
     assert "replaying 12 recorded ant-steps" in capsys.readouterr().out

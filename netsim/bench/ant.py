@@ -11,12 +11,17 @@ steps. The contenders then replay those actions, so all run the same trajectorie
   on its own ``MjData``, in a plain loop: the MuJoCo calls an Ant-v5 step needs, and nothing else;
 * **Gymnasium**: each running ant's ``step`` of Gymnasium's own sync vector environment of
   ``Ant-v5`` (as :func:`algorithms.rollout.rollout` steps it with ``batched=False``);
-* **ours, 1 thread** and **ours, 2 threads**: ``AntBatch.step_running``, one call per step.
+* **ours, 1 thread** and **ours, 2 threads**: ``AntBatch.step_running``, one call per step;
+* **raw physics floor, 2 threads**: the floor with each step's running ants split in two halves,
+  one stepped on a second thread (``mj_step`` releases the GIL): what two threads can gain at most
+  on this machine, whose two cores may not be two cores' worth of physics (virtual CPUs sharing a
+  host's core or its memory bandwidth).
 
 Each is charged per ant-step (seconds / ant-steps replayed). On one core the floor, Gymnasium and
 ours on one thread are timed by the process's CPU time (the machine is shared: CPU time counts
 the work done, not the waits for a core), giving ours / floor and Gymnasium / floor; then ours on
-one thread and on two are timed by wall time, giving what a second thread gains, each with the
+one thread and on two are timed by wall time, giving what a second thread gains, beside what it gains the
+floor (ours on two threads / the floor on two threads is what our threading loses), each with the
 cores it kept busy (CPU time / wall time): a second thread can gain only where a core is free, and
 on a machine whose cores are all taken (Linux's autogroup gives each session its share, however
 many threads it runs) both stay near one thread's share. Short replays, many repeats: the best of
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import gymnasium as gym
@@ -72,17 +78,33 @@ def record(n_agents: int, spread: float, steps: int) -> tuple[np.ndarray, np.nda
     return np.array(actions), np.array(running)
 
 
-def floor(ants: AntBatch, actions: np.ndarray, running: np.ndarray) -> Replay:
+def floor(
+    ants: AntBatch,
+    actions: np.ndarray,
+    running: np.ndarray,
+    second_thread: ThreadPoolExecutor | None = None,
+) -> Replay:
     """The raw physics of the replay: the MuJoCo calls alone, on ``ants``' ``MjData`` reset as
-    the others' are."""
+    the others' are; with a ``second_thread``, the second half of each step's running ants is
+    stepped on it while the calling thread steps the first."""
     ants.reset(seed=SEED)
     model, frame_skip, datas = ants.model, ants.frame_skip, ants.datas
-    for step_actions, step_rows in zip(actions, _rows(running), strict=True):
-        for i in step_rows:
+
+    def physics(rows: list[int], step_actions: np.ndarray) -> None:
+        for i in rows:
             data = datas[i]
             data.ctrl[:] = step_actions[i]
             mujoco.mj_step(model, data, nstep=frame_skip)
             mujoco.mj_rnePostConstraint(model, data)
+
+    for step_actions, step_rows in zip(actions, _rows(running), strict=True):
+        if second_thread is None:
+            physics(step_rows, step_actions)
+        else:
+            half = (len(step_rows) + 1) // 2
+            other = second_thread.submit(physics, step_rows[half:], step_actions)
+            physics(step_rows[:half], step_actions)
+            other.result()
     return np.full(len(datas), np.nan), np.array([data.qpos for data in datas])
 
 
@@ -121,11 +143,12 @@ def _rows(running: np.ndarray) -> list[list[int]]:
     return [np.flatnonzero(active).tolist() for active in running]
 
 
-FLOOR, GYMNASIUM, OURS_1, OURS_2 = (
+FLOOR, GYMNASIUM, OURS_1, OURS_2, FLOOR_2 = (
     "raw physics floor",
     "Gymnasium Ant-v5 step",
     "ours, 1 thread",
     "ours, 2 threads",
+    "raw physics floor, 2 threads",
 )
 
 
@@ -138,11 +161,13 @@ def main(
     envs = make_vector_env(ENV, n_agents, batched=False)
     assert isinstance(envs, gym.vector.SyncVectorEnv)
     one, two = AntBatch(n_agents), AntBatch(n_agents, threads=2)
+    second_thread = ThreadPoolExecutor(1)
     replay: dict[str, Callable[[], Replay]] = {
         FLOOR: partial(floor, AntBatch(n_agents), actions, running),
         GYMNASIUM: partial(gymnasium_step, envs, actions, running),
         OURS_1: partial(ours, one, actions, running),
         OURS_2: partial(ours, two, actions, running),
+        FLOOR_2: partial(floor, AntBatch(n_agents), actions, running, second_thread),
     }
     one_core = best_of(
         {name: replay[name] for name in (FLOOR, GYMNASIUM, OURS_1)},
@@ -151,17 +176,18 @@ def main(
         clock=time.process_time,
     )
     threads = best_of(
-        {name: partial(_with_cpu, replay[name]) for name in (OURS_1, OURS_2)},
+        {name: partial(_with_cpu, replay[name]) for name in (OURS_1, OURS_2, FLOOR_2)},
         repeats,
         desc="bench ant, threads",
     )
     two.close()
+    second_thread.shutdown()
     replays = [(name, run) for name, (_, run) in one_core.items()]
     replays += [(name, run) for name, (_, (_, run)) in threads.items()]
     reference_rewards, reference_qpos = one_core[GYMNASIUM][1]
     for name, (rewards, qpos) in replays:
         if not np.array_equal(qpos, reference_qpos) or (
-            name != FLOOR and not np.array_equal(rewards, reference_rewards)
+            name not in (FLOOR, FLOOR_2) and not np.array_equal(rewards, reference_rewards)
         ):
             raise AssertionError(f"{name} did not replay Gymnasium's trajectories to the bit")
     print(
@@ -184,6 +210,8 @@ def main(
         "ant: ours / raw physics floor": cpu[OURS_1] / cpu[FLOOR],
         "ant: Gymnasium / raw physics floor": cpu[GYMNASIUM] / cpu[FLOOR],
         "ant: ours 2 threads / 1 thread (wall)": wall[OURS_2] / wall[OURS_1],
+        "ant: floor 2 threads / ours 1 thread (wall)": wall[FLOOR_2] / wall[OURS_1],
+        "ant: ours 2 threads / floor 2 threads (wall)": wall[OURS_2] / wall[FLOOR_2],
     }
     for name, ratio in ratios.items():
         print(f"  {name + ':':<44} {ratio:6.2f}x")
