@@ -14,8 +14,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import TypeVar
+
+import numpy as np
 
 from algorithms.checks import integer
+
+IntOrArray = TypeVar("IntOrArray", int, np.ndarray)
 
 
 class Kind(enum.StrEnum):
@@ -50,10 +55,11 @@ class Framing:
                 f"Framing.mtu_bytes = {self.mtu_bytes} must exceed header_bytes = {self.header_bytes}"
             )
 
-    def wire_bytes(self, payload_bytes: int) -> int:
-        """Bytes on the wire for a payload of ``payload_bytes``."""
-        per_packet = self.mtu_bytes - self.header_bytes
-        packets = max(1, -(-payload_bytes // per_packet))
+    def wire_bytes(self, payload_bytes: IntOrArray) -> IntOrArray:
+        """Bytes on the wire for a payload of ``payload_bytes`` (or for each of an integer array
+        of payload sizes)."""
+        packets = -(-payload_bytes // (self.mtu_bytes - self.header_bytes))
+        packets = packets + (packets == 0)  # an empty payload still takes one packet
         return payload_bytes + packets * self.header_bytes
 
 

@@ -17,13 +17,16 @@ import math
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import simpy
 
 from netsim.network.load import LinkLoad
 from netsim.network.transfer import LinkUse, Transfer
 from netsim.topology import Link
+
+if TYPE_CHECKING:
+    from netsim.network.store_and_forward import QuietRoutes
 
 OUTAGE_POLICIES = ("wait", "fail")
 
@@ -46,7 +49,7 @@ class BandwidthModel(ABC):
     name: ClassVar[str]
     """The name a run chooses this model by."""
     computes_quiet: ClassVar[bool] = False
-    """Whether :meth:`quiet_ends_s` computes quiet transfers (else it returns None)."""
+    """Whether :meth:`quiet_routes` gives quiet routes (else it returns None)."""
 
     def __init__(self, env: simpy.Environment, on_outage: str = "wait") -> None:
         if on_outage not in OUTAGE_POLICIES:
@@ -69,16 +72,15 @@ class BandwidthModel(ABC):
         """Seconds ``transfer.sent_bytes`` take along its route with no other traffic and no
         outage."""
 
-    def quiet_ends_s(
-        self, routes: Sequence[tuple[Link, ...]], sent_bytes: Sequence[int], at_s: Sequence[float]
-    ) -> list[float] | None:
-        """The instant each transfer j of ``sent_bytes[j]`` entering ``routes[j]`` at ``at_s[j]``
-        (now or later) ends, computed with the model's own arithmetic and with no SimPy event, its
-        link use counted as if it had run; None if the model cannot say (the default).
+    def quiet_routes(self, routes: Sequence[tuple[Link, ...]]) -> QuietRoutes | None:
+        """Fixed ``routes`` whose transfers this model times with its own arithmetic and with no
+        SimPy event (:meth:`QuietRoutes.ends_s`), their links' use counted as if they had run;
+        None if the model cannot (the default).
 
-        The caller vouches that each transfer is *quiet*: no other transfer is on its links when
-        it enters them, none enters them before it ends, they have no outages and it has no
-        resends. Its end and link use are then those the events would give, bit for bit."""
+        The caller vouches that the routes are *quiet* for the rest of the run: no other transfer
+        ever uses their links, each transfer on a route enters it after the one before has left,
+        they have no outages and no transfer on them is resent. Their ends and link use are then
+        those the events would give, bit for bit."""
         return None
 
     def end(self, transfer: Transfer, carried_bytes: float, failed: bool = False) -> None:

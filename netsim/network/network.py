@@ -19,7 +19,7 @@ from netsim.network.base import BandwidthModel
 from netsim.network.fair import FairSharing, VectorisedFairSharing
 from netsim.network.load import LinkLoad
 from netsim.network.loss import retransmitted_bytes
-from netsim.network.store_and_forward import StoreAndForward
+from netsim.network.store_and_forward import QuietRoutes, StoreAndForward
 from netsim.network.tcp import Cm02, Lv08, TcpParameters
 from netsim.network.transfer import Transfer
 from netsim.topology import Link, Topology
@@ -116,7 +116,7 @@ class Network:
         return self.send(self.topology.agents[agent], self.topology.learner, kind, payload)
 
     def can_send_quietly(self, src: Hashable, dst: Hashable) -> bool:
-        """Whether :meth:`quiet_deliveries_s` can send from ``src`` to ``dst``: the model computes quiet
+        """Whether :meth:`quiet_routes` can send from ``src`` to ``dst``: the model computes quiet
         transfers, the route loses no packet and has no outages, and no trace or load is being
         recorded (they are kept in the order transfers end)."""
         route = self.topology.route(src, dst)
@@ -127,22 +127,16 @@ class Network:
             and self.model.computes_quiet
         )
 
-    def quiet_deliveries_s(
-        self,
-        pairs: Sequence[tuple[Hashable, Hashable]],
-        wire_bytes: Sequence[int],
-        at_s: Sequence[float],
-    ) -> list[float]:
-        """When messages of ``wire_bytes`` (framing counted) sent from ``pairs[j][0]`` to
-        ``pairs[j][1]`` at ``at_s[j]`` (now or later) would be delivered, each sent as
-        :meth:`send` would send it but with no SimPy event, for a caller that vouches nothing else
-        touches their routes meanwhile (:meth:`BandwidthModel.quiet_ends_s`) and has checked
-        :meth:`can_send_quietly`; their links' use is counted."""
-        route = self.topology.route
-        ends = self.model.quiet_ends_s([route(*pair) for pair in pairs], wire_bytes, at_s)
-        if ends is None:
+    def quiet_routes(self, pairs: Sequence[tuple[Hashable, Hashable]]) -> QuietRoutes:
+        """The routes from ``pairs[j][0]`` to ``pairs[j][1]`` as quiet routes
+        (:meth:`BandwidthModel.quiet_routes`): :meth:`QuietRoutes.ends_s` then times messages of
+        given wire bytes (framing counted) sent along them as :meth:`send` would send them, with
+        no SimPy event, for a caller that vouches nothing else ever touches their links and has
+        checked :meth:`can_send_quietly` for each pair."""
+        quiet = self.model.quiet_routes([self.topology.route(*pair) for pair in pairs])
+        if quiet is None:
             raise RuntimeError(f"the {self.model.name} model cannot send quietly")
-        return ends
+        return quiet
 
     def transfer(self, src: Hashable, dst: Hashable, wire_bytes: int) -> Transfer:
         """Start ``wire_bytes`` (framing already counted) from node ``src`` to node ``dst`` now."""

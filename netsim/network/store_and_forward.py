@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Sequence
 
+import numpy as np
 import simpy
 
 from netsim.network.base import BandwidthModel
@@ -38,6 +39,8 @@ class StoreAndForward(BandwidthModel):
         """The instant each directed link finishes the last transfer queued on it."""
         self._leaving_at_s: defaultdict[Link, deque[float]] = defaultdict(deque)
         """When each transfer queued on a link leaves it, in FIFO order."""
+        self._quiet: list[QuietRoutes] = []
+        """The quiet routes handed out, whose links' use they keep until :meth:`close`."""
 
     def alone_s(self, transfer: Transfer) -> float:
         sent_bytes = transfer.sent_bytes
@@ -78,31 +81,14 @@ class StoreAndForward(BandwidthModel):
 
         self.env.timeout(leave + link.latency_s - now).callbacks.append(arrived)
 
-    def quiet_ends_s(
-        self, routes: Sequence[tuple[Link, ...]], sent_bytes: Sequence[int], at_s: Sequence[float]
-    ) -> list[float]:
-        """:meth:`_enter`'s arithmetic hop by hop for each transfer, none of which meets another
-        (so each link is free when it arrives: ``start_h = arrival_h``) on links without outages,
-        and :meth:`_count`'s (inlined: hot)."""
-        ends = []
-        use, free_at, leaving = self.use, self._free_at_s, self._leaving_at_s
-        for route, size, time in zip(routes, sent_bytes, at_s, strict=True):
-            for link in route:
-                service_s = size * 8 / link.bandwidth_bps
-                leave = time + service_s
-                free_at[link] = leave
-                counts = use[link]
-                counts.transfers += 1
-                counts.busy_s += service_s
-                queue = leaving[link]
-                while queue and queue[0] <= time:
-                    queue.popleft()
-                queue.append(leave)
-                counts.peak_transfers = max(counts.peak_transfers, len(queue))
-                counts.carried_bytes += size
-                time = time + (leave + link.latency_s - time)  # the event's time, as SimPy adds it
-            ends.append(time)
-        return ends
+    def quiet_routes(self, routes: Sequence[tuple[Link, ...]]) -> QuietRoutes:
+        ledger = QuietRoutes(self, routes)
+        self._quiet.append(ledger)
+        return ledger
+
+    def close(self) -> None:
+        for ledger in self._quiet:
+            ledger.write_use()
 
     def _count(self, link: Link, now: float, leave: float, busy_s: float) -> None:
         use = self.use[link]
@@ -113,6 +99,78 @@ class StoreAndForward(BandwidthModel):
             queue.popleft()
         queue.append(leave)
         use.peak_transfers = max(use.peak_transfers, len(queue))
+
+
+class QuietRoutes:
+    """Transfers along fixed routes that nothing else uses, computed with no SimPy event.
+
+    Route j's transfers meet no other transfer (no other route, here or elsewhere, shares a link
+    with it, and each of its transfers enters after the one before has left: the caller vouches
+    for it) on links without outages, and have no resends. So each hop is
+    :meth:`StoreAndForward._enter` with its link free (``start_h = arrival_h``):
+
+        service_h     = sent_bytes * 8 / bandwidth_h
+        leave_h       = arrival_h + service_h
+        arrival_{h+1} = arrival_h + (leave_h + latency_h - arrival_h)   (t + delay, as SimPy adds it)
+
+    computed for every route at once in numpy (IEEE operations, element by element: the same
+    floats as the events give). Each link's use is kept here in arrays, added to in the order the
+    events would add (one transfer per link per call), and written into the model's counters by
+    :meth:`write_use` (the model's ``close``, before any table is made): a link that carries only
+    one transfer at a time has at most one in its queue, so its peak is at least 1 and its queue
+    is its last transfer's leaving time.
+    """
+
+    def __init__(self, model: StoreAndForward, routes: Sequence[tuple[Link, ...]]) -> None:
+        self.model = model
+        self.links = [link for route in routes for link in route]
+        """Every link of every route, hop by hop within a route, routes in order."""
+        if len(set(self.links)) != len(self.links):
+            raise ValueError("quiet routes must not share a link")
+        lengths = np.array([len(route) for route in routes], dtype=np.int64)
+        first = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+        self.hops = [
+            (rows, first[rows] + hop)
+            for hop in range(int(lengths.max(initial=0)))
+            for rows in [np.flatnonzero(lengths > hop)]
+        ]
+        """For each hop h: the routes that have one, and where its link is in :attr:`links`."""
+        self.bandwidth_bps = np.array([link.bandwidth_bps for link in self.links])
+        self.latency_s = np.array([link.latency_s for link in self.links])
+        use = [model.use[link] for link in self.links]
+        self.carried_bytes = np.array([counts.carried_bytes for counts in use])
+        self.busy_s = np.array([counts.busy_s for counts in use])
+        self.transfers = np.array([counts.transfers for counts in use], dtype=np.int64)
+        self.free_at_s = np.array([model._free_at_s[link] for link in self.links])
+
+    def ends_s(self, sent_bytes: np.ndarray, at_s: np.ndarray) -> np.ndarray:
+        """When a transfer of ``sent_bytes[j]`` entering route j at ``at_s[j]`` (now or later)
+        ends, for every route; their links' use is counted."""
+        time = np.array(at_s, dtype=np.float64)
+        size = np.asarray(sent_bytes, dtype=np.int64)
+        for rows, at in self.hops:
+            arrival = time[rows]
+            service_s = size[rows] * 8 / self.bandwidth_bps[at]
+            leave = arrival + service_s
+            self.busy_s[at] += service_s
+            self.carried_bytes[at] += size[rows]
+            self.transfers[at] += 1
+            self.free_at_s[at] = leave
+            time[rows] = arrival + (leave + self.latency_s[at] - arrival)
+        return time
+
+    def write_use(self) -> None:
+        """Set the model's counters of these links to what they carried."""
+        model = self.model
+        for j, link in enumerate(self.links):
+            counts = model.use[link]
+            counts.carried_bytes = float(self.carried_bytes[j])
+            counts.busy_s = float(self.busy_s[j])
+            counts.transfers = int(self.transfers[j])
+            if counts.transfers:
+                counts.peak_transfers = max(counts.peak_transfers, 1)
+                model._free_at_s[link] = float(self.free_at_s[j])
+                model._leaving_at_s[link] = deque([model._free_at_s[link]])
 
 
 def _sending(link: Link, begin: float, service_s: float) -> list[tuple[float, float]]:

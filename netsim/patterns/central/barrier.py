@@ -20,7 +20,7 @@ import numpy as np
 import simpy
 
 from netsim.network.base import delay_until
-from netsim.patterns.central.quiet import quiet_agents
+from netsim.patterns.central.quiet import QuietTrips, quiet_agents
 from netsim.patterns.central.rounds import Arrival, CentralParts, Rounds
 from netsim.patterns.central.settings import CentralSettings
 
@@ -33,24 +33,35 @@ class BarrierRounds(Rounds):
 
     def learner_process(self, episodes: int) -> Generator[simpy.Event, Any, None]:
         everyone = np.arange(self.n_agents)
-        quiet = np.flatnonzero(self.quiet).tolist()
-        loud = np.flatnonzero(~self.quiet).tolist()
+        quiet_trips = QuietTrips(
+            self.network, self.recorder, self.step_times, np.flatnonzero(self.quiet)
+        )
+        loud = np.flatnonzero(~self.quiet)
         env = self.env
         for episode in range(episodes):
             payload = self.policy()
-            planned = self.plan(payload, everyone, episode, self.version)
+            batch = self.run_batch(payload, everyone, episode, self.version)
+            position = np.empty(self.n_agents, dtype=np.int64)
+            position[batch.agents] = np.arange(len(batch.agents))
             gathering = Gathering(env, len(loud))
-            for agent in loud:
-                self.round_trip(agent, episode, payload, planned[agent], gathering.arrived)
-            arrivals, last = self.quiet_round(quiet, episode, payload, planned)
-            gathering.arrivals += arrivals
+            for agent, planned in self.planned(batch, position[loud].tolist()).items():
+                self.round_trip(agent, episode, payload, planned, gathering.arrived)
+            at = position[quiet_trips.agents]
+            held, last = quiet_trips.round(
+                env.now,
+                episode,
+                self.version,
+                payload,
+                batch.steps[at],
+                [batch.reports[j] for j in at.tolist()],
+            )
             if gathering.waiting:
                 yield gathering.done
             if last > env.now:
                 yield from wait_until(env, last)
                 if env.now != last:
                     raise RuntimeError(f"no delay brings {env.now!r} to {last!r} exactly")
-            yield from self.update(gathering.arrivals)
+            yield from self.update(gathering.arrivals, held)
 
 
 def wait_until(env: simpy.Environment, at: float) -> Generator[simpy.Event, Any, None]:

@@ -87,26 +87,25 @@ class Recorder:
         agents: np.ndarray,
         downlink_wire_bytes: int,
         episode_end_s: np.ndarray,
-        uplinks: list[Message],
+        reported: np.ndarray,
+        payload_bytes: np.ndarray,
+        wire_bytes: np.ndarray,
         arrived_s: np.ndarray,
     ) -> None:
         """Record the quiet round trips of ``agents`` at round ``episode`` at once: each received
         the policy in ``downlink_wire_bytes`` with no loss, ended its episode at
-        ``episode_end_s[j]`` and its report or notice ``uplinks[j]`` reached the learner at
-        ``arrived_s[j]``, delivered (as :meth:`policy_received`, :meth:`episode_ended` and
-        :meth:`uplink_arrived` would record them one by one)."""
+        ``episode_end_s[j]``, and its report of ``payload_bytes[j]`` (where ``reported[j]``; else
+        a notice) reached the learner in ``wire_bytes[j]`` at ``arrived_s[j]`` (as
+        :meth:`policy_received`, :meth:`episode_ended` and :meth:`uplink_arrived` would record
+        them one by one)."""
         rows = episode * self.n_agents + agents
-        reports = np.array([message.kind is Kind.REPORT for message in uplinks], dtype=bool)
-        wire = np.array([message.wire_bytes for message in uplinks], dtype=np.int64)
         columns = self.columns
         columns["downlink_wire_bytes"][rows] = downlink_wire_bytes
         columns["episode_end_s"][rows] = episode_end_s
-        columns["sent"][rows[reports]] = 1
-        columns["payload_bytes"][rows[reports]] = [
-            len(message.payload) for message, report in zip(uplinks, reports, strict=True) if report
-        ]
-        columns["wire_bytes"][rows[reports]] = wire[reports]
-        columns["control_wire_bytes"][rows[~reports]] = wire[~reports]
+        columns["sent"][rows[reported]] = 1
+        columns["payload_bytes"][rows[reported]] = payload_bytes[reported]
+        columns["wire_bytes"][rows[reported]] = wire_bytes[reported]
+        columns["control_wire_bytes"][rows[~reported]] = wire_bytes[~reported]
         columns["lost"][rows] = 0
         columns["sim_time_s"][rows] = arrived_s
 

@@ -20,16 +20,18 @@ import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
 import simpy
 
-from algorithms.base import AgentPool, Learner
+from algorithms.base import AgentPool, EpisodeBatch, Learner
 from netsim.codecs import Coded, Residual
 from netsim.messages import Kind, Message
 from netsim.patterns.base import Trial
 from netsim.patterns.central.downlink import Downlinks
+from netsim.patterns.central.quiet import Reported
 from netsim.patterns.central.recorder import Recorder
 from netsim.patterns.central.settings import CentralSettings
 
@@ -121,11 +123,22 @@ class Rounds(ABC):
         one batch; record them at rows ``episodes``."""
         if not len(agents):
             return {}
+        return self.planned(self.run_batch(payload, agents, episodes, version))
+
+    def run_batch(
+        self, payload: bytes, agents: np.ndarray, episodes: np.ndarray | int, version: int
+    ) -> EpisodeBatch:
+        """:meth:`plan`'s batch, as the agents computed it."""
         batch = self.agents.run_episodes(payload, agents)
         self.recorder.episodes_run(episodes, batch, version)
+        return batch
+
+    @staticmethod
+    def planned(batch: EpisodeBatch, positions: Sequence[int] | None = None) -> dict[int, Planned]:
+        """The episodes of ``batch`` (those at ``positions`` in it, if given), by agent."""
+        positions = range(len(batch.agents)) if positions is None else positions
         return {
-            int(agent): Planned(int(steps), report)
-            for agent, steps, report in zip(batch.agents, batch.steps, batch.reports, strict=True)
+            int(batch.agents[j]): Planned(int(batch.steps[j]), batch.reports[j]) for j in positions
         }
 
     def download(
@@ -236,74 +249,23 @@ class Rounds(ABC):
 
         self.network.to_agent(agent, Kind.PARAMS, data).callbacks.append(downloaded)
 
-    def quiet_round(
-        self, agents: Sequence[int], episode: int, payload: bytes, planned: dict[int, Planned]
-    ) -> tuple[list[Arrival], float]:
-        """:meth:`round_trip` of each of ``agents``, whose trips are quiet (:mod:`.quiet`: the
-        downlink is ``full`` and uncoded, so the policy crosses as ``payload`` and arrives
-        unchanged), starting now, computed at once and recorded; their arrivals, and the instant
-        the last one reaches the learner."""
-        version, now, count = self.version, self.env.now, len(agents)
-        if not count:
-            return [], now
-        network, framing, step_times = self.network, self.network.framing, self.step_times
-        learner, nodes = network.topology.learner, network.topology.agents
-        trips = [planned[agent] for agent in agents]
-        policy_wire_bytes = framing.wire_bytes(len(payload))
-        received_s = network.quiet_deliveries_s(
-            [(learner, nodes[agent]) for agent in agents],
-            [policy_wire_bytes] * count,
-            [now] * count,
-        )
-        ended_s = [
-            received + trip.steps * step_times[agent]
-            for received, trip, agent in zip(received_s, trips, agents, strict=True)
-        ]
-        bodies = [b"" if trip.report is None else trip.report for trip in trips]
-        wire_bytes = [framing.wire_bytes(len(body)) for body in bodies]
-        arrived_s = network.quiet_deliveries_s(
-            [(nodes[agent], learner) for agent in agents], wire_bytes, ended_s
-        )
-        uplinks = [
-            Message(
-                nodes[agent],
-                learner,
-                Kind.CONTROL if trip.report is None else Kind.REPORT,
-                body,
-                wire,
-                sent_at_s=ended,
-                delivered_at_s=arrived,
-            )
-            for agent, trip, body, wire, ended, arrived in zip(
-                agents, trips, bodies, wire_bytes, ended_s, arrived_s, strict=True
-            )
-        ]
-        self.recorder.quiet_trips(
-            episode,
-            np.asarray(agents, dtype=np.int64),
-            policy_wire_bytes,
-            np.array(ended_s),
-            uplinks,
-            np.array(arrived_s),
-        )
-        arrivals = [
-            Arrival(episode, agent, version, message)
-            for agent, message in zip(agents, uplinks, strict=True)
-        ]
-        return arrivals, max(arrived_s, default=now)
-
-    def update(self, arrivals: Sequence[Arrival]) -> Generator[simpy.Event, Any, None]:
-        """Spend the update time, then update from the reports among ``arrivals`` (in episode,
-        then agent order, whatever order they came in), recording each one's staleness: the
-        learner's version minus the version its agent played."""
+    def update(
+        self, arrivals: Sequence[Arrival], held: Sequence[Reported] = ()
+    ) -> Generator[simpy.Event, Any, None]:
+        """Spend the update time, then update from the reports among ``arrivals`` and those
+        already ``held`` (in episode, then agent order, whatever order they came in), recording
+        each one's staleness: the learner's version minus the version its agent played."""
         yield self.env.timeout(self.update_time_s)
         used = sorted(
-            (
-                (arrival.episode, arrival.agent, arrival.version, report)
-                for arrival in arrivals
-                if (report := arrival.report) is not None
-            ),
-            key=lambda row: row[:2],
+            [
+                *held,
+                *(
+                    (arrival.episode, arrival.agent, arrival.version, report)
+                    for arrival in arrivals
+                    if (report := arrival.report) is not None
+                ),
+            ],
+            key=itemgetter(0, 1),
         )
         self.recorder.reports_used(
             [episode for episode, _, _, _ in used],
