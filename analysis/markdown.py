@@ -5,7 +5,8 @@ those scripts share (:func:`page_main`: store runs, redraw figures, write the pa
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -101,6 +102,20 @@ class Store:
     store: Callable[[Path], None]
     redraws: bool = True
     """Whether the figures are redrawn after storing (they are drawn from what was stored)."""
+
+
+def computed_blocks(text: str, blocks: Mapping[str, Callable[[], str]], page: str) -> str:
+    """``text``, the page ``page``, with each block between ``<!-- computed: NAME -->`` and
+    ``<!-- end: NAME -->`` rewritten by ``blocks[NAME]()``; the prose around them is kept."""
+    for name, write in blocks.items():
+        pattern = re.compile(rf"(<!-- computed: {name} -->\n).*?(\n<!-- end: {name} -->)", re.S)
+        if not pattern.search(text):
+            raise ValueError(
+                f"{page} has no block <!-- computed: {name} --> ... <!-- end: {name} -->"
+            )
+        block = write()
+        text = pattern.sub(lambda match, block=block: match.group(1) + block + match.group(2), text)
+    return text
 
 
 def page_main(

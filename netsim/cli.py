@@ -283,6 +283,14 @@ def _add_bench(commands: argparse._SubParsersAction) -> None:
         "transfers (default 1000,10000)",
     )
     bench_parser.add_argument("--rounds", type=_positive, help="scale: rounds (default 10)")
+    bench_parser.add_argument(
+        "--record",
+        type=Path,
+        metavar="FILE",
+        help="also keep the run (ratios, goals, what it printed, the machine and commit) in FILE "
+        "as JSON; docs/data/benchmarks/SUITE.json is what docs/benchmarks.md is written from "
+        "(python scripts/benchmarks_page.py)",
+    )
 
 
 def _results(directory: str) -> Results:
@@ -333,7 +341,7 @@ def _bench(args: argparse.Namespace) -> int:
         }
         for suite, settings in given.items()
     }
-    return bench(args.suite, options)
+    return bench(args.suite, options, args.record)
 
 
 def _run(args: argparse.Namespace) -> int:

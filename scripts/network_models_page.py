@@ -21,14 +21,13 @@ The page is prose kept in the page itself; what is computed sits between the mar
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analysis.markdown import page_main, si, table
+from analysis.markdown import computed_blocks, page_main, si, table
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "network-models.md"
@@ -245,16 +244,7 @@ BLOCKS = {
 
 def render(text: str | None = None) -> str:
     """The page (``text``, by default the page as it is) with every computed block rewritten."""
-    text = PAGE.read_text() if text is None else text
-    for name, write in BLOCKS.items():
-        pattern = re.compile(rf"(<!-- computed: {name} -->\n).*?(\n<!-- end: {name} -->)", re.S)
-        if not pattern.search(text):
-            raise ValueError(
-                f"{PAGE.name} has no block <!-- computed: {name} --> ... <!-- end: {name} -->"
-            )
-        block = write()
-        text = pattern.sub(lambda match, block=block: match.group(1) + block + match.group(2), text)
-    return text
+    return computed_blocks(PAGE.read_text() if text is None else text, BLOCKS, PAGE.name)
 
 
 def main(argv: list[str]) -> int:

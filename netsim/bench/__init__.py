@@ -21,12 +21,23 @@ and noisy).
 * ``ant`` (:mod:`netsim.bench.ant`, not in ``all``: it needs the ``mujoco`` extra): an Ant-v5
   step per ant-step, ours (on one thread and on two) against Gymnasium's and against the raw
   MuJoCo physics it needs.
+
+A run can be kept (``record``): its ratios, the goals they were held to, what it printed, the
+options, and what it ran on (cores, load average before and after, the git commit and package
+versions), as JSON; ``scripts/benchmarks_page.py`` writes docs/benchmarks.md's measurements from
+the runs kept in ``docs/data/benchmarks/``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+import os
+import sys
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
 ALL = ("learning", "network", "scale")
 """The suites ``all`` runs."""
@@ -46,9 +57,41 @@ GOALS: dict[str, tuple[str, float]] = {
 """What each ratio should be: the project's speed goals, each ratio printed beside its goal."""
 
 
-def main(suite: str = "all", options: dict[str, dict[str, Any]] | None = None) -> int:
+def main(
+    suite: str = "all", options: dict[str, dict[str, Any]] | None = None, record: Path | None = None
+) -> int:
     """Run ``suite`` (one of :data:`SUITES`) and print its measurements and ratios; ``options``
-    maps a suite's name to keyword arguments of its ``main``."""
+    maps a suite's name to keyword arguments of its ``main``. With ``record``, the run is also
+    kept there as JSON (module docstring)."""
+    if suite not in SUITES:
+        raise ValueError(f"unknown benchmark suite {suite!r}; known: {', '.join(SUITES)}")
+    load_before = os.getloadavg()
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(_Tee(sys.stdout, printed)):
+        ratios = _run(suite, options or {})
+    if record is not None:
+        from netsim.atomic import write_atomically
+        from netsim.provenance import provenance
+
+        kept = {
+            "suite": suite,
+            "options": options or {},
+            "ratios": ratios,
+            "goals": {name: GOALS[name] for name in ratios if name in GOALS},
+            "printed": printed.getvalue(),
+            "cores": os.cpu_count(),
+            "load_average_before": load_before,
+            "load_average_after": os.getloadavg(),
+            **provenance(),
+        }
+        record.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(record, (json.dumps(kept, indent=1) + "\n").encode())
+        print(f"kept in {record}")
+    return 0
+
+
+def _run(suite: str, options: dict[str, dict[str, Any]]) -> dict[str, float]:
+    """Run ``suite``'s suites, print every ratio beside its goal; the ratios by name."""
     from netsim.bench import filling, learning, network, rollout, scale
 
     suites: dict[str, Callable[..., dict[str, float]]] = {
@@ -59,20 +102,38 @@ def main(suite: str = "all", options: dict[str, dict[str, Any]] | None = None) -
         "rollout": rollout.main,
         "ant": _ant,
     }
-    if suite not in SUITES:
-        raise ValueError(f"unknown benchmark suite {suite!r}; known: {', '.join(SUITES)}")
     chosen = list(ALL) if suite == "all" else [suite]
     ratios: dict[str, float] = {}
     for name in chosen:
-        ratios.update(suites[name](**(options or {}).get(name, {})))
+        ratios.update(suites[name](**options.get(name, {})))
         print()
     print("ratios:")
     for name, ratio in ratios.items():
-        relation, goal = GOALS.get(name, ("", float("nan")))
-        met = ratio <= goal if relation == "<=" else ratio >= goal
-        verdict = f"goal {relation} {goal:g}: {'met' if met else 'NOT met'}" if relation else ""
-        print(f"  {name:<44} {ratio:7.3f}x  {verdict}")
-    return 0
+        print(f"  {name:<44} {ratio:7.3f}x  {verdict(name, ratio)}")
+    return ratios
+
+
+def verdict(name: str, ratio: float) -> str:
+    """Ratio ``name``'s goal and whether ``ratio`` meets it ("" when it has none)."""
+    if name not in GOALS:
+        return ""
+    relation, goal = GOALS[name]
+    met = ratio <= goal if relation == "<=" else ratio >= goal
+    return f"goal {relation} {goal:g}: {'met' if met else 'NOT met'}"
+
+
+class _Tee(io.TextIOBase):
+    """Writes to ``shown`` and keeps a copy in ``kept``."""
+
+    def __init__(self, shown: TextIO, kept: TextIO) -> None:
+        self.shown, self.kept = shown, kept
+
+    def write(self, text: str) -> int:
+        self.kept.write(text)
+        return self.shown.write(text)
+
+    def flush(self) -> None:
+        self.shown.flush()
 
 
 def _ant(**options: Any) -> dict[str, float]:

@@ -3,7 +3,9 @@
 ES on Cart Pole with n agents is first trained for ``warmup`` episodes (bare batched loop, not
 timed), so that its episodes run (nearly all) the full 500 steps, the case where batching pays
 most. From that same state (deep copies, the same seed) three contenders then run ``episodes``
-more episodes, timed side by side, interleaved, best of ``repeats``:
+more episodes, timed side by side, interleaved, best of ``repeats``, in CPU seconds of this process
+(``time.process_time``: every contender runs on this one thread, and on a shared machine its wall
+seconds include the neighbours' turns):
 
 * **simulator**: :func:`netsim.simulation.simulate_from` over a star network (SimPy processes,
   messages, the recorder), its variant built before the clock starts, as a run builds a variant
@@ -18,9 +20,7 @@ more episodes, timed side by side, interleaved, best of ``repeats``:
   environments start from their own states, so they are compared by cost per agent-step.
 
 The short-episode case (``short_sizes``) times the simulator against the bare batched loop, in
-CPU seconds of this process (``time.process_time``: a run of a few tens of milliseconds is
-mostly the neighbours' time in wall seconds on a shared machine, and both contenders run on this
-one thread), from the start of training on Cart Pole cut to :data:`SHORT_STEPS`-step episodes
+CPU seconds too, from the start of training on Cart Pole cut to :data:`SHORT_STEPS`-step episodes
 (:data:`SHORT_ENV`, Gymnasium's Cart Pole and its vector form with ``max_episode_steps``), at each
 n: early training, where the cost per agent-episode of messages and events is largest beside that
 of learning.
@@ -236,6 +236,7 @@ def main(
         },
         repeats,
         desc="bench learning",
+        clock=time.process_time,
     )
     (sim_s, (sim_steps, sim_policy)), (bare_s, (bare_steps, bare_policy)) = (
         best["simulator"],

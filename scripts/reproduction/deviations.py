@@ -39,39 +39,38 @@ def section() -> str:
             f"Ant-v5 with its defaults: {inputs} inputs with the contact forces, contact cost "
             f"in the reward; {parameters:,} policy parameters",
             "Ant-v5 is the version Gymnasium maintains",
-            "section \"Ant as the report had it\" (`netsim/Ant-v4-like`)",
+            'section "Ant as the report had it" (`netsim/Ant-v4-like`)',
         ],
         [
             "Frozen Lake's actions",
             f"left, right, up, down or stay ({len(GRID_ACTIONS)}), as on its other grids",
             f"Gymnasium's {len(FROZEN_LAKE_ACTIONS)}: {', '.join(FROZEN_LAKE_ACTIONS)}",
             "the report calls it Gymnasium's environment, which has no stay",
-            "section \"Frozen Lake with a fifth action\" (`netsim/FrozenLake5x5Stay-v0`)",
+            'section "Frozen Lake with a fifth action" (`netsim/FrozenLake5x5Stay-v0`)',
         ],
         [
             "Frozen Lake's map",
             "5x5, not given",
-            "our fixed 5x5 map with four holes (`netsim/envs/worlds.py`), Gymnasium's "
-            "slippery ice",
+            "our fixed 5x5 map with four holes (`netsim/envs/worlds.py`), Gymnasium's slippery ice",
             "Gymnasium's maps are 4x4 and 8x8",
             "not measured",
         ],
         [
             "DAVIA's threshold",
-            "\"decreases over time\" (text); J(theta - eps g) <= lambda / rho^(N-1-k)",
+            '"decreases over time" (text); J(theta - eps g) <= lambda / rho^(N-1-k)',
             f"sent when the step lowers J_i by at least lambda / rho^(N-1-k), lambda = "
             f"{davia.threshold:g}, rho = {davia.threshold_growth:g}, N = {davia.horizon}: rising "
             f"from {first:.3f} to {davia.threshold:g}",
             "with rho > 1 the formula rises; a rising bar on the decrease is what thins "
             "communication as learning settles (the report's figure 3.4)",
-            "section \"DAVIA's threshold: rising or falling\" (`threshold_direction`)",
+            'section "DAVIA\'s threshold: rising or falling" (`threshold_direction`)',
         ],
         [
             "EBCDQL's trigger",
             "rho, beta and the floor not given",
             f"rho = {ebcdql.rho:g}, beta = {ebcdql.beta:g}, floor = {ebcdql.threshold_floor:g}",
             "tuned on Simple Grid so communication falls from episode 50, as in figure 3.4",
-            "section \"EBCDQL's trigger\"",
+            'section "EBCDQL\'s trigger"',
         ],
         [
             "Exploration and steps of DQL, EBCDQL, DAVIA",
@@ -116,7 +115,7 @@ def section() -> str:
             "raw returns (equation 2.1)",
             "raw returns",
             "faithful; Salimans' rank shaping is the common practice",
-            "section \"Sensitivity: does ESPC still beat ES under fitness shaping?\" (`fitness`)",
+            'section "Sensitivity: does ESPC still beat ES under fitness shaping?" (`fitness`)',
         ],
         [
             "The network",
