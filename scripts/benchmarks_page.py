@@ -50,7 +50,7 @@ def measured(directory: Path = KEPT) -> str:
             [
                 name,
                 f"{ratio:.3f}x",
-                " ".join(map(str, GOALS[name])) if name in GOALS else "",
+                f"{GOALS[name][0]} {GOALS[name][1]:g}" if name in GOALS else "",
                 verdict(name, ratio).rpartition(": ")[2],
             ]
             for name, ratio in run["ratios"].items()
@@ -58,7 +58,7 @@ def measured(directory: Path = KEPT) -> str:
         text += [
             f"### `netsim bench {run['suite']}`",
             "",
-            f"Run {run['started'][:10]} at commit `{commit}`"
+            f"Options: {suite_options(run)}. Run {run['started'][:10]} at commit `{commit}`"
             + (" (with uncommitted changes)" if run.get("git_dirty") else "")
             + f", {run['cores']} cores, one-minute load average {before:.2f} before and "
             f"{after:.2f} after, Python {run['python']}.",
@@ -73,6 +73,17 @@ def measured(directory: Path = KEPT) -> str:
             "",
         ]
     return "\n".join(text).rstrip("\n")
+
+
+def suite_options(run: dict[str, Any]) -> str:
+    """The options the run's suite was given, as ``netsim bench`` takes them, or "the defaults"."""
+    given = run["options"].get(run["suite"], {})
+    if not given:
+        return "the defaults"
+    return ", ".join(
+        f"{name} = {','.join(map(str, value)) if isinstance(value, list) else value}"
+        for name, value in given.items()
+    )
 
 
 def render(text: str | None = None, directory: Path = KEPT) -> str:

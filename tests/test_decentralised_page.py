@@ -1,21 +1,16 @@
 """docs/decentralised.md is what scripts/decentralised_page.py writes from the stored summaries in
 docs/data/decentralised/: no number on it is typed by hand, and every figure it shows exists."""
 
-import importlib.util
 import re
 from pathlib import Path
+
+from page_scripts import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def page_script():
-    spec = importlib.util.spec_from_file_location(
-        "page", ROOT / "scripts" / "decentralised_page.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("decentralised_page.py")
 
 
 def test_the_page_is_what_the_stored_summaries_give():

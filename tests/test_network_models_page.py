@@ -1,22 +1,16 @@
 """docs/network-models.md's computed blocks are what scripts/network_models_page.py writes from
 netsim's constants, the SimGrid reference cases and the stored edge-cloud runs under each model."""
 
-import importlib.util
 from pathlib import Path
 
 import pytest
+from page_scripts import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def page_script():
-    spec = importlib.util.spec_from_file_location(
-        "page", ROOT / "scripts" / "network_models_page.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("network_models_page.py")
 
 
 def test_the_page_is_what_the_constants_and_stored_runs_give():

@@ -1,13 +1,13 @@
 """The payload studies' summary (analysis/payloads.py) and docs/payloads.md, which
 scripts/payloads_page.py writes from the stored summaries: no number on it is typed by hand."""
 
-import importlib.util
 import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from page_scripts import load_script
 
 import netsim
 from analysis.payloads import payload_figure, payload_summary
@@ -67,11 +67,7 @@ def test_the_summary_splits_problem_and_form_and_means_the_bytes_per_agent_round
 
 
 def page_script():
-    spec = importlib.util.spec_from_file_location("page", ROOT / "scripts" / "payloads_page.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("payloads_page.py")
 
 
 def test_the_page_is_what_the_stored_summaries_give():

@@ -3,13 +3,13 @@ results/: no number on it is typed by hand, every figure it shows exists, and th
 a tabular figure are what today's code computes, to the bit."""
 
 import dataclasses
-import importlib.util
 import json
 import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from page_scripts import load_script
 
 import netsim
 from analysis import per_trial
@@ -19,13 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def page_script():
-    spec = importlib.util.spec_from_file_location(
-        "reproduction_page", ROOT / "scripts" / "reproduction_page.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("reproduction_page.py")
 
 
 def test_the_page_is_what_the_stored_results_give():

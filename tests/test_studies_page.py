@@ -2,22 +2,18 @@
 docs/data/studies/: no number on it is typed by hand, every figure it shows exists, and every
 stored run is a run of its scenario as the repository defines it today."""
 
-import importlib.util
 import json
 import re
 from pathlib import Path
 
 import pytest
+from page_scripts import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def page_script():
-    spec = importlib.util.spec_from_file_location("page", ROOT / "scripts" / "studies_page.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("studies_page.py")
 
 
 def test_the_page_is_what_the_stored_runs_give():

@@ -50,6 +50,7 @@ GOALS: dict[str, tuple[str, float]] = {
     "short episodes: simulator / bare loop n=50": ("<=", 1.3),
     "short episodes: simulator / bare loop n=1000": ("<=", 1.3),
     "scale: per agent-episode n=10000 / n=100": ("<=", 1.0),
+    "scale: CPU per agent-step n=100000 / n=10000": ("<=", 1.1),
     "network: cm02 / fair per event n=10000": ("<=", 2.0),
     "network: lv08 / fair per event n=10000": ("<=", 2.0),
     "ant: ours / raw physics floor": ("<=", 1.1),
