@@ -58,3 +58,13 @@ def test_a_kept_run_of_an_unknown_suite_is_refused(tmp_path):
     (tmp_path / "x.json").write_text(json.dumps({"suite": "speed"}))
     with pytest.raises(ValueError, match="unknown suite 'speed'"):
         page_script().measured(tmp_path)
+
+
+def test_a_record_path_that_cannot_be_written_is_refused_before_the_run(
+    monkeypatch, tmp_path, capsys
+):
+    import netsim.bench as bench
+
+    monkeypatch.setattr(bench, "_run", lambda *args: pytest.fail("the suite ran"))
+    assert cli(["bench", "network", "--record", str(tmp_path)]) != 0
+    assert f"is a directory, not a file: {tmp_path}" in capsys.readouterr().err

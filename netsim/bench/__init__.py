@@ -31,6 +31,7 @@ the runs kept in ``docs/data/benchmarks/``.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import json
 import os
@@ -66,6 +67,10 @@ def main(
     kept there as JSON (module docstring)."""
     if suite not in SUITES:
         raise ValueError(f"unknown benchmark suite {suite!r}; known: {', '.join(SUITES)}")
+    if record is not None:  # before the run, not after minutes of it
+        record.parent.mkdir(parents=True, exist_ok=True)
+        if record.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "is a directory, not a file", str(record))
     load_before = os.getloadavg()
     printed = io.StringIO()
     with contextlib.redirect_stdout(_Tee(sys.stdout, printed)):
@@ -85,7 +90,6 @@ def main(
             "load_average_after": os.getloadavg(),
             **provenance(),
         }
-        record.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(record, (json.dumps(kept, indent=1) + "\n").encode())
         print(f"kept in {record}")
     return 0
