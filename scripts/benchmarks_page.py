@@ -37,7 +37,7 @@ def kept_runs(directory: Path = KEPT) -> list[dict[str, Any]]:
 
 def measured(directory: Path = KEPT) -> str:
     """Every kept run: its ratios and goals, where and when it ran, and its printout."""
-    from netsim.bench import GOALS, verdict
+    from netsim.bench import goal, met
 
     runs = kept_runs(directory)
     if not runs:
@@ -47,12 +47,7 @@ def measured(directory: Path = KEPT) -> str:
         commit = run["git_commit"][:7] if run.get("git_commit") else "outside git"
         before, after = run["load_average_before"][0], run["load_average_after"][0]
         rows = [
-            [
-                name,
-                f"{ratio:.3f}x",
-                f"{GOALS[name][0]} {GOALS[name][1]:g}" if name in GOALS else "",
-                verdict(name, ratio).rpartition(": ")[2],
-            ]
+            [name, f"{ratio:.3f}x", goal(name), met(name, ratio)]
             for name, ratio in run["ratios"].items()
         ]
         text += [

@@ -118,13 +118,25 @@ def _run(suite: str, options: dict[str, dict[str, Any]]) -> dict[str, float]:
     return ratios
 
 
-def verdict(name: str, ratio: float) -> str:
-    """Ratio ``name``'s goal and whether ``ratio`` meets it ("" when it has none)."""
+def goal(name: str) -> str:
+    """Ratio ``name``'s goal, as "<= 1.1" ("" when it has none)."""
     if name not in GOALS:
         return ""
-    relation, goal = GOALS[name]
-    met = ratio <= goal if relation == "<=" else ratio >= goal
-    return f"goal {relation} {goal:g}: {'met' if met else 'NOT met'}"
+    relation, bound = GOALS[name]
+    return f"{relation} {bound:g}"
+
+
+def met(name: str, ratio: float) -> str:
+    """Whether ``ratio`` meets ratio ``name``'s goal: "met", "NOT met", or "" when it has none."""
+    if name not in GOALS:
+        return ""
+    relation, bound = GOALS[name]
+    return "met" if (ratio <= bound if relation == "<=" else ratio >= bound) else "NOT met"
+
+
+def verdict(name: str, ratio: float) -> str:
+    """Ratio ``name``'s goal and whether ``ratio`` meets it ("" when it has none)."""
+    return f"goal {goal(name)}: {met(name, ratio)}" if name in GOALS else ""
 
 
 class _Tee(io.TextIOBase):
